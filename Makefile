@@ -1,0 +1,57 @@
+# Svar. `make run` and `make test` do everything on a fresh Debian 12
+# machine: packages, a private PostgreSQL under .run/, migrations, data.
+
+CC	?= cc
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -Wall -Wextra -Werror \
+	   -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wno-unused-parameter -Iapp/core -Iapp/db -I/usr/include/postgresql
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+
+CORE_SRC = $(wildcard app/core/*.c)
+DB_SRC	 = $(wildcard app/db/*.c)
+WEB_SRC	 = $(wildcard app/web/*.c)
+CLI_SRC	 = $(wildcard app/cli/*.c)
+UNIT_SRC = $(wildcard tests/unit/*.c)
+HDRS	 = $(wildcard app/*/*.h)
+
+CORE_OBJ = $(CORE_SRC:app/%.c=build/%.o)
+DB_OBJ	 = $(DB_SRC:app/%.c=build/%.o)
+WEB_OBJ	 = $(WEB_SRC:app/%.c=build/%.o)
+CLI_OBJ	 = $(CLI_SRC:app/%.c=build/%.o)
+
+all: build/svar.so build/svarctl
+
+build/%.o: app/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
+
+build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ)
+	$(CC) -shared -o $@ $^ -lpq -lcrypto
+
+build/svarctl: $(CLI_OBJ) $(DB_OBJ) $(CORE_OBJ)
+	$(CC) -o $@ $^ -lpq -lcrypto
+
+# The core's unit tests, under AddressSanitizer and UBSan.
+build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
+	@mkdir -p build
+	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -Itests/unit -o $@ \
+	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
+
+deps:
+	@scripts/deps.sh
+
+run: deps all
+	@scripts/run.sh
+
+test: deps all build/unit_tests
+	@scripts/test.sh
+
+bench: deps all
+	@tests/bench/bench.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all deps run test bench clean

@@ -1,0 +1,9 @@
+#ifndef SVAR_CLI_H
+#define SVAR_CLI_H
+
+int	cli_check(int, char **);
+int	cli_load(const char *);
+int	cli_demo(const char *);
+int	cli_tokens(const char *, const char *);
+
+#endif

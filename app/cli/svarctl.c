@@ -1,0 +1,43 @@
+/*
+ * svarctl: the one command-line tool. It shares the app's core and
+ * database code: check and load survey definitions, make demo data.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: svarctl check <survey.svar>...\n"
+	    "       svarctl load <survey.svar>        load a definition, make "
+	    "its versions\n"
+	    "       svarctl demo [base-url]           demo units, links and "
+	    "tokens; prints the URLs\n"
+	    "       svarctl tokens <version> <n>      n personal tokens, "
+	    "one link per line\n"
+	    "The database is taken from the usual PG* variables "
+	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2)
+		usage();
+	if (strcmp(argv[1], "check") == 0 && argc >= 3)
+		return (cli_check(argc - 2, argv + 2));
+	if (strcmp(argv[1], "load") == 0 && argc == 3)
+		return (cli_load(argv[2]));
+	if (strcmp(argv[1], "demo") == 0 && argc <= 3)
+		return (cli_demo(argc == 3 ? argv[2] :
+		    "http://127.0.0.1:8888"));
+	if (strcmp(argv[1], "tokens") == 0 && argc == 4)
+		return (cli_tokens(argv[2], argv[3]));
+	usage();
+	return (2);
+}

@@ -1,0 +1,508 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "render.h"
+
+static const char *
+current(const struct render_page *rp, const char *var)
+{
+	const struct answer	*an;
+
+	if (rp->posted != NULL)
+		return (form_get(rp->posted, var));
+	if ((an = answers_get(rp->answers, var)) == NULL)
+		return (NULL);
+	return (an->value);
+}
+
+/* For checkboxes: is `code` among the posted or stored choices? */
+static int
+multi_checked(const struct render_page *rp, const struct item *it, int code)
+{
+	char		 var[128], num[16];
+	const char	*v;
+	size_t		 i, n;
+
+	snprintf(num, sizeof(num), "%d", code);
+	if (rp->posted != NULL) {
+		n = form_count(rp->posted, it->id);
+		for (i = 0; i < n; i++)
+			if (strcmp(form_get_nth(rp->posted, it->id, i), num) == 0)
+				return (1);
+		return (0);
+	}
+	snprintf(var, sizeof(var), "%s.%d", it->id, code);
+	v = current(rp, var);
+	return (v != NULL && strcmp(v, "1") == 0);
+}
+
+static int
+same_code(const char *v, int code)
+{
+	char	 num[16];
+
+	snprintf(num, sizeof(num), "%d", code);
+	return (v != NULL && strcmp(v, num) == 0);
+}
+
+void
+render_error_text(struct buf *b, enum lang l, const struct verr *e)
+{
+	char	 a[32], c[32];
+
+	snprintf(a, sizeof(a), "%ld", e->a);
+	snprintf(c, sizeof(c), "%ld", e->b);
+	switch (e->code) {
+	case VERR_OPTION:
+		i18n_format(b, l, "err.option", NULL, NULL);
+		break;
+	case VERR_NUMBER:
+		i18n_format(b, l, "err.number", a, c);
+		break;
+	case VERR_SUM:
+		i18n_format(b, l, "err.sum", a, c);
+		break;
+	case VERR_SUM_NUMBER:
+		i18n_format(b, l, "err.sum_number", a, NULL);
+		break;
+	case VERR_TOOLONG:
+		i18n_format(b, l, "err.toolong", a, c);
+		break;
+	case VERR_EXCLUSIVE:
+		i18n_format(b, l, "err.exclusive",
+		    text_get(&e->opt->label, l), NULL);
+		break;
+	case VERR_REQUIRED:
+		i18n_format(b, l, "err.required", NULL, NULL);
+		break;
+	}
+}
+
+static const struct verr *
+item_error(const struct render_page *rp, const struct item *it)
+{
+	size_t	 i;
+
+	for (i = 0; rp->errs != NULL && i < rp->errs->n; i++)
+		if (rp->errs->v[i].item == it)
+			return (&rp->errs->v[i]);
+	return (NULL);
+}
+
+/* aria-describedby for the help text and the error, when there are any. */
+static void
+described_by(struct buf *b, const struct item *it, const struct verr *e)
+{
+	if (it->help.s[LANG_NB] == NULL && e == NULL)
+		return;
+	buf_puts(b, " aria-describedby=\"");
+	if (e != NULL) {
+		buf_puts(b, "err-");
+		buf_html(b, it->id);
+	}
+	if (it->help.s[LANG_NB] != NULL) {
+		if (e != NULL)
+			buf_putc(b, ' ');
+		buf_puts(b, "help-");
+		buf_html(b, it->id);
+	}
+	buf_putc(b, '"');
+}
+
+static void
+item_notes(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	if (e != NULL) {
+		buf_puts(b, "<p class=\"error\" id=\"err-");
+		buf_html(b, it->id);
+		buf_puts(b, "\"><span class=\"visually-hidden\">");
+		buf_html(b, i18n_get(rp->lang, "err.prefix"));
+		buf_puts(b, " </span>");
+		render_error_text(b, rp->lang, e);
+		buf_puts(b, "</p>\n");
+	}
+	if (it->help.s[LANG_NB] != NULL) {
+		buf_puts(b, "<p class=\"help\" id=\"help-");
+		buf_html(b, it->id);
+		buf_puts(b, "\">");
+		buf_html(b, text_get(&it->help, rp->lang));
+		buf_puts(b, "</p>\n");
+	}
+}
+
+static void
+fieldset_open(struct buf *b, const struct render_page *rp,
+    const struct item *it, const char *cls, const struct verr *e)
+{
+	size_t	 i;
+
+	buf_printf(b, "<fieldset class=\"item %s%s\" id=\"q-", cls,
+	    e ? " has-error" : "");
+	buf_html(b, it->id);
+	buf_putc(b, '"');
+	described_by(b, it, e);
+	buf_puts(b, ">\n<legend>");
+	buf_html(b, it->ntexts ? text_get(&it->texts[0], rp->lang) : "");
+	buf_puts(b, "</legend>\n");
+	for (i = 1; i < it->ntexts; i++) {
+		buf_puts(b, "<p>");
+		buf_html(b, text_get(&it->texts[i], rp->lang));
+		buf_puts(b, "</p>\n");
+	}
+	item_notes(b, rp, it, e);
+}
+
+static void
+input_choice(struct buf *b, const char *type, const char *name,
+    const char *id, int code, int checked, const char *label,
+    const char *extra)
+{
+	buf_puts(b, "<div class=\"choice\"><input type=\"");
+	buf_puts(b, type);
+	buf_puts(b, "\" name=\"");
+	buf_html(b, name);
+	buf_puts(b, "\" id=\"");
+	buf_html(b, id);
+	buf_printf(b, "\" value=\"%d\"%s%s> <label for=\"", code,
+	    checked ? " checked" : "", extra ? extra : "");
+	buf_html(b, id);
+	buf_puts(b, "\">");
+	buf_html(b, label);
+	buf_puts(b, "</label></div>\n");
+}
+
+static void
+other_field(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct option *o)
+{
+	char		 var[128];
+	const char	*v;
+
+	snprintf(var, sizeof(var), "%s.other", it->id);
+	v = current(rp, var);
+	buf_puts(b, "<div class=\"other\"><label for=\"");
+	buf_html(b, var);
+	buf_puts(b, "\">");
+	buf_html(b, text_get(&o->label, rp->lang));
+	buf_puts(b, ": ");
+	buf_html(b, i18n_get(rp->lang, "q.other_specify"));
+	buf_puts(b, "</label> <input type=\"text\" name=\"");
+	buf_html(b, var);
+	buf_puts(b, "\" id=\"");
+	buf_html(b, var);
+	buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\" value=\"",
+	    TEXT_MAXLEN);
+	buf_html(b, v);
+	buf_puts(b, "\"></div>\n");
+}
+
+static void
+r_choices(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	const struct optset	*os = item_options(it);
+	const struct option	*o, *other = NULL;
+	const char		*v = current(rp, it->id);
+	char			 id[160];
+	size_t			 i;
+	int			 multi = it->type == ITEM_MULTI;
+
+	fieldset_open(b, rp, it, multi ? "multi" : "single", e);
+	if (multi) {
+		buf_puts(b, "<p class=\"hint\">");
+		buf_html(b, i18n_get(rp->lang, "q.multi_hint"));
+		buf_puts(b, "</p>\n");
+	}
+	buf_puts(b, "<div class=\"choices\">\n");
+	for (i = 0; i < os->n; i++) {
+		o = &os->v[i];
+		snprintf(id, sizeof(id), "%s-%d", it->id, o->code);
+		input_choice(b, multi ? "checkbox" : "radio", it->id, id,
+		    o->code, multi ? multi_checked(rp, it, o->code) :
+		    same_code(v, o->code), text_get(&o->label, rp->lang),
+		    (o->flags & OPT_EXCLUSIVE) ? " data-exclusive" : NULL);
+		if (o->flags & OPT_OTHER)
+			other = o;
+	}
+	buf_puts(b, "</div>\n");
+	if (other != NULL)
+		other_field(b, rp, it, other);
+	buf_puts(b, "</fieldset>\n");
+}
+
+static void
+r_grid(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	const struct optset	*os = item_options(it);
+	char			 var[128], id[192];
+	const char		*v;
+	size_t			 i, k;
+
+	fieldset_open(b, rp, it, "grid", e);
+	for (i = 0; i < it->nrows; i++) {
+		snprintf(var, sizeof(var), "%s.%s", it->id, it->rows[i].key);
+		v = current(rp, var);
+		buf_puts(b, "<fieldset class=\"grid-row\">\n<legend>");
+		buf_html(b, text_get(&it->rows[i].label, rp->lang));
+		buf_puts(b, "</legend>\n<div class=\"choices\">\n");
+		for (k = 0; k < os->n; k++) {
+			snprintf(id, sizeof(id), "%s-%d", var,
+			    os->v[k].code);
+			input_choice(b, "radio", var, id, os->v[k].code,
+			    same_code(v, os->v[k].code),
+			    text_get(&os->v[k].label, rp->lang), NULL);
+		}
+		buf_puts(b, "</div>\n</fieldset>\n");
+	}
+	buf_puts(b, "</fieldset>\n");
+}
+
+static void
+r_nps(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	const char	*v = current(rp, it->id);
+	char		 id[160], label[64];
+	int		 k;
+
+	fieldset_open(b, rp, it, "nps", e);
+	buf_puts(b, "<p class=\"nps-ends\"><span>0 = ");
+	buf_html(b, text_get(&it->low, rp->lang));
+	buf_puts(b, "</span> <span>10 = ");
+	buf_html(b, text_get(&it->high, rp->lang));
+	buf_puts(b, "</span></p>\n<div class=\"choices nps-scale\">\n");
+	for (k = 0; k <= 10; k++) {
+		snprintf(id, sizeof(id), "%s-%d", it->id, k);
+		snprintf(label, sizeof(label), "%d", k);
+		input_choice(b, "radio", it->id, id, k, same_code(v, k), label,
+		    NULL);
+	}
+	buf_puts(b, "</div>\n<div class=\"choices\">\n");
+	snprintf(id, sizeof(id), "%s-%d", it->id, NPS_DONTKNOW);
+	input_choice(b, "radio", it->id, id, NPS_DONTKNOW,
+	    same_code(v, NPS_DONTKNOW), i18n_get(rp->lang, "q.dontknow"),
+	    NULL);
+	buf_puts(b, "</div>\n</fieldset>\n");
+}
+
+static void
+r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	char		 var[128], total[32];
+	size_t		 i;
+
+	fieldset_open(b, rp, it, "sum", e);
+	snprintf(total, sizeof(total), "%ld", it->total);
+	buf_puts(b, "<p class=\"hint\">");
+	i18n_format(b, rp->lang, "q.sum_hint", total, NULL);
+	buf_puts(b, "</p>\n");
+	for (i = 0; i < it->nrows; i++) {
+		snprintf(var, sizeof(var), "%s.%s", it->id, it->rows[i].key);
+		buf_puts(b, "<div class=\"sum-row\"><label for=\"");
+		buf_html(b, var);
+		buf_puts(b, "\">");
+		buf_html(b, text_get(&it->rows[i].label, rp->lang));
+		buf_puts(b, "</label> <input type=\"text\" inputmode=\"numeric\" "
+		    "class=\"num\" size=\"4\" name=\"");
+		buf_html(b, var);
+		buf_puts(b, "\" id=\"");
+		buf_html(b, var);
+		buf_puts(b, "\" value=\"");
+		buf_html(b, current(rp, var));
+		buf_puts(b, "\"> %</div>\n");
+	}
+	buf_printf(b, "<p class=\"sum-total\" aria-live=\"polite\" "
+	    "data-total=\"%ld\"></p>\n</fieldset>\n", it->total);
+}
+
+static void
+labelled_open(struct buf *b, const struct render_page *rp,
+    const struct item *it, const char *cls, const struct verr *e)
+{
+	size_t	 i;
+
+	buf_printf(b, "<div class=\"item %s%s\" id=\"q-", cls,
+	    e ? " has-error" : "");
+	buf_html(b, it->id);
+	buf_puts(b, "\">\n<label class=\"question\" for=\"");
+	buf_html(b, it->id);
+	buf_puts(b, "\">");
+	buf_html(b, it->ntexts ? text_get(&it->texts[0], rp->lang) : "");
+	buf_puts(b, "</label>\n");
+	for (i = 1; i < it->ntexts; i++) {
+		buf_puts(b, "<p>");
+		buf_html(b, text_get(&it->texts[i], rp->lang));
+		buf_puts(b, "</p>\n");
+	}
+	item_notes(b, rp, it, e);
+}
+
+static void
+r_number(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	labelled_open(b, rp, it, "number", e);
+	buf_puts(b, "<input type=\"text\" inputmode=\"numeric\" size=\"6\" "
+	    "class=\"num\" name=\"");
+	buf_html(b, it->id);
+	buf_puts(b, "\" id=\"");
+	buf_html(b, it->id);
+	buf_putc(b, '"');
+	described_by(b, it, e);
+	buf_puts(b, " value=\"");
+	buf_html(b, current(rp, it->id));
+	buf_puts(b, "\">");
+	if (it->unit.s[LANG_NB] != NULL) {
+		buf_puts(b, " <span class=\"unit\">");
+		buf_html(b, text_get(&it->unit, rp->lang));
+		buf_puts(b, "</span>");
+	}
+	buf_puts(b, "\n</div>\n");
+}
+
+static void
+r_text(struct buf *b, const struct render_page *rp, const struct item *it,
+    const struct verr *e)
+{
+	labelled_open(b, rp, it, "text", e);
+	buf_puts(b, "<textarea rows=\"5\" name=\"");
+	buf_html(b, it->id);
+	buf_puts(b, "\" id=\"");
+	buf_html(b, it->id);
+	buf_putc(b, '"');
+	described_by(b, it, e);
+	buf_puts(b, ">");
+	buf_html(b, current(rp, it->id));
+	buf_puts(b, "</textarea>\n</div>\n");
+}
+
+static void
+r_info(struct buf *b, const struct render_page *rp, const struct item *it)
+{
+	size_t	 i;
+
+	buf_puts(b, "<section class=\"info\" id=\"q-");
+	buf_html(b, it->id);
+	buf_puts(b, "\">\n");
+	for (i = 0; i < it->ntexts; i++) {
+		buf_puts(b, "<p>");
+		buf_html(b, text_get(&it->texts[i], rp->lang));
+		buf_puts(b, "</p>\n");
+	}
+	for (i = 0; i < it->nimages; i++) {
+		buf_puts(b, "<figure><img src=\"");
+		buf_html(b, rp->assets);
+		buf_html(b, it->images[i].file);
+		buf_puts(b, "\" alt=\"");
+		buf_html(b, text_get(&it->images[i].alt, rp->lang));
+		buf_puts(b, "\"></figure>\n");
+	}
+	buf_puts(b, "</section>\n");
+}
+
+static void
+error_summary(struct buf *b, const struct render_page *rp)
+{
+	const struct verr	*e;
+	size_t			 i;
+
+	if (rp->errs == NULL || rp->errs->n == 0)
+		return;
+	buf_puts(b, "<div class=\"error-summary\" role=\"alert\" "
+	    "tabindex=\"-1\" id=\"errors\">\n<h2>");
+	buf_html(b, i18n_get(rp->lang, "err.summary"));
+	buf_puts(b, "</h2>\n<ul>\n");
+	for (i = 0; i < rp->errs->n; i++) {
+		e = &rp->errs->v[i];
+		buf_puts(b, "<li><a href=\"#q-");
+		buf_html(b, e->item->id);
+		buf_puts(b, "\">");
+		render_error_text(b, rp->lang, e);
+		buf_puts(b, "</a></li>\n");
+	}
+	buf_puts(b, "</ul>\n</div>\n");
+}
+
+static void
+nav_button(struct buf *b, const char *value, const char *cls, const char *label)
+{
+	buf_printf(b, "<button type=\"submit\" name=\"nav\" value=\"%s\" "
+	    "class=\"%s\">", value, cls);
+	buf_html(b, label);
+	buf_puts(b, "</button>\n");
+}
+
+void
+render_page(const struct render_page *rp, struct buf *b)
+{
+	const struct survey	*s = rp->s;
+	const struct page	*pg = &s->pages[rp->page];
+	const struct item	*it;
+	size_t			 i, pos, total;
+	char			 a[32], c[32];
+	int			 last;
+
+	pos = route_position(s, rp->route, rp->page, &total);
+	last = route_next(s, rp->route, rp->page) >= s->npages;
+	snprintf(a, sizeof(a), "%zu", pos);
+	snprintf(c, sizeof(c), "%zu", total);
+
+	buf_puts(b, "<div class=\"progress\"><p id=\"progress-label\">");
+	i18n_format(b, rp->lang, "q.progress", a, c);
+	buf_printf(b, "</p><progress max=\"%zu\" value=\"%zu\" "
+	    "aria-labelledby=\"progress-label\"></progress></div>\n",
+	    total, pos);
+	buf_puts(b, "<h1>");
+	buf_html(b, text_get(&pg->title, rp->lang));
+	buf_puts(b, "</h1>\n");
+	error_summary(b, rp);
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_html(b, rp->action);
+	buf_puts(b, "\" novalidate>\n<input type=\"hidden\" name=\"csrf\" "
+	    "value=\"");
+	buf_html(b, rp->csrf);
+	buf_puts(b, "\">\n");
+	for (i = pg->first; i < pg->first + pg->nitems; i++) {
+		it = &s->items[i];
+		if (!rp->route->item_vis[i])
+			continue;
+		switch (it->type) {
+		case ITEM_INFO:
+			r_info(b, rp, it);
+			break;
+		case ITEM_SINGLE:
+		case ITEM_MULTI:
+			r_choices(b, rp, it, item_error(rp, it));
+			break;
+		case ITEM_GRID:
+			r_grid(b, rp, it, item_error(rp, it));
+			break;
+		case ITEM_NPS:
+			r_nps(b, rp, it, item_error(rp, it));
+			break;
+		case ITEM_SUM:
+			r_sum(b, rp, it, item_error(rp, it));
+			break;
+		case ITEM_NUMBER:
+			r_number(b, rp, it, item_error(rp, it));
+			break;
+		case ITEM_TEXT:
+			r_text(b, rp, it, item_error(rp, it));
+			break;
+		}
+	}
+	/* "Neste" comes first so that Enter in a field goes forward. */
+	buf_puts(b, "<div class=\"nav\">\n");
+	nav_button(b, "next", "primary", i18n_get(rp->lang,
+	    last ? "nav.finish" : "nav.next"));
+	if (route_prev(s, rp->route, rp->page) != rp->page)
+		nav_button(b, "prev", "secondary",
+		    i18n_get(rp->lang, "nav.prev"));
+	nav_button(b, "save", "link", i18n_get(rp->lang, "nav.save"));
+	buf_puts(b, "</div>\n</form>\n");
+}

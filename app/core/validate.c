@@ -1,0 +1,358 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "validate.h"
+
+static void
+verr_add(struct verrs *e, const struct item *it, enum verr_code code,
+    long a, long b, const struct option *opt)
+{
+	e->v = xrealloc(e->v, (e->n + 1) * sizeof(*e->v));
+	e->v[e->n].item = it;
+	e->v[e->n].code = code;
+	e->v[e->n].a = a;
+	e->v[e->n].b = b;
+	e->v[e->n].opt = opt;
+	e->n++;
+}
+
+void
+verrs_free(struct verrs *e)
+{
+	free(e->v);
+	e->v = NULL;
+	e->n = 0;
+}
+
+int
+verrs_item(const struct verrs *e, const struct item *it)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->n; i++)
+		if (e->v[i].item == it)
+			return (1);
+	return (0);
+}
+
+/* Leading and trailing blanks are not part of an answer. */
+static char *
+trimmed(const char *s)
+{
+	size_t	 n;
+
+	if (s == NULL)
+		return (xstrdup(""));
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	n = strlen(s);
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
+		n--;
+	return (xstrndup(s, n));
+}
+
+static int
+parse_int(const char *s, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (*s == '\0')
+		return (0);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return (0);
+	*out = v;
+	return (1);
+}
+
+static void
+var_name(char *dst, size_t len, const char *id, const char *suffix)
+{
+	if (suffix == NULL)
+		snprintf(dst, len, "%s", id);
+	else
+		snprintf(dst, len, "%s.%s", id, suffix);
+}
+
+/* A choice from an option set; returns 0 empty, 1 valid, -1 invalid. */
+static int
+choice(const struct optset *os, const char *raw, const struct option **o)
+{
+	long	 v;
+
+	if (raw == NULL || *raw == '\0')
+		return (0);
+	if (!parse_int(raw, &v) || v < 0 || v > 9999 ||
+	    (*o = optset_find(os, (int)v)) == NULL)
+		return (-1);
+	return (1);
+}
+
+static void
+other_text(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	char	 var[128];
+	char	*t;
+	size_t	 n;
+
+	if (optset_other(item_options(it)) == NULL)
+		return;
+	var_name(var, sizeof(var), it->id, "other");
+	t = trimmed(form_get(f, var));
+	if ((n = utf8_chars(t)) > TEXT_MAXLEN)
+		verr_add(e, it, VERR_TOOLONG, (long)n, TEXT_MAXLEN, NULL);
+	else
+		answers_set(out, var, *t ? t : NULL,
+		    *t ? ANS_ANSWERED : ANS_SKIPPED);
+	free(t);
+}
+
+static int
+v_single(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	const struct option	*o = NULL;
+	int			 r;
+
+	r = choice(item_options(it), form_get(f, it->id), &o);
+	if (r < 0) {
+		verr_add(e, it, VERR_OPTION, 0, 0, NULL);
+		return (0);
+	}
+	answers_set(out, it->id, r ? form_get(f, it->id) : NULL,
+	    r ? ANS_ANSWERED : ANS_SKIPPED);
+	other_text(it, f, out, e);
+	return (r);
+}
+
+static int
+v_multi(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	const struct option	*o, *excl = NULL;
+	unsigned char		*chosen;
+	size_t			 i, k, n, nchosen = 0;
+	char			 var[128], code[16];
+
+	chosen = xcalloc(it->opts.n, 1);
+	n = form_count(f, it->id);
+	for (k = 0; k < n; k++) {
+		o = NULL;
+		if (choice(&it->opts, form_get_nth(f, it->id, k), &o) < 0) {
+			verr_add(e, it, VERR_OPTION, 0, 0, NULL);
+			free(chosen);
+			return (0);
+		}
+		if (o == NULL || chosen[o - it->opts.v])
+			continue;
+		chosen[o - it->opts.v] = 1;
+		nchosen++;
+		if (o->flags & OPT_EXCLUSIVE)
+			excl = o;
+	}
+	if (excl != NULL && nchosen > 1) {
+		verr_add(e, it, VERR_EXCLUSIVE, 0, 0, excl);
+		free(chosen);
+		return (0);
+	}
+	for (i = 0; i < it->opts.n; i++) {
+		snprintf(code, sizeof(code), "%d", it->opts.v[i].code);
+		var_name(var, sizeof(var), it->id, code);
+		if (nchosen == 0)
+			answers_set(out, var, NULL, ANS_SKIPPED);
+		else
+			answers_set(out, var, chosen[i] ? "1" : "0",
+			    ANS_ANSWERED);
+	}
+	free(chosen);
+	other_text(it, f, out, e);
+	return (nchosen > 0);
+}
+
+static int
+v_grid(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	const struct option	*o;
+	const char		*raw;
+	char			 var[128];
+	size_t			 i;
+	int			 r, any = 0, bad = 0;
+
+	for (i = 0; i < it->nrows; i++) {
+		var_name(var, sizeof(var), it->id, it->rows[i].key);
+		raw = form_get(f, var);
+		o = NULL;
+		if ((r = choice(item_options(it), raw, &o)) < 0) {
+			bad = 1;
+			continue;
+		}
+		answers_set(out, var, r ? raw : NULL,
+		    r ? ANS_ANSWERED : ANS_SKIPPED);
+		any |= r;
+	}
+	if (bad)
+		verr_add(e, it, VERR_OPTION, 0, 0, NULL);
+	return (any);
+}
+
+static int
+v_nps(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	const char	*raw = form_get(f, it->id);
+	long		 v;
+
+	if (raw == NULL || *raw == '\0') {
+		answers_set(out, it->id, NULL, ANS_SKIPPED);
+		return (0);
+	}
+	if (!parse_int(raw, &v) || ((v < 0 || v > 10) && v != NPS_DONTKNOW)) {
+		verr_add(e, it, VERR_OPTION, 0, 0, NULL);
+		return (0);
+	}
+	answers_set(out, it->id, raw, ANS_ANSWERED);
+	return (1);
+}
+
+static int
+v_sum(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	long	*vals, total = 0;
+	char	 var[128], num[32];
+	char	*t;
+	size_t	 i;
+	int	 filled = 0;
+
+	vals = xcalloc(it->nrows, sizeof(long));
+	for (i = 0; i < it->nrows; i++) {
+		var_name(var, sizeof(var), it->id, it->rows[i].key);
+		t = trimmed(form_get(f, var));
+		if (*t == '\0') {
+			free(t);
+			continue;
+		}
+		if (!parse_int(t, &vals[i]) || vals[i] < 0 ||
+		    vals[i] > it->total) {
+			free(t);
+			free(vals);
+			verr_add(e, it, VERR_SUM_NUMBER, it->total, 0, NULL);
+			return (0);
+		}
+		free(t);
+		filled = 1;
+		total += vals[i];
+	}
+	if (filled && total != it->total) {
+		free(vals);
+		verr_add(e, it, VERR_SUM, it->total, total, NULL);
+		return (0);
+	}
+	for (i = 0; i < it->nrows; i++) {
+		var_name(var, sizeof(var), it->id, it->rows[i].key);
+		snprintf(num, sizeof(num), "%ld", vals[i]);
+		answers_set(out, var, filled ? num : NULL,
+		    filled ? ANS_ANSWERED : ANS_SKIPPED);
+	}
+	free(vals);
+	return (filled);
+}
+
+static int
+v_number(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	char	*t, num[32];
+	long	 v;
+
+	t = trimmed(form_get(f, it->id));
+	if (*t == '\0') {
+		free(t);
+		answers_set(out, it->id, NULL, ANS_SKIPPED);
+		return (0);
+	}
+	if (!parse_int(t, &v) || v < it->min || v > it->max) {
+		free(t);
+		verr_add(e, it, VERR_NUMBER, it->min, it->max, NULL);
+		return (0);
+	}
+	free(t);
+	snprintf(num, sizeof(num), "%ld", v);
+	answers_set(out, it->id, num, ANS_ANSWERED);
+	return (1);
+}
+
+static int
+v_text(const struct item *it, const struct form *f, struct answers *out,
+    struct verrs *e)
+{
+	char	*t;
+	size_t	 n;
+	int	 r;
+
+	t = trimmed(form_get(f, it->id));
+	if ((n = utf8_chars(t)) > it->maxlen) {
+		free(t);
+		verr_add(e, it, VERR_TOOLONG, (long)n, (long)it->maxlen, NULL);
+		return (0);
+	}
+	r = *t != '\0';
+	answers_set(out, it->id, r ? t : NULL, r ? ANS_ANSWERED : ANS_SKIPPED);
+	free(t);
+	return (r);
+}
+
+/*
+ * Validates the asked items of page p: rows to store go to `out`,
+ * problems to `e`. Hidden items are the caller's (route_mark_notasked).
+ */
+void
+validate_page(const struct survey *s, size_t p, const struct route *r,
+    const struct form *f, struct answers *out, struct verrs *e)
+{
+	const struct page	*pg = &s->pages[p];
+	const struct item	*it;
+	size_t			 i, before;
+	int			 answered = 0;
+
+	for (i = pg->first; i < pg->first + pg->nitems; i++) {
+		it = &s->items[i];
+		if (!r->item_vis[i] || it->type == ITEM_INFO)
+			continue;
+		before = e->n;
+		switch (it->type) {
+		case ITEM_SINGLE:
+			answered = v_single(it, f, out, e);
+			break;
+		case ITEM_MULTI:
+			answered = v_multi(it, f, out, e);
+			break;
+		case ITEM_GRID:
+			answered = v_grid(it, f, out, e);
+			break;
+		case ITEM_NPS:
+			answered = v_nps(it, f, out, e);
+			break;
+		case ITEM_SUM:
+			answered = v_sum(it, f, out, e);
+			break;
+		case ITEM_NUMBER:
+			answered = v_number(it, f, out, e);
+			break;
+		case ITEM_TEXT:
+			answered = v_text(it, f, out, e);
+			break;
+		default:
+			break;
+		}
+		if (it->required && !answered && e->n == before)
+			verr_add(e, it, VERR_REQUIRED, 0, 0, NULL);
+	}
+}
