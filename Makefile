@@ -28,10 +28,10 @@ build/%.o: app/%.c $(HDRS)
 build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -shared -o $@ $^ -lpq -lcrypto
+	$(CC) -shared -o $@ $^ -lpq
 
 build/svarctl: $(CLI_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -lpq -lcrypto
+	$(CC) -o $@ $^ -lpq
 
 # The core's unit tests, under AddressSanitizer and UBSan.
 build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(HDRS)

@@ -1,0 +1,105 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "db.h"
+
+static struct db *
+cli_db(void)
+{
+	struct db	*db;
+
+	db = db_open(getenv("SVAR_DB"));
+	if (!db_ready(db)) {
+		fprintf(stderr, "svarctl: database: %s", db_error(db));
+		db_close(db);
+		return (NULL);
+	}
+	return (db);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE		*f;
+	struct buf	 b;
+	char		 chunk[8192];
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "svarctl: %s: %s\n", path, strerror(errno));
+		return (NULL);
+	}
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	buf_cstr(&b);
+	if (strlen(b.data) != b.len) {
+		fprintf(stderr, "svarctl: %s: contains a NUL byte\n", path);
+		buf_free(&b);
+		return (NULL);
+	}
+	return (buf_steal(&b));
+}
+
+int
+cli_load(const char *path)
+{
+	struct db	*db;
+	char		*src;
+	int		 ok;
+
+	if ((src = slurp(path)) == NULL)
+		return (1);
+	if ((db = cli_db()) == NULL) {
+		free(src);
+		return (1);
+	}
+	ok = db_def_load(db, path, src);
+	if (!ok && db_error(db)[0] != '\0')
+		fprintf(stderr, "svarctl: %s", db_error(db));
+	db_close(db);
+	free(src);
+	return (ok ? 0 : 1);
+}
+
+int
+cli_demo(const char *base)
+{
+	struct db	*db;
+	int		 ok;
+
+	if ((db = cli_db()) == NULL)
+		return (1);
+	if (!(ok = db_demo(db, base)))
+		fprintf(stderr, "svarctl: demo: %s\n", db_error(db));
+	db_close(db);
+	return (ok ? 0 : 1);
+}
+
+int
+cli_tokens(const char *version, const char *count)
+{
+	struct db	*db;
+	char		*end;
+	long		 n;
+	int		 ok;
+
+	n = strtol(count, &end, 10);
+	if (*count == '\0' || *end != '\0' || n < 1 || n > 1000000) {
+		fprintf(stderr, "svarctl: tokens: count must be 1-1000000\n");
+		return (2);
+	}
+	if ((db = cli_db()) == NULL)
+		return (1);
+	ok = db_tokens(db, version, (int)n, getenv("SVAR_BASE_URL") ?
+	    getenv("SVAR_BASE_URL") : "");
+	if (!ok)
+		fprintf(stderr, "svarctl: tokens: %s\n", db_error(db));
+	db_close(db);
+	return (ok ? 0 : 1);
+}

@@ -1,0 +1,175 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "buf.h"
+#include "db.h"
+#include "db_int.h"
+
+/* Every statement the web app runs; prepared on each new connection. */
+static const struct {
+	const char	*name;
+	const char	*sql;
+	int		 nparams;
+} stmts[] = {
+	{ "resp_load",
+	  "SELECT r.id, r.version_id, r.verifier, r.csrf, r.lang, r.status,"
+	  " r.page_no, r.rev, (w.closed OR coalesce(w.closes_at < now(),"
+	  " false) OR coalesce(w.opens_at > now(), false))::int,"
+	  " (r.unit_link_id IS NOT NULL)::int, a.var, a.value, a.state"
+	  " FROM response r JOIN version v ON v.id = r.version_id"
+	  " JOIN wave w ON w.id = v.wave_id"
+	  " LEFT JOIN answer a ON a.response_id = r.id"
+	  " WHERE r.selector = $1", 1 },
+	{ "resp_opened",
+	  "UPDATE response SET status = 'opened', opened_at = now()"
+	  " WHERE id = $1 AND status = 'invited'", 1 },
+	{ "resp_lang",
+	  "UPDATE response SET lang = $2 WHERE id = $1", 2 },
+	{ "resp_new",
+	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6, $7, $8)", 8 },
+	{ "page_save",
+	  "SELECT svar_page_save($1, $2, $3, $4, $5, $6, $7, $8)", 8 },
+	{ "link_get",
+	  "SELECT l.id, l.version_id, l.verifier, v.hidden,"
+	  " (w.closed OR coalesce(w.closes_at < now(), false) OR"
+	  " coalesce(w.opens_at > now(), false))::int"
+	  " FROM unit_link l JOIN version v ON v.id = l.version_id"
+	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1", 1 },
+	{ "code_key",
+	  "SELECT r.selector || r.verifier FROM invitation i"
+	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1", 1 },
+	{ "rate_hit",
+	  "SELECT svar_rate_hit($1, $2)", 2 },
+	{ "versions",
+	  "SELECT v.id, d.id, d.source, v.hidden FROM version v"
+	  " JOIN definition d ON d.id = v.definition_id ORDER BY v.id", 0 },
+};
+
+static int
+db_prepare(struct db *db)
+{
+	PGresult	*res;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
+		res = PQprepare(db->conn, stmts[i].name, stmts[i].sql,
+		    stmts[i].nparams, NULL);
+		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+			snprintf(db->err, sizeof(db->err), "prepare %s: %s",
+			    stmts[i].name, PQerrorMessage(db->conn));
+			PQclear(res);
+			return (0);
+		}
+		PQclear(res);
+	}
+	return (1);
+}
+
+struct db *
+db_open(const char *conninfo)
+{
+	struct db	*db;
+
+	db = xcalloc(1, sizeof(*db));
+	db->conninfo = xstrdup(conninfo ? conninfo : "");
+	db->prepare = 1;
+	return (db);
+}
+
+void
+db_close(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db);
+}
+
+const char *
+db_error(struct db *db)
+{
+	return (db->err);
+}
+
+/* Connects (again) when needed; 0 when the database cannot be reached. */
+int
+db_ready(struct db *db)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
+		return (1);
+	if (db->conn != NULL) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+	}
+	db->conn = PQconnectdb(db->conninfo);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		snprintf(db->err, sizeof(db->err), "connect: %s",
+		    PQerrorMessage(db->conn));
+		PQfinish(db->conn);
+		db->conn = NULL;
+		return (0);
+	}
+	if (db->prepare && !db_prepare(db)) {
+		PQfinish(db->conn);
+		db->conn = NULL;
+		return (0);
+	}
+	return (1);
+}
+
+/*
+ * Runs a prepared statement. On a broken connection it reconnects and
+ * tries once more, which is safe: each statement is its own transaction.
+ */
+PGresult *
+db_exec(struct db *db, const char *name, int n, const char *const *params,
+    ExecStatusType want)
+{
+	PGresult	*res;
+	int		 attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (!db_ready(db))
+			return (NULL);
+		res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+		if (PQresultStatus(res) == want)
+			return (res);
+		snprintf(db->err, sizeof(db->err), "%s: %s", name,
+		    PQresultErrorMessage(res));
+		PQclear(res);
+		if (PQstatus(db->conn) == CONNECTION_OK)
+			return (NULL);
+	}
+	return (NULL);
+}
+
+/* A PostgreSQL array literal; NULL elements stay NULL. */
+void
+db_array(struct buf *b, const char *const *v, size_t n)
+{
+	const char	*p;
+	size_t		 i;
+
+	buf_putc(b, '{');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		if (v[i] == NULL) {
+			buf_puts(b, "NULL");
+			continue;
+		}
+		buf_putc(b, '"');
+		for (p = v[i]; *p != '\0'; p++) {
+			if (*p == '"' || *p == '\\')
+				buf_putc(b, '\\');
+			buf_putc(b, *p);
+		}
+		buf_putc(b, '"');
+	}
+	buf_putc(b, '}');
+}
