@@ -37,6 +37,6 @@ fi
 if [ ! -d tests/browser/node_modules/playwright-core ] ||
    [ ! -d tests/browser/node_modules/axe-core ]; then
 	echo "==> npm install (tests/browser)"
-	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error ||
+	(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error 2>/dev/null ||
 	    npm install --no-audit --no-fund --loglevel=error)
 fi

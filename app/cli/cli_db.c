@@ -12,7 +12,7 @@ cli_db(void)
 {
 	struct db	*db;
 
-	db = db_open(getenv("SVAR_DB"));
+	db = db_open(getenv("SVARCTL_DB"));
 	if (!db_ready(db)) {
 		fprintf(stderr, "svarctl: database: %s", db_error(db));
 		db_close(db);

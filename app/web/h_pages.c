@@ -1,0 +1,166 @@
+/*
+ * Pages without a response behind them:
+ *   GET /             what this is, and where to type a code
+ *   GET|POST /kode    code entry for personal invitations (rate limited)
+ *   GET /personvern   privacy notice and confidentiality statement
+ *   GET /healthz      for load balancers: 200 when the database answers
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "keys.h"
+#include "web.h"
+
+/* Ten wrong or right codes per address per ten minutes. */
+#define CODE_TRIES	10
+#define CODE_WINDOW	600
+
+int	page_home(struct http_request *);
+int	page_code(struct http_request *);
+int	page_privacy(struct http_request *);
+int	page_health(struct http_request *);
+
+/* ?lang= on a page without a response is remembered in a cookie. */
+static enum lang
+page_lang(struct http_request *req)
+{
+	struct form	 q;
+	enum lang	 l;
+
+	if (!web_query(req, &q))
+		return (LANG_NB);
+	l = web_lang(req, &q);
+	if (form_get(&q, "lang") != NULL && lang_parse(form_get(&q,
+	    "lang")) != LANG_MAX)
+		web_cookie(req, "lang", lang_code(l), "/", 365 * 86400);
+	form_free(&q);
+	return (l);
+}
+
+int
+page_home(struct http_request *req)
+{
+	struct tvars	 tv;
+	enum lang	 l = page_lang(req);
+
+	memset(&tv, 0, sizeof(tv));
+	web_page(req, 200, l, T_HOME, &tv, i18n_get(l, "home.title"));
+	return (KORE_RESULT_OK);
+}
+
+int
+page_privacy(struct http_request *req)
+{
+	struct tvars	 tv;
+	enum lang	 l = page_lang(req);
+
+	memset(&tv, 0, sizeof(tv));
+	web_page(req, 200, l, T_PRIVACY, &tv, i18n_get(l, "privacy.title"));
+	return (KORE_RESULT_OK);
+}
+
+int
+page_health(struct http_request *req)
+{
+	if (!db_ready(app.db)) {
+		http_response(req, 503, "db down\n", 8);
+		return (KORE_RESULT_OK);
+	}
+	http_response_header(req, "content-type", "text/plain");
+	http_response(req, 200, "ok\n", 3);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * The code form carries a CSRF token that must match a cookie (there is
+ * no session before the code is known).
+ */
+static void
+code_form(struct http_request *req, int status, enum lang l,
+    const char *typed, const char *error_key)
+{
+	struct tvars	 tv;
+	char		 token[KEY_VERIFIER_LEN + 1], *have;
+
+	if ((have = web_cookie_get(req, "svar_csrf")) != NULL &&
+	    strlen(have) == KEY_VERIFIER_LEN)
+		snprintf(token, sizeof(token), "%s", have);
+	else if (keys_random(token, KEY_VERIFIER_LEN))
+		web_cookie(req, "svar_csrf", token, "/kode", 86400);
+	else
+		token[0] = '\0';
+	memset(&tv, 0, sizeof(tv));
+	tvars_set(&tv, "csrf", token);
+	tvars_set(&tv, "code", typed);
+	tvars_set(&tv, "error", error_key ? i18n_get(l, error_key) : NULL);
+	web_page(req, status, l, T_CODE, &tv, i18n_get(l, "code.title"));
+}
+
+int
+page_code(struct http_request *req)
+{
+	struct form	 f;
+	enum lang	 l = page_lang(req);
+	char		 ip[64], bucket[96], code[CODE_LEN + 1], key[64];
+	char		 url[96], *cookie;
+	const char	*typed, *csrf;
+	int		 rc, hits;
+
+	if (req->method != HTTP_METHOD_POST) {
+		code_form(req, 200, l, NULL, NULL);
+		return (KORE_RESULT_OK);
+	}
+	if (!web_body_form(req, &f)) {
+		code_form(req, 400, l, NULL, "code.err.form");
+		return (KORE_RESULT_OK);
+	}
+	typed = form_get(&f, "code");
+	csrf = form_get(&f, "csrf");
+	cookie = web_cookie_get(req, "svar_csrf");
+	if (csrf == NULL || cookie == NULL || *cookie == '\0' ||
+	    !keys_equal(csrf, cookie)) {
+		code_form(req, 403, l, typed, "code.err.csrf");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	web_client_ip(req, ip, sizeof(ip));
+	snprintf(bucket, sizeof(bucket), "code:%s", ip);
+	if ((hits = db_rate_hit(app.db, bucket, CODE_WINDOW)) == DB_ERR) {
+		form_free(&f);
+		web_message(req, 503, l, "msg.unavailable.title",
+		    "msg.unavailable.text", NULL);
+		return (KORE_RESULT_OK);
+	}
+	if (hits > CODE_TRIES) {
+		code_form(req, 429, l, typed, "code.err.rate");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	if (typed == NULL || *typed == '\0') {
+		code_form(req, 422, l, typed, "code.err.empty");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	if (strlen(typed) > 64 || !keys_code_normalize(typed, code)) {
+		code_form(req, 422, l, typed, "code.err.format");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	if ((rc = db_code_key(app.db, code, key, sizeof(key))) == DB_ERR) {
+		form_free(&f);
+		web_message(req, 503, l, "msg.unavailable.title",
+		    "msg.unavailable.text", NULL);
+		return (KORE_RESULT_OK);
+	}
+	if (rc == 0) {
+		code_form(req, 422, l, typed, "code.err.unknown");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	form_free(&f);
+	snprintf(url, sizeof(url), "/r/%s", key);
+	web_redirect(req, url);
+	return (KORE_RESULT_OK);
+}

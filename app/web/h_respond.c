@@ -1,0 +1,462 @@
+/*
+ * The respondent path:
+ *   GET  /u/<key>          a unit's open link: a new response, or the
+ *                          one this browser already started
+ *   GET  /r/<key>          resume: go to the current page
+ *   GET  /r/<key>/<n>      page n          POST: save page n, move on
+ *   GET  /r/<key>/takk     thank you       GET /r/<key>/lagret: saved
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "keys.h"
+#include "render.h"
+#include "route.h"
+#include "validate.h"
+#include "web.h"
+
+#define SAVE_ATTEMPTS	3
+#define COOKIE_DAYS	60
+
+int	page_link(struct http_request *);
+int	page_respond(struct http_request *);
+
+/* What every /r/ request starts from. */
+struct ctx {
+	char			 key[KEY_LEN + 1];
+	struct resp		 r;
+	struct answers		 a;
+	const struct version_def *v;
+	enum lang		 lang;
+};
+
+static void
+unavailable(struct http_request *req, enum lang l)
+{
+	kore_log(LOG_ERR, "database: %s", db_error(app.db));
+	web_message(req, 503, l, "msg.unavailable.title",
+	    "msg.unavailable.text", NULL);
+}
+
+/*
+ * Loads the response a key names. Sends the answer itself and returns
+ * 0 when the key is unknown, the database is down or the wave is closed.
+ */
+static int
+ctx_load(struct http_request *req, const char *key, struct ctx *c)
+{
+	char	 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
+	int	 rc;
+
+	memset(c, 0, sizeof(*c));
+	answers_init(&c->a);
+	c->lang = LANG_NB;
+	if (!keys_split(key, sel, ver)) {
+		web_message(req, 404, c->lang, "msg.badlink.title",
+		    "msg.badlink.text", "/kode");
+		return (0);
+	}
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
+		unavailable(req, c->lang);
+		return (0);
+	}
+	if (rc == 0 || !keys_equal(ver, c->r.verifier)) {
+		web_message(req, 404, c->lang, "msg.badlink.title",
+		    "msg.badlink.text", "/kode");
+		return (0);
+	}
+	if ((c->lang = lang_parse(c->r.lang)) == LANG_MAX)
+		c->lang = LANG_NB;
+	if ((c->v = catalog_version(c->r.version_id)) == NULL) {
+		unavailable(req, c->lang);
+		return (0);
+	}
+	if (c->r.closed && strcmp(c->r.status, "completed") != 0) {
+		web_message(req, 410, c->lang, "msg.closed.title",
+		    "msg.closed.text", NULL);
+		return (0);
+	}
+	return (1);
+}
+
+static void
+ctx_free(struct ctx *c)
+{
+	answers_free(&c->a);
+}
+
+static void
+go(struct http_request *req, const char *key, const char *tail)
+{
+	char	 url[128];
+
+	snprintf(url, sizeof(url), "/r/%s%s%s", key, tail ? "/" : "",
+	    tail ? tail : "");
+	web_redirect(req, url);
+}
+
+static void
+go_page(struct http_request *req, const char *key, size_t page)
+{
+	char	 n[24];
+
+	snprintf(n, sizeof(n), "%zu", page + 1);
+	go(req, key, n);
+}
+
+/* Hidden variables from the version ("B1=1;B2=3") as answer rows. */
+static void
+hidden_answers(const char *spec, struct answers *a)
+{
+	char	*copy, *part, *save, *eq;
+
+	copy = xstrdup(spec);
+	for (part = strtok_r(copy, ";", &save); part != NULL;
+	    part = strtok_r(NULL, ";", &save)) {
+		if ((eq = strchr(part, '=')) == NULL)
+			continue;
+		*eq = '\0';
+		answers_set(a, part, eq + 1, ANS_ANSWERED);
+	}
+	free(copy);
+}
+
+int
+page_link(struct http_request *req)
+{
+	struct link	 l;
+	struct ctx	 c;
+	struct answers	 hidden;
+	struct form	 q;
+	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
+	char		 rsel[KEY_SELECTOR_LEN + 1], rver[KEY_VERIFIER_LEN + 1];
+	char		 csrf[KEY_VERIFIER_LEN + 1], cookie[32], path[64];
+	char		 rkey[KEY_LEN + 1], *prev;
+	const char	*key = req->path + 3;
+	enum lang	 lang;
+	int		 rc;
+
+	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
+		http_response(req, 405, NULL, 0);
+		return (KORE_RESULT_OK);
+	}
+	web_query(req, &q);
+	lang = web_lang(req, &q);
+	form_free(&q);
+	if (!keys_split(key, sel, ver) ||
+	    (rc = db_link_get(app.db, sel, &l)) == 0 ||
+	    (rc == 1 && !keys_equal(ver, l.verifier))) {
+		web_message(req, 404, lang, "msg.badlink.title",
+		    "msg.badlink.text", "/kode");
+		return (KORE_RESULT_OK);
+	}
+	if (rc == DB_ERR) {
+		unavailable(req, lang);
+		return (KORE_RESULT_OK);
+	}
+	if (l.closed) {
+		web_message(req, 410, lang, "msg.closed.title",
+		    "msg.closed.text", NULL);
+		return (KORE_RESULT_OK);
+	}
+	/* The same browser comes back to its own unfinished response. */
+	snprintf(cookie, sizeof(cookie), "svar_%s", sel);
+	if ((prev = web_cookie_get(req, cookie)) != NULL &&
+	    keys_split(prev, rsel, rver)) {
+		answers_init(&c.a);
+		rc = db_resp_load(app.db, rsel, &c.r, &c.a);
+		answers_free(&c.a);
+		if (rc == 1 && keys_equal(rver, c.r.verifier) &&
+		    c.r.unit_link == 1 &&
+		    strcmp(c.r.status, "completed") != 0) {
+			snprintf(path, sizeof(path), "/r/%s", prev);
+			web_redirect(req, path);
+			return (KORE_RESULT_OK);
+		}
+	}
+	if (!keys_random(rsel, KEY_SELECTOR_LEN) ||
+	    !keys_random(rver, KEY_VERIFIER_LEN) ||
+	    !keys_random(csrf, KEY_VERIFIER_LEN)) {
+		unavailable(req, lang);
+		return (KORE_RESULT_OK);
+	}
+	answers_init(&hidden);
+	hidden_answers(l.hidden, &hidden);
+	if (db_resp_new(app.db, l.version_id, l.id, rsel, rver, csrf,
+	    lang_code(lang), &hidden) < 0) {
+		answers_free(&hidden);
+		unavailable(req, lang);
+		return (KORE_RESULT_OK);
+	}
+	answers_free(&hidden);
+	snprintf(rkey, sizeof(rkey), "%s%s", rsel, rver);
+	snprintf(path, sizeof(path), "/u/%s", key);
+	web_cookie(req, cookie, rkey, path, COOKIE_DAYS * 86400);
+	go(req, rkey, NULL);
+	return (KORE_RESULT_OK);
+}
+
+/* The page to show: page_no if it is still asked, else the next asked. */
+static size_t
+current_page(const struct survey *s, const struct route *rt, int page_no)
+{
+	size_t	 p = page_no < 0 ? 0 : (size_t)page_no;
+
+	if (p >= s->npages)
+		return (route_first(s, rt));
+	if (rt->page_vis[p])
+		return (p);
+	p = route_next(s, rt, p);
+	return (p < s->npages ? p : route_first(s, rt));
+}
+
+static void
+show_page(struct http_request *req, struct ctx *c, const struct route *rt,
+    size_t page, const struct form *posted, const struct verrs *errs)
+{
+	const struct survey	*s = c->v->survey;
+	struct render_page	 rp;
+	struct buf		 body, action, title;
+
+	buf_init(&body);
+	buf_init(&action);
+	buf_init(&title);
+	buf_printf(&action, "/r/%s/%zu", c->key, page + 1);
+	memset(&rp, 0, sizeof(rp));
+	rp.s = s;
+	rp.page = page;
+	rp.route = rt;
+	rp.answers = &c->a;
+	rp.posted = posted;
+	rp.errs = errs;
+	rp.lang = c->lang;
+	rp.action = buf_cstr(&action);
+	rp.csrf = c->r.csrf;
+	rp.assets = "/assets/";
+	render_page(&rp, &body);
+	if (errs != NULL && errs->n > 0)
+		buf_printf(&title, "%s: ", i18n_get(c->lang, "err.title"));
+	buf_printf(&title, "%s – %s", text_get(&s->pages[page].title, c->lang),
+	    text_get(&s->title, c->lang));
+	web_html(req, errs != NULL && errs->n > 0 ? 422 : 200, c->lang,
+	    buf_cstr(&title), buf_cstr(&body));
+	buf_free(&body);
+	buf_free(&action);
+	buf_free(&title);
+}
+
+static void
+show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
+{
+	struct tvars	 tv;
+	struct buf	 link;
+
+	memset(&tv, 0, sizeof(tv));
+	buf_init(&link);
+	web_base_url(req, &link);
+	buf_printf(&link, "/r/%s", c->key);
+	tvars_set(&tv, "resume_url", buf_cstr(&link));
+	tvars_set(&tv, "survey", text_get(&c->v->survey->title, c->lang));
+	web_page(req, 200, c->lang, t, &tv, i18n_get(c->lang,
+	    t == T_THANKS ? "thanks.title" : "saved.title"));
+	buf_free(&link);
+}
+
+/* Routing after the page's rows: which later answers stop counting. */
+static void
+merge_rows(const struct survey *s, struct answers *all,
+    struct answers *rows, struct route *rt)
+{
+	size_t	 i;
+
+	for (i = 0; i < rows->n; i++)
+		answers_set(all, rows->v[i].var, rows->v[i].value,
+		    rows->v[i].state);
+	route_eval(s, all, rt);
+	route_mark_notasked(s, rt, all, rows);
+	for (i = 0; i < rows->n; i++)
+		answers_set(all, rows->v[i].var, rows->v[i].value,
+		    rows->v[i].state);
+}
+
+static int
+any_answered(const struct survey *s, const struct answers *rows)
+{
+	size_t	 i;
+
+	for (i = 0; i < rows->n; i++)
+		if (rows->v[i].state == ANS_ANSWERED &&
+		    survey_hidden(s, rows->v[i].var) == NULL)
+			return (1);
+	return (0);
+}
+
+static void
+post_page(struct http_request *req, struct ctx *c, size_t page)
+{
+	const struct survey	*s = c->v->survey;
+	struct form		 f;
+	struct answers		 rows;
+	struct verrs		 errs;
+	struct route		 rt;
+	const char		*nav, *csrf;
+	char			 sel[KEY_SELECTOR_LEN + 1];
+	size_t			 target;
+	int			 attempt, rc = 0, complete, started;
+
+	if (!web_body_form(req, &f)) {
+		web_message(req, 400, c->lang, "msg.badform.title",
+		    "msg.badform.text", NULL);
+		return;
+	}
+	csrf = form_get(&f, "csrf");
+	if (csrf == NULL || !keys_equal(csrf, c->r.csrf)) {
+		form_free(&f);
+		web_message(req, 403, c->lang, "msg.csrf.title",
+		    "msg.csrf.text", NULL);
+		return;
+	}
+	nav = form_get(&f, "nav");
+	if (nav == NULL)
+		nav = "next";
+	for (attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+		if (strcmp(c->r.status, "completed") == 0)
+			break;
+		answers_init(&rows);
+		memset(&errs, 0, sizeof(errs));
+		route_eval(s, &c->a, &rt);
+		if (!rt.page_vis[page]) {
+			/* Routing no longer asks this page (another tab). */
+			target = current_page(s, &rt, c->r.page_no);
+			route_free(&rt);
+			answers_free(&rows);
+			form_free(&f);
+			go_page(req, c->key, target);
+			return;
+		}
+		validate_page(s, page, &rt, &f, &rows, &errs);
+		route_free(&rt);
+		merge_rows(s, &c->a, &rows, &rt);
+		if (errs.n > 0)
+			target = page;
+		else if (strcmp(nav, "prev") == 0)
+			target = route_prev(s, &rt, page);
+		else if (strcmp(nav, "save") == 0)
+			target = page;
+		else
+			target = route_next(s, &rt, page);
+		complete = errs.n == 0 && strcmp(nav, "next") == 0 &&
+		    target >= s->npages;
+		started = strcmp(c->r.status, "started") == 0 ||
+		    any_answered(s, &rows);
+		rc = db_page_save(app.db, c->r.id, c->r.rev, &rows,
+		    (int)(complete ? page : target), started, complete);
+		answers_free(&rows);
+		if (rc >= 0) {
+			if (errs.n > 0)
+				show_page(req, c, &rt, page, &f, &errs);
+			else if (complete)
+				go(req, c->key, "takk");
+			else if (strcmp(nav, "save") == 0)
+				go(req, c->key, "lagret");
+			else
+				go_page(req, c->key, target);
+			route_free(&rt);
+			verrs_free(&errs);
+			form_free(&f);
+			return;
+		}
+		route_free(&rt);
+		verrs_free(&errs);
+		if (rc == DB_ERR) {
+			form_free(&f);
+			unavailable(req, c->lang);
+			return;
+		}
+		if (rc == DB_COMPLETED)
+			break;
+		/* Another tab saved in between: read again, apply again. */
+		answers_free(&c->a);
+		snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
+		if (db_resp_load(app.db, sel, &c->r, &c->a) != 1) {
+			form_free(&f);
+			unavailable(req, c->lang);
+			return;
+		}
+	}
+	form_free(&f);
+	if (strcmp(c->r.status, "completed") == 0 || rc == DB_COMPLETED)
+		go(req, c->key, "takk");
+	else
+		web_message(req, 409, c->lang, "msg.busy.title",
+		    "msg.busy.text", NULL);
+}
+
+int
+page_respond(struct http_request *req)
+{
+	const struct survey	*s;
+	struct ctx		 c;
+	struct route		 rt;
+	struct form		 q;
+	char			 key[KEY_LEN + 1];
+	const char		*p = req->path + 3, *slash, *tail;
+	enum lang		 l;
+	long			 n;
+	char			*end;
+	size_t			 page;
+
+	slash = strchr(p, '/');
+	snprintf(key, sizeof(key), "%.*s", slash ? (int)(slash - p) :
+	    (int)strlen(p), p);
+	tail = slash ? slash + 1 : NULL;
+	if (!ctx_load(req, key, &c)) {
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	s = c.v->survey;
+	if (req->method == HTTP_METHOD_GET && web_query(req, &q)) {
+		l = lang_parse(form_get(&q, "lang"));
+		form_free(&q);
+		if (l != LANG_MAX) {
+			if (!db_resp_lang(app.db, c.r.id, lang_code(l)))
+				kore_log(LOG_WARNING, "lang: %s",
+				    db_error(app.db));
+			web_redirect(req, req->path);
+			ctx_free(&c);
+			return (KORE_RESULT_OK);
+		}
+	}
+	if (strcmp(c.r.status, "invited") == 0)
+		db_resp_opened(app.db, c.r.id);
+	if (strcmp(c.r.status, "completed") == 0) {
+		if (tail != NULL && strcmp(tail, "takk") == 0)
+			show_done(req, &c, T_THANKS);
+		else
+			go(req, c.key, "takk");
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	route_eval(s, &c.a, &rt);
+	if (tail == NULL || strcmp(tail, "takk") == 0) {
+		go_page(req, c.key, current_page(s, &rt, c.r.page_no));
+	} else if (strcmp(tail, "lagret") == 0) {
+		show_done(req, &c, T_SAVED);
+	} else {
+		n = strtol(tail, &end, 10);
+		page = (size_t)(n - 1);
+		if (*end != '\0' || n < 1 || (size_t)n > s->npages ||
+		    !rt.page_vis[page]) {
+			go_page(req, c.key, current_page(s, &rt, c.r.page_no));
+		} else if (req->method == HTTP_METHOD_POST) {
+			post_page(req, &c, page);
+		} else
+			show_page(req, &c, &rt, page, NULL, NULL);
+	}
+	route_free(&rt);
+	ctx_free(&c);
+	return (KORE_RESULT_OK);
+}

@@ -1,0 +1,64 @@
+/*
+ * Svar's Kore module: worker set-up. Every worker reads the interface
+ * strings and templates, opens its own database connection and parses
+ * the questionnaires once; requests then only touch memory and one or
+ * two prepared statements.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <kore/seccomp.h>
+
+#include "i18n.h"
+#include "web.h"
+
+struct app	 app;
+
+/*
+ * Kore's worker sandbox lists what Kore itself needs; glibc 2.36 stats
+ * files with newfstatat, and libpq asks its socket a few questions.
+ */
+KORE_SECCOMP_FILTER("svar",
+	KORE_SYSCALL_ALLOW(newfstatat),
+	KORE_SYSCALL_ALLOW(getsockopt),
+	KORE_SYSCALL_ALLOW(getsockname),
+	KORE_SYSCALL_ALLOW(getpeername),
+	KORE_SYSCALL_ALLOW(uname)
+);
+
+static const char *tmpl_files[T_MAX] = {
+	"templates/layout.html",
+	"templates/message.html",
+	"templates/home.html",
+	"templates/code.html",
+	"templates/thanks.html",
+	"templates/saved.html",
+	"templates/privacy.html",
+};
+
+void	kore_worker_configure(void);
+
+void
+kore_worker_configure(void)
+{
+	struct buf	 err;
+	const char	*v;
+	int		 i;
+
+	buf_init(&err);
+	if (!i18n_load("templates/strings", &err))
+		fatalx("strings: %s", buf_cstr(&err));
+	for (i = 0; i < T_MAX; i++)
+		if ((app.tmpl[i] = tmpl_load(tmpl_files[i], &err)) == NULL)
+			fatalx("template: %s", buf_cstr(&err));
+	buf_free(&err);
+	app.secure_cookies = (v = getenv("SVAR_SECURE_COOKIES")) != NULL &&
+	    strcmp(v, "1") == 0;
+	if ((v = getenv("SVAR_BASE_URL")) != NULL && *v != '\0')
+		app.base_url = xstrdup(v);
+	app.db = db_open(getenv("SVAR_DB"));
+	/* A database that is down now is retried on the first request. */
+	if (!db_ready(app.db) || !catalog_load())
+		kore_log(LOG_WARNING, "database not ready yet: %s",
+		    db_error(app.db));
+}

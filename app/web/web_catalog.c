@@ -1,0 +1,86 @@
+/*
+ * The questionnaires each worker serves: every version's definition,
+ * parsed once from the text stored in the database. A version that is
+ * not here yet (svarctl load ran after start) triggers one reload.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "web.h"
+
+static int
+catalog_add(int version_id, int definition_id, const char *src,
+    const char *hidden, void *arg)
+{
+	struct def_errors	 err;
+	struct survey		*s;
+	struct version_def	*v;
+	size_t			 i;
+
+	(void)arg;
+	/* Versions often share one definition: parse it once. */
+	s = NULL;
+	for (i = 0; i < app.nversions; i++)
+		if (app.versions[i].definition_id == definition_id)
+			s = app.versions[i].survey;
+	if (s == NULL) {
+		if ((s = def_parse("definition", src, strlen(src),
+		    &err)) == NULL) {
+			kore_log(LOG_ERR, "definition %d does not parse: %s",
+			    definition_id, err.n ? err.msg[0] : "?");
+			def_errors_free(&err);
+			return (1);
+		}
+	}
+	app.versions = xrealloc(app.versions,
+	    (app.nversions + 1) * sizeof(*app.versions));
+	v = &app.versions[app.nversions++];
+	v->version_id = version_id;
+	v->definition_id = definition_id;
+	v->survey = s;
+	v->hidden = xstrdup(hidden);
+	return (1);
+}
+
+void
+catalog_free(void)
+{
+	size_t	 i, k;
+	int	 shared;
+
+	for (i = 0; i < app.nversions; i++) {
+		shared = 0;
+		for (k = i + 1; k < app.nversions; k++)
+			if (app.versions[k].survey == app.versions[i].survey)
+				shared = 1;
+		if (!shared)
+			survey_free(app.versions[i].survey);
+		free(app.versions[i].hidden);
+	}
+	free(app.versions);
+	app.versions = NULL;
+	app.nversions = 0;
+}
+
+int
+catalog_load(void)
+{
+	catalog_free();
+	return (db_versions(app.db, catalog_add, NULL));
+}
+
+const struct version_def *
+catalog_version(int version_id)
+{
+	size_t	 i;
+	int	 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < app.nversions; i++)
+			if (app.versions[i].version_id == version_id)
+				return (&app.versions[i]);
+		if (pass == 0 && !catalog_load())
+			return (NULL);
+	}
+	return (NULL);
+}

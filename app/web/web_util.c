@@ -1,0 +1,201 @@
+/* Responses, headers, cookies and request bodies for every handler. */
+#include <arpa/inet.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "web.h"
+
+/* No inline script or style anywhere, so the policy can be strict. */
+static const char *csp = "default-src 'none'; script-src 'self'; "
+    "style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'";
+
+static void
+security_headers(struct http_request *req)
+{
+	http_response_header(req, "content-security-policy", csp);
+	http_response_header(req, "referrer-policy", "no-referrer");
+	http_response_header(req, "x-content-type-options", "nosniff");
+	http_response_header(req, "x-frame-options", "DENY");
+	http_response_header(req, "cache-control", "no-store");
+	http_response_header(req, "permissions-policy",
+	    "camera=(), microphone=(), geolocation=()");
+}
+
+/* Sends `content` inside the layout, with the page's title. */
+void
+web_html(struct http_request *req, int status, enum lang l, const char *title,
+    const char *content)
+{
+	struct tvars	 tv;
+	struct buf	 out;
+	const char	*path = req->path;
+
+	memset(&tv, 0, sizeof(tv));
+	tv.lang = l;
+	tvars_set(&tv, "lang", lang_code(l));
+	tvars_set(&tv, "title", title);
+	tvars_set(&tv, "content", content);
+	tvars_set(&tv, "path", path);
+	tvars_set(&tv, "nb_current", l == LANG_NB ? "true" : "");
+	tvars_set(&tv, "nn_current", l == LANG_NN ? "true" : "");
+	tvars_set(&tv, "en_current", l == LANG_EN ? "true" : "");
+	buf_init(&out);
+	tmpl_render(app.tmpl[T_LAYOUT], &tv, &out);
+	security_headers(req);
+	http_response_header(req, "content-type", "text/html; charset=utf-8");
+	http_response(req, status, out.data, out.len);
+	buf_free(&out);
+}
+
+/* Renders a body template into the layout. */
+void
+web_page(struct http_request *req, int status, enum lang l, enum tmpl_id t,
+    struct tvars *tv, const char *title)
+{
+	struct buf	 body;
+
+	tv->lang = l;
+	buf_init(&body);
+	tmpl_render(app.tmpl[t], tv, &body);
+	web_html(req, status, l, title, buf_cstr(&body));
+	buf_free(&body);
+}
+
+/* A page that says what happened and what to do; keys are i18n keys. */
+void
+web_message(struct http_request *req, int status, enum lang l,
+    const char *title_key, const char *text_key, const char *link)
+{
+	struct tvars	 tv;
+
+	memset(&tv, 0, sizeof(tv));
+	tvars_set(&tv, "heading", i18n_get(l, title_key));
+	tvars_set(&tv, "text", i18n_get(l, text_key));
+	tvars_set(&tv, "link", link);
+	web_page(req, status, l, T_MESSAGE, &tv, i18n_get(l, title_key));
+}
+
+void
+web_redirect(struct http_request *req, const char *to)
+{
+	security_headers(req);
+	http_response_header(req, "location", to);
+	http_response(req, HTTP_STATUS_SEE_OTHER, NULL, 0);
+}
+
+/*
+ * Reads and parses a urlencoded body. 0 means the body was not a form or
+ * was malformed; Kore itself refuses bodies above http_body_max.
+ */
+int
+web_body_form(struct http_request *req, struct form *f)
+{
+	struct buf	 b;
+	char		 chunk[8192];
+	ssize_t		 n;
+	const char	*ct;
+	int		 ok;
+
+	f->v = NULL;
+	f->n = 0;
+	if (!http_request_header(req, "content-type", &ct) ||
+	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+		return (0);
+	buf_init(&b);
+	for (;;) {
+		n = http_body_read(req, chunk, sizeof(chunk));
+		if (n <= 0)
+			break;
+		buf_append(&b, chunk, (size_t)n);
+		if (b.len > BODY_MAX) {
+			buf_free(&b);
+			return (0);
+		}
+	}
+	if (n < 0) {
+		buf_free(&b);
+		return (0);
+	}
+	ok = form_parse(f, b.data ? b.data : "", b.len) == FORM_OK;
+	buf_free(&b);
+	return (ok);
+}
+
+int
+web_query(struct http_request *req, struct form *f)
+{
+	const char	*q = req->query_string;
+
+	f->v = NULL;
+	f->n = 0;
+	if (q == NULL)
+		return (1);
+	return (form_parse(f, q, strlen(q)) == FORM_OK);
+}
+
+/* SameSite=Lax: sent when a link in an e-mail is followed, not on POSTs
+ * from other sites. Kore 4.1's cookie API has no SameSite, hence by hand. */
+void
+web_cookie(struct http_request *req, const char *name, const char *value,
+    const char *path, int maxage)
+{
+	char	 hdr[512];
+
+	snprintf(hdr, sizeof(hdr), "%s=%s; Path=%s; Max-Age=%d; HttpOnly; "
+	    "SameSite=Lax%s", name, value, path, maxage,
+	    app.secure_cookies ? "; Secure" : "");
+	http_response_header(req, "set-cookie", hdr);
+}
+
+char *
+web_cookie_get(struct http_request *req, const char *name)
+{
+	char	*v;
+
+	http_populate_cookies(req);
+	if (!http_request_cookie(req, name, &v))
+		return (NULL);
+	return (v);
+}
+
+void
+web_client_ip(struct http_request *req, char *out, size_t len)
+{
+	struct connection	*c = req->owner;
+
+	snprintf(out, len, "unknown");
+	if (c->family == AF_INET)
+		inet_ntop(AF_INET, &c->addr.ipv4.sin_addr, out, len);
+	else if (c->family == AF_INET6)
+		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, len);
+}
+
+/* ?lang= wins, then the lang cookie, then bokmål. */
+enum lang
+web_lang(struct http_request *req, const struct form *q)
+{
+	enum lang	 l;
+	char		*c;
+
+	if (q != NULL && (l = lang_parse(form_get(q, "lang"))) != LANG_MAX)
+		return (l);
+	if ((c = web_cookie_get(req, "lang")) != NULL &&
+	    (l = lang_parse(c)) != LANG_MAX)
+		return (l);
+	return (LANG_NB);
+}
+
+void
+web_base_url(struct http_request *req, struct buf *b)
+{
+	if (app.base_url != NULL) {
+		buf_puts(b, app.base_url);
+		return;
+	}
+	buf_puts(b, "http://");
+	buf_puts(b, req->host != NULL ? req->host : "localhost");
+}
