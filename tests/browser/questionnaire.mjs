@@ -1,0 +1,540 @@
+#!/usr/bin/env node
+/*
+ * Svar browser test: walks the whole 2021 questionnaire in headless Chromium
+ * on a phone-sized viewport, answers every question, fills in the grid page
+ * (Q3_1) with the keyboard only, and runs axe-core (WCAG 2.0/2.1 A and AA)
+ * plus a horizontal-overflow check at 360 px on every page it visits,
+ * including the thank-you page.
+ *
+ *   node tests/browser/questionnaire.mjs <unit-link-url>
+ *   SVAR_UNIT_LINK=<unit-link-url> node tests/browser/questionnaire.mjs
+ *
+ * Exits 0 when the questionnaire was completed with no axe violations and no
+ * horizontal scrolling; 1 otherwise. The unit link's secret key is never
+ * printed: paths are shown as /r/…/3.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const NAV_TIMEOUT = 20_000;
+const VIEWPORT = { width: 390, height: 844 };
+const NARROW = 360;
+const MAX_PAGES = 60;
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/* Items that must have been shown with the answers below (HF link, B1=1). */
+const ROUTED = ['Q3_3', 'Q3_4', 'Q3_19', 'Q3_33', 'B9'];
+
+/* Deterministic answers where "the first option" is not what we want. */
+const SINGLE_CHOICE = { Q3_2: '1', Q3_18: '2', Q3_32: '1' };
+const NPS_VALUE = '8';
+const SUM_VALUES = { Q3_6: ['60', '20', '10', '10'] };
+const NUMBER_VALUES = { B5: '44' };
+const TEXT_VALUES = {
+	Q3_33: 'Timebestilling, reseptfornyelse og innsyn i prøvesvar.',
+	Q3_35: 'Kunstig intelligens og hjemmeoppfølging med sensorer.'
+};
+const DEFAULT_TEXT = 'Testsvar fra nettlesertesten.';
+
+/*
+ * Keyboard plan for the grid page: row i gets the option reached by
+ * Space (i = 0) or by i presses of ArrowDown from the first option.
+ */
+const GRID_ID = 'Q3_1';
+
+class TestFailure extends Error {}
+
+function fail(msg) {
+	throw new TestFailure(msg);
+}
+
+/* /r/<key>/3 -> /r/…/3 ; /u/<key> -> /u/… */
+function redact(u) {
+	let path;
+	try {
+		const url = new URL(u);
+		path = url.pathname;
+	} catch {
+		path = String(u);
+	}
+	return path.replace(/^\/(r|u)\/[^/]+/, '/$1/…');
+}
+
+function parseArgs() {
+	const link = process.argv[2] || process.env.SVAR_UNIT_LINK;
+	if (!link) {
+		console.error('usage: node tests/browser/questionnaire.mjs <unit-link-url>' +
+		    '\n       (or set SVAR_UNIT_LINK)');
+		process.exit(2);
+	}
+	let url;
+	try {
+		url = new URL(link);
+	} catch {
+		console.error('not a URL: the unit link must be absolute (http://host/u/<key>)');
+		process.exit(2);
+	}
+	if (!/^\/(u|r)\/[^/]+/.test(url.pathname)) {
+		console.error('not a unit link: expected a path /u/<key> or /r/<key>');
+		process.exit(2);
+	}
+	return url.href;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks run on every page                                            */
+/* ------------------------------------------------------------------ */
+
+async function runAxe(page, axeSource) {
+	const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+	if (!has)
+		await page.addScriptTag({ content: axeSource });
+	return page.evaluate(async (tags) => {
+		const r = await window.axe.run(document, {
+			runOnly: { type: 'tag', values: tags }
+		});
+		return r.violations.map((v) => ({
+			id: v.id,
+			impact: v.impact,
+			help: v.help,
+			helpUrl: v.helpUrl,
+			nodes: v.nodes.map((n) => ({
+				target: n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t),
+				summary: n.failureSummary
+			}))
+		}));
+	}, AXE_TAGS);
+}
+
+async function overflowAt(page, width) {
+	await page.setViewportSize({ width, height: VIEWPORT.height });
+	/* Let layout settle (two animation frames). */
+	const r = await page.evaluate(() => new Promise((res) => {
+		requestAnimationFrame(() => requestAnimationFrame(() => {
+			const de = document.documentElement;
+			const wide = [];
+			if (de.scrollWidth > de.clientWidth) {
+				for (const el of document.body.querySelectorAll('*')) {
+					const b = el.getBoundingClientRect();
+					if (b.right > de.clientWidth + 0.5 && b.width > 0)
+						wide.push(el.tagName.toLowerCase() +
+						    (el.id ? '#' + el.id : '') +
+						    (el.className && typeof el.className === 'string' ?
+						    '.' + el.className.trim().split(/\s+/).join('.') : '') +
+						    ` (right ${Math.round(b.right)})`);
+				}
+			}
+			res({ scrollWidth: de.scrollWidth, wide: wide.slice(0, 5) });
+		}));
+	}));
+	await page.setViewportSize(VIEWPORT);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answering                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Every question on the page: [{ id, kind }] in document order. */
+async function listItems(page) {
+	return page.$$eval('main form .item', (els) => els.map((el) => {
+		const cls = el.classList;
+		const kinds = ['single', 'multi', 'grid', 'nps', 'sum', 'number', 'text'];
+		return {
+			id: (el.id || '').replace(/^q-/, ''),
+			kind: kinds.find((k) => cls.contains(k)) || '?',
+			tag: el.tagName.toLowerCase()
+		};
+	}));
+}
+
+async function checkOne(page, selector, what) {
+	const loc = page.locator(selector);
+	if (await loc.count() !== 1)
+		fail(`${what}: expected exactly one control for ${selector}, found ${await loc.count()}`);
+	await loc.check({ timeout: NAV_TIMEOUT });
+	if (!await loc.isChecked())
+		fail(`${what}: ${selector} did not become checked`);
+}
+
+function cssName(name) {
+	return `[name="${name.replace(/"/g, '\\"')}"]`;
+}
+
+async function answerItem(page, it) {
+	const scope = `#${CSS_escape('q-' + it.id)}`;
+	switch (it.kind) {
+	case 'single': {
+		const want = SINGLE_CHOICE[it.id];
+		const sel = want !== undefined ?
+		    `${scope} input[type=radio]${cssName(it.id)}[value="${want}"]` :
+		    `${scope} .choices .choice:first-child input[type=radio]`;
+		await checkOne(page, sel, it.id);
+		return;
+	}
+	case 'multi':
+		await checkOne(page,
+		    `${scope} .choices .choice:first-child input[type=checkbox]`, it.id);
+		return;
+	case 'nps':
+		await checkOne(page,
+		    `${scope} input[type=radio]${cssName(it.id)}[value="${NPS_VALUE}"]`, it.id);
+		return;
+	case 'grid': {
+		const rows = page.locator(`${scope} fieldset.grid-row`);
+		const n = await rows.count();
+		if (n === 0)
+			fail(`${it.id}: grid without rows`);
+		for (let i = 0; i < n; i++) {
+			const first = rows.nth(i).locator('.choice').first().locator('input[type=radio]');
+			await first.check({ timeout: NAV_TIMEOUT });
+		}
+		return;
+	}
+	case 'sum': {
+		const inputs = page.locator(`${scope} .sum-row input`);
+		const n = await inputs.count();
+		const vals = SUM_VALUES[it.id];
+		if (!vals || vals.length !== n)
+			fail(`${it.id}: no planned values for a sum of ${n} rows`);
+		for (let i = 0; i < n; i++)
+			await inputs.nth(i).fill(vals[i]);
+		/* svar.js shows the running total. */
+		const total = (await page.locator(`${scope} .sum-total`).textContent() || '').trim();
+		if (!/\b100\b/.test(total))
+			fail(`${it.id}: running total shows "${total}", expected 100`);
+		return;
+	}
+	case 'number': {
+		const v = NUMBER_VALUES[it.id];
+		if (v === undefined)
+			fail(`${it.id}: no planned value for a number item`);
+		await page.locator(`${scope} input${cssName(it.id)}`).fill(v);
+		return;
+	}
+	case 'text':
+		await page.locator(`${scope} textarea${cssName(it.id)}`)
+		    .fill(TEXT_VALUES[it.id] || DEFAULT_TEXT);
+		return;
+	default:
+		fail(`${it.id || '(no id)'}: unknown item markup <${it.tag}> – the test cannot answer it`);
+	}
+}
+
+/* CSS.escape is a browser API; ids here are [A-Za-z0-9_.-]. */
+function CSS_escape(s) {
+	return s.replace(/([^A-Za-z0-9_-])/g, '\\$1');
+}
+
+/* ------------------------------------------------------------------ */
+/* Navigation                                                          */
+/* ------------------------------------------------------------------ */
+
+async function afterNavigation(page, navPromise, what) {
+	try {
+		await navPromise;
+	} catch (e) {
+		fail(`${what}: no page load within ${NAV_TIMEOUT / 1000} s (${e.message.split('\n')[0]})`);
+	}
+	await page.waitForLoadState('load', { timeout: NAV_TIMEOUT });
+}
+
+async function clickNav(page, value, what) {
+	const btn = page.locator(`main form button[name=nav][value=${value}]`);
+	if (await btn.count() !== 1)
+		fail(`${what}: no button nav=${value} on ${redact(page.url())}`);
+	const nav = page.waitForNavigation({ timeout: NAV_TIMEOUT, waitUntil: 'load' });
+	await btn.click({ timeout: NAV_TIMEOUT });
+	await afterNavigation(page, nav, what);
+}
+
+async function errorSummary(page) {
+	const es = page.locator('#errors');
+	if (await es.count() === 0)
+		return null;
+	return (await es.innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/* ------------------------------------------------------------------ */
+/* The grid page, with the keyboard only                               */
+/* ------------------------------------------------------------------ */
+
+async function active(page) {
+	return page.evaluate(() => {
+		const a = document.activeElement;
+		if (!a || a === document.body)
+			return { tag: 'body' };
+		return {
+			tag: a.tagName.toLowerCase(),
+			type: a.getAttribute('type') || '',
+			name: a.getAttribute('name') || '',
+			value: a.getAttribute('value') || '',
+			checked: !!a.checked
+		};
+	});
+}
+
+function describe(a) {
+	return a.tag === 'body' ? 'nothing (body)' :
+	    `<${a.tag}${a.type ? ' type=' + a.type : ''}${a.name ? ' name=' + a.name : ''}` +
+	    `${a.value ? ' value=' + a.value : ''}>`;
+}
+
+/*
+ * Tab from the top of the page into the first row's radio group, then for
+ * row i press Space (i = 0) or ArrowDown i times, Tab to the next row, and
+ * finally Tab to "Neste" and press Enter. Returns { rowName: value }.
+ */
+async function answerGridByKeyboard(page) {
+	const rowNames = await page.$$eval(
+	    `fieldset.grid fieldset.grid-row`,
+	    (rows, id) => rows
+		.map((r) => r.querySelector('input[type=radio]'))
+		.filter((i) => i && i.name.startsWith(id + '.'))
+		.map((i) => i.name), GRID_ID);
+	if (rowNames.length === 0)
+		fail(`${GRID_ID}: no radio rows found`);
+
+	/* Start from the top of the document. */
+	await page.evaluate(() => {
+		if (document.activeElement && document.activeElement !== document.body)
+			document.activeElement.blur();
+		window.scrollTo(0, 0);
+	});
+
+	let a = await active(page);
+	let presses = 0;
+	while (!(a.tag === 'input' && a.name === rowNames[0])) {
+		if (++presses > 30)
+			fail(`${GRID_ID}: Tab never reached the first radio group ` +
+			    `(${rowNames[0]}); focus is on ${describe(a)}`);
+		await page.keyboard.press('Tab');
+		a = await active(page);
+	}
+
+	const expected = {};
+	for (let i = 0; i < rowNames.length; i++) {
+		a = await active(page);
+		if (!(a.tag === 'input' && a.type === 'radio' && a.name === rowNames[i]))
+			fail(`${GRID_ID}: expected focus in row ${rowNames[i]}, got ${describe(a)}`);
+		if (i === 0) {
+			await page.keyboard.press('Space');
+		} else {
+			for (let k = 0; k < i; k++)
+				await page.keyboard.press('ArrowDown');
+		}
+		a = await active(page);
+		if (!(a.name === rowNames[i] && a.checked))
+			fail(`${GRID_ID}: keyboard did not select a value in row ${rowNames[i]} ` +
+			    `(focus on ${describe(a)}, checked=${a.checked})`);
+		expected[rowNames[i]] = a.value;
+		await page.keyboard.press('Tab');
+	}
+
+	/* After the last row Tab must land on the primary button. */
+	a = await active(page);
+	if (!(a.tag === 'button' && a.name === 'nav' && a.value === 'next'))
+		fail(`${GRID_ID}: Tab after the last row went to ${describe(a)}, not the Neste button`);
+	const label = (await page.evaluate(() => document.activeElement.textContent)).trim();
+	const nav = page.waitForNavigation({ timeout: NAV_TIMEOUT, waitUntil: 'load' });
+	await page.keyboard.press('Enter');
+	await afterNavigation(page, nav, `${GRID_ID}: Enter on "${label}"`);
+	return expected;
+}
+
+async function verifyGridSaved(page, expected) {
+	for (const [name, value] of Object.entries(expected)) {
+		const checked = await page.$$eval(`input[type=radio]${cssName(name)}`,
+		    (els) => els.filter((e) => e.checked).map((e) => e.value));
+		if (checked.length !== 1 || checked[0] !== value)
+			fail(`${GRID_ID}: after going back, ${name} shows ` +
+			    `${checked.length ? checked.join(',') : 'nothing'} checked, expected ${value}`);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Main                                                                */
+/* ------------------------------------------------------------------ */
+
+async function main() {
+	const link = parseArgs();
+	const axeSource = await readFile(AXE_PATH, 'utf8');
+
+	const violations = [];		/* { path, v } */
+	const overflow = [];		/* { path, width, scrollWidth, wide } */
+	const visited = [];		/* path tails, in order (with repeats) */
+	const seenItems = new Set();
+	let gridChecked = false;
+
+	const browser = await chromium.launch({
+		executablePath: CHROMIUM,
+		headless: true,
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+		    '--no-first-run', '--disable-background-networking',
+		    '--disable-component-update', '--disable-sync']
+	});
+	try {
+		const context = await browser.newContext({
+			viewport: VIEWPORT,
+			bypassCSP: true,
+			locale: 'nb-NO',
+			isMobile: false,
+			hasTouch: false
+		});
+		context.setDefaultNavigationTimeout(NAV_TIMEOUT);
+		context.setDefaultTimeout(NAV_TIMEOUT);
+		const page = await context.newPage();
+
+		const pageErrors = [];
+		page.on('pageerror', (e) => pageErrors.push(e.message));
+
+		async function checkPage(label) {
+			const path = redact(page.url());
+			visited.push(path);
+			const vs = await runAxe(page, axeSource);
+			for (const v of vs)
+				violations.push({ path, label, v });
+			for (const w of [VIEWPORT.width, NARROW]) {
+				const o = await overflowAt(page, w);
+				if (o.scrollWidth > w)
+					overflow.push({ path, width: w, ...o });
+			}
+			const h1 = (await page.locator('main h1').first().textContent()
+			    .catch(() => '') || '').trim();
+			console.log(`  ${path.padEnd(12)} ${h1}` +
+			    (vs.length ? `  [${vs.length} axe violation(s)]` : ''));
+			return path;
+		}
+
+		const resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
+		if (!resp || !resp.ok())
+			fail(`opening the unit link gave HTTP ${resp ? resp.status() : 'no response'}`);
+		if (!/^\/r\/[^/]+\/1$/.test(new URL(page.url()).pathname))
+			fail(`the unit link should land on page 1, landed on ${redact(page.url())}`);
+
+		console.log('Pages:');
+		let lastPath = null;
+		for (let n = 0; ; n++) {
+			if (n >= MAX_PAGES)
+				fail(`still not at the thank-you page after ${MAX_PAGES} pages`);
+			const path = await checkPage();
+
+			if (/\/takk$/.test(new URL(page.url()).pathname)) {
+				const h1 = (await page.locator('main h1').textContent() || '').trim();
+				if (h1 !== 'Takk for svarene!')
+					fail(`thank-you page heading is "${h1}"`);
+				break;
+			}
+			if (path === lastPath) {
+				const es = await errorSummary(page);
+				fail(`stuck on ${path}: "Neste" did not move on` +
+				    (es ? ` – the page reports: ${es}` : ''));
+			}
+			lastPath = path;
+			const es = await errorSummary(page);
+			if (es)
+				fail(`${path} shows an error summary: ${es}`);
+
+			const items = await listItems(page);
+			items.forEach((it) => seenItems.add(it.id));
+			const isGrid = await page.locator(
+			    `fieldset.grid input[name^="${GRID_ID}."]`).count() > 0;
+
+			if (isGrid) {
+				if (items.some((it) => it.id !== GRID_ID))
+					fail(`${path}: the keyboard page holds more than ${GRID_ID}`);
+				const expected = await answerGridByKeyboard(page);
+				const next = await checkPage();
+				lastPath = next;
+				/* Answer the following page, go back and check Q3_1. */
+				const after = await listItems(page);
+				after.forEach((it) => seenItems.add(it.id));
+				for (const it of after)
+					await answerItem(page, it);
+				await clickNav(page, 'prev', `"Forrige" on ${next}`);
+				if (redact(page.url()) !== path)
+					fail(`"Forrige" on ${next} went to ${redact(page.url())}, expected ${path}`);
+				await checkPage();
+				await verifyGridSaved(page, expected);
+				gridChecked = true;
+				console.log(`    ${GRID_ID} saved via keyboard: ` +
+				    Object.entries(expected).map(([k, v]) => `${k}=${v}`).join(' '));
+				await clickNav(page, 'next', `"Neste" on ${path}`);
+				/* Back on the following page: its answers must still be there. */
+				for (const it of after.filter((x) => x.kind === 'single')) {
+					const want = SINGLE_CHOICE[it.id];
+					const got = await page.$$eval(`input[type=radio]${cssName(it.id)}`,
+					    (els) => els.filter((e) => e.checked).map((e) => e.value));
+					if (want !== undefined && (got.length !== 1 || got[0] !== want))
+						fail(`${it.id}: answer lost after Forrige/Neste (checked: ${got.join(',') || 'none'})`);
+				}
+				lastPath = null;
+				continue;	/* re-check this page and move on */
+			}
+
+			for (const it of items)
+				await answerItem(page, it);
+			await clickNav(page, 'next', `"Neste" on ${path}`);
+		}
+
+		if (!gridChecked)
+			fail(`never saw the grid page with ${GRID_ID}`);
+		const missing = ROUTED.filter((id) => !seenItems.has(id));
+		if (missing.length)
+			fail(`routed items never shown: ${missing.join(', ')}`);
+		if (pageErrors.length)
+			fail(`JavaScript errors on the pages: ${pageErrors.join(' | ')}`);
+
+		const distinct = [...new Set(visited)];
+		console.log('');
+		console.log(`Pages visited: ${distinct.length} distinct (${visited.length} visits, ` +
+		    `each checked with axe and at ${NARROW}px)`);
+		console.log(`Items answered: ${seenItems.size}`);
+
+		let bad = false;
+		if (overflow.length) {
+			bad = true;
+			console.log(`Horizontal scrolling on ${overflow.length} page view(s):`);
+			for (const o of overflow)
+				console.log(`  ${o.path} at ${o.width}px: scrollWidth ${o.scrollWidth}` +
+				    (o.wide.length ? `; too wide: ${o.wide.join(', ')}` : ''));
+		} else {
+			console.log(`Horizontal scrolling: none at ${VIEWPORT.width}px or ${NARROW}px`);
+		}
+
+		/* Group identical violations across pages for a readable report. */
+		const total = violations.reduce((s, x) => s + x.v.nodes.length, 0);
+		console.log(`axe violations (${AXE_TAGS.join(', ')}): ${violations.length} ` +
+		    `rule violation(s), ${total} node(s)`);
+		for (const { path, v } of violations) {
+			bad = true;
+			console.log(`  ${path}  ${v.id} [${v.impact}] ${v.help}`);
+			console.log(`      ${v.helpUrl}`);
+			for (const node of v.nodes)
+				console.log(`      - ${node.target.join(' ')}`);
+		}
+		if (bad) {
+			console.log('FAILED: the questionnaire was completed, but the page checks above failed');
+			return 1;
+		}
+		console.log('completed: thank-you page reached, 0 axe violations');
+		return 0;
+	} finally {
+		await browser.close();
+	}
+}
+
+main().then((code) => {
+	process.exitCode = code;
+}, (e) => {
+	if (e instanceof TestFailure)
+		console.error(`FAILED: ${e.message}`);
+	else
+		console.error(`FAILED (error in the test): ${e && e.stack || e}`);
+	process.exitCode = 1;
+});

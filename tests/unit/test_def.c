@@ -1,0 +1,170 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests.h"
+
+#define HEAD	"survey t\nwave 2021\ntitle \"T\"\n"
+
+START_TEST(def_2021_loads)
+{
+	struct def_errors	 err;
+	struct survey		*s;
+	const struct item	*it;
+
+	s = def_parse_file("surveys/helsepersonell-2021/survey.svar", &err);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->key, "helsepersonell");
+	ck_assert_int_eq(s->wave, 2021);
+	ck_assert_uint_ge(s->npages, 15);
+	/* Every question of research/questionnaire-2021.md is there. */
+	{
+		static const char *ids[] = { "Q3_1", "Q3_2", "Q3_3", "Q3_4",
+		    "Q3_6", "Q3_8", "Q3_10", "Q3_11", "Q3_12", "Q3_13",
+		    "Q3_15", "Q3_16", "Q3_18", "Q3_19", "Q3_20", "Q3_21",
+		    "Q3_22", "Q3_23", "Q3_24", "Q3_25", "Q3_26", "Q3_27",
+		    "Q3_29", "Q3_30", "Q3_32", "Q3_33", "Q3_35", "B2", "B3",
+		    "B4", "B5", "B6", "B7", "B8", "B9", "I1", "I2" };
+		size_t	 i;
+
+		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+			ck_assert_msg(survey_item(s, ids[i]) != NULL,
+			    "missing %s", ids[i]);
+	}
+	ck_assert_ptr_nonnull(survey_hidden(s, "B1"));
+	it = survey_item(s, "Q3_3");
+	ck_assert_ptr_nonnull(it->cond);
+	ck_assert_int_eq(it->cond->op, COND_EQ);
+	ck_assert_ptr_eq(it->cond->item, survey_item(s, "Q3_2"));
+	it = survey_item(s, "Q3_19");
+	ck_assert_int_eq(it->cond->op, COND_IN);
+	ck_assert_uint_eq(it->cond->ncodes, 2);
+	it = survey_item(s, "B9");
+	ck_assert_ptr_null(it->cond->item);	/* a hidden variable */
+	ck_assert_int_eq(survey_item(s, "Q3_6")->type, ITEM_SUM);
+	ck_assert_int_eq(survey_item(s, "Q3_6")->total, 100);
+	ck_assert_int_eq(survey_item(s, "Q3_20")->type, ITEM_NPS);
+	ck_assert_int_eq(survey_item(s, "Q3_1")->type, ITEM_GRID);
+	ck_assert_ptr_nonnull(optset_other(item_options(survey_item(s,
+	    "Q3_19"))));
+	/* Translations: every question text has nynorsk and English. */
+	{
+		size_t	 i;
+
+		for (i = 0; i < s->nitems; i++) {
+			if (s->items[i].ntexts == 0)
+				continue;
+			ck_assert_ptr_nonnull(s->items[i].texts[0].s[LANG_NN]);
+			ck_assert_ptr_nonnull(s->items[i].texts[0].s[LANG_EN]);
+		}
+	}
+	survey_free(s);
+}
+END_TEST
+
+static void
+expect_error(const char *src, const char *want)
+{
+	char	*e = parse_errors(src);
+
+	ck_assert_msg(e != NULL, "definition was accepted, expected '%s'",
+	    want);
+	ck_assert_msg(strstr(e, want) != NULL, "expected '%s' in:\n%s", want,
+	    e);
+	free(e);
+}
+
+START_TEST(def_errors_name_file_line_item)
+{
+	expect_error(HEAD "page p \"P\"\nsingle Q1 scale NOPE\n text \"?\"\n",
+	    "test.svar:5: Q1: unknown scale 'NOPE'");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 "
+	    "\"a\"\n option 1 \"b\"\n", "test.svar:8: Q1: option code 1 "
+	    "used twice");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 "
+	    "\"a\"\nsingle Q1\n text \"?\"\n", "test.svar:8: Q1: duplicate id");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 "
+	    "\"a\"\n if Q2 = 1\npage q \"Q\"\nsingle Q2\n text \"?\"\n option "
+	    "1 \"a\"\n", "Q1: condition refers to Q2, which is not on an "
+	    "earlier page");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 "
+	    "\"a\"\nsingle Q2\n text \"?\"\n option 1 \"a\"\n if Q1 = 1\n",
+	    "Q2: condition refers to Q1, which is not on an earlier page");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 "
+	    "\"a\"\npage q \"Q\"\nsingle Q2\n text \"?\"\n option 1 \"a\"\n"
+	    " if Q1 = 7\n", "condition uses code 7, which is not an option "
+	    "of Q1");
+	expect_error(HEAD "page p \"P\"\nmulti M\n text \"?\"\n option 1 "
+	    "\"a\"\npage q \"Q\"\nsingle Q2\n text \"?\"\n option 1 \"a\"\n"
+	    " if M = 1\n", "M is a multi question");
+	expect_error(HEAD "single Q1\n", "'single' before the first 'page'");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"open\n",
+	    "test.svar:6: string not closed");
+	expect_error(HEAD "@nn \"x\"\n", "@nn must follow");
+	expect_error(HEAD "page p \"P\"\ngrid G scale S\n text \"?\"\n",
+	    "G: unknown scale 'S'");
+	expect_error(HEAD "page p \"P\"\nsum S total 100\n text \"?\"\n row a "
+	    "\"A\"\n", "S: sum needs at least two rows");
+	expect_error(HEAD "page p \"P\"\nnumber N min 9 max 1\n text \"?\"\n",
+	    "N: min 9 is above max 1");
+	expect_error("page p \"P\"\n", "missing 'survey <id>' line");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option x "
+	    "\"a\"\n", "option code must be a whole number");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 "
+	    "\"a\" sometimes\n", "unknown flag 'sometimes'");
+	expect_error(HEAD "page p \"P\"\nwidget W\n", "unknown or misplaced "
+	    "directive 'widget'");
+	expect_error(HEAD "page p \"P\"\n info I\n text \"x\"\n image "
+	    "../../etc/passwd \"alt\"\n", "image needs a file name under "
+	    "assets/");
+}
+END_TEST
+
+START_TEST(def_refuses_whole_and_reports_all)
+{
+	char	*e = parse_errors(HEAD "page p \"P\"\nsingle A scale X\n text "
+	    "\"?\"\nsingle B scale Y\n text \"?\"\n");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e, "unknown scale 'X'"));
+	ck_assert_ptr_nonnull(strstr(e, "unknown scale 'Y'"));
+	free(e);
+	/* Not UTF-8 at all. */
+	e = parse_errors("survey t\nwave 2021\ntitle \"\xff\"\n");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ptr_nonnull(strstr(e, "not UTF-8"));
+	free(e);
+}
+END_TEST
+
+START_TEST(def_strings_and_translations)
+{
+	struct survey	*s;
+	const struct item *it;
+
+	s = parse_ok(HEAD "@en \"Tee\"\npage p \"Side\"\n@nn \"Sida\"\n"
+	    "single Q1\n text \"Hva \\\"nå\\\"?\"\n @en \"What now?\"\n"
+	    " option 1 \"Ja\"\n @en \"Yes\"\n option 9 \"Vet ikke\" dontknow\n");
+	ck_assert_str_eq(text_get(&s->title, LANG_EN), "Tee");
+	ck_assert_str_eq(text_get(&s->title, LANG_NN), "T");
+	ck_assert_str_eq(text_get(&s->pages[0].title, LANG_NN), "Sida");
+	it = survey_item(s, "Q1");
+	ck_assert_str_eq(text_get(&it->texts[0], LANG_NB), "Hva \"nå\"?");
+	ck_assert_str_eq(text_get(&it->texts[0], LANG_EN), "What now?");
+	ck_assert_str_eq(text_get(&it->opts.v[0].label, LANG_EN), "Yes");
+	ck_assert_int_eq(it->opts.v[1].flags & OPT_DONTKNOW, OPT_DONTKNOW);
+	survey_free(s);
+}
+END_TEST
+
+Suite *
+suite_def(void)
+{
+	Suite	*s = suite_create("definition");
+	TCase	*tc = tcase_create("parse");
+
+	tcase_add_test(tc, def_2021_loads);
+	tcase_add_test(tc, def_errors_name_file_line_item);
+	tcase_add_test(tc, def_refuses_whole_and_reports_all);
+	tcase_add_test(tc, def_strings_and_translations);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -1,0 +1,112 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "route.h"
+#include "tests.h"
+
+START_TEST(route_hides_and_shows)
+{
+	struct survey	*s = parse_ok(FIXTURE);
+	struct answers	 a;
+	struct route	 r;
+	const struct item *q2 = survey_item(s, "Q2");
+	const struct item *z = survey_item(s, "Z");
+
+	answers_init(&a);
+	route_eval(s, &a, &r);
+	ck_assert_int_eq(r.item_vis[q2->index], 0);	/* Q1 unanswered */
+	ck_assert_int_eq(r.page_vis[3], 0);		/* B1 not set */
+	ck_assert_int_eq(r.page_vis[1], 1);		/* M is still asked */
+	route_free(&r);
+
+	answers_set(&a, "Q1", "1", ANS_ANSWERED);
+	answers_set(&a, "B1", "1", ANS_ANSWERED);
+	route_eval(s, &a, &r);
+	ck_assert_int_eq(r.item_vis[q2->index], 1);
+	ck_assert_int_eq(r.page_vis[3], 1);
+	ck_assert_int_eq(r.item_vis[z->index], 0);
+	route_free(&r);
+
+	/* "Vet ikke" is an answer, but not a Ja. */
+	answers_set(&a, "Q1", "9", ANS_ANSWERED);
+	answers_set(&a, "M.1", "1", ANS_ANSWERED);
+	route_eval(s, &a, &r);
+	ck_assert_int_eq(r.item_vis[q2->index], 0);
+	ck_assert_int_eq(r.item_vis[z->index], 1);	/* M any (1) */
+	route_free(&r);
+
+	/* Not-asked answers do not count in later conditions. */
+	answers_set(&a, "M.1", "1", ANS_NOTASKED);
+	answers_set(&a, "G.a", "2", ANS_ANSWERED);
+	route_eval(s, &a, &r);
+	ck_assert_int_eq(r.item_vis[z->index], 1);	/* via G.a = 2 */
+	route_free(&r);
+	answers_set(&a, "G.a", "2", ANS_SKIPPED);
+	route_eval(s, &a, &r);
+	ck_assert_int_eq(r.item_vis[z->index], 0);
+	route_free(&r);
+	answers_free(&a);
+	survey_free(s);
+}
+END_TEST
+
+START_TEST(route_navigation)
+{
+	struct survey	*s = parse_ok(FIXTURE);
+	struct answers	 a;
+	struct route	 r;
+	size_t		 total, pos;
+
+	answers_init(&a);
+	route_eval(s, &a, &r);
+	ck_assert_uint_eq(route_first(s, &r), 0);
+	ck_assert_uint_eq(route_next(s, &r, 0), 1);
+	ck_assert_uint_eq(route_next(s, &r, 2), 4);	/* p4 hidden: done */
+	ck_assert_uint_eq(route_prev(s, &r, 2), 1);
+	ck_assert_uint_eq(route_prev(s, &r, 0), 0);
+	pos = route_position(s, &r, 2, &total);
+	ck_assert_uint_eq(pos, 3);
+	ck_assert_uint_eq(total, 3);
+	route_free(&r);
+	answers_free(&a);
+	survey_free(s);
+}
+END_TEST
+
+START_TEST(route_marks_stale_answers)
+{
+	struct survey	*s = parse_ok(FIXTURE);
+	struct answers	 a, marks;
+	struct route	 r;
+
+	answers_init(&a);
+	answers_init(&marks);
+	answers_set(&a, "Q1", "2", ANS_ANSWERED);	/* changed from Ja */
+	answers_set(&a, "Q2", "1", ANS_ANSWERED);	/* now stale */
+	answers_set(&a, "G.a", "1", ANS_ANSWERED);
+	route_eval(s, &a, &r);
+	ck_assert_int_eq(route_mark_notasked(s, &r, &a, &marks), 1);
+	ck_assert_uint_eq(marks.n, 1);
+	ck_assert_str_eq(marks.v[0].var, "Q2");
+	ck_assert_int_eq(marks.v[0].state, ANS_NOTASKED);
+	ck_assert_str_eq(marks.v[0].value, "1");	/* value kept */
+	route_free(&r);
+	answers_free(&marks);
+	answers_free(&a);
+	survey_free(s);
+}
+END_TEST
+
+Suite *
+suite_route(void)
+{
+	Suite	*s = suite_create("route");
+	TCase	*tc = tcase_create("conditions");
+
+	tcase_add_test(tc, route_hides_and_shows);
+	tcase_add_test(tc, route_navigation);
+	tcase_add_test(tc, route_marks_stale_answers);
+	suite_add_tcase(s, tc);
+	return (s);
+}

@@ -1,0 +1,20 @@
+#ifndef SVAR_TESTS_H
+#define SVAR_TESTS_H
+
+#include <check.h>
+
+#include "survey.h"
+
+Suite	*suite_form(void);
+Suite	*suite_def(void);
+Suite	*suite_route(void);
+Suite	*suite_validate(void);
+Suite	*suite_tmpl(void);
+Suite	*suite_render(void);
+Suite	*suite_keys(void);
+
+/* A parsed survey from a string, or a failed test. */
+struct survey	*parse_ok(const char *);
+char		*parse_errors(const char *);
+
+#endif
