@@ -47,6 +47,13 @@ const DEFAULT_TEXT = 'Testsvar fra nettlesertesten.';
  */
 const GRID_ID = 'Q3_1';
 
+/*
+ * The error state is checked once too: B5 is first sent out of range, the
+ * page must come back with the error summary (focused), and axe runs on it.
+ */
+const ERROR_ITEM = 'B5';
+const ERROR_VALUE = '14';
+
 class TestFailure extends Error {}
 
 function fail(msg) {
@@ -98,7 +105,7 @@ async function runAxe(page, axeSource) {
 		const r = await window.axe.run(document, {
 			runOnly: { type: 'tag', values: tags }
 		});
-		return r.violations.map((v) => ({
+		const pick = (list) => list.map((v) => ({
 			id: v.id,
 			impact: v.impact,
 			help: v.help,
@@ -108,6 +115,8 @@ async function runAxe(page, axeSource) {
 				summary: n.failureSummary
 			}))
 		}));
+		return { violations: pick(r.violations), incomplete: pick(r.incomplete),
+		    passes: r.passes.length };
 	}, AXE_TAGS);
 }
 
@@ -367,9 +376,11 @@ async function main() {
 
 	const violations = [];		/* { path, v } */
 	const overflow = [];		/* { path, width, scrollWidth, wide } */
+	const incomplete = [];		/* { path, v }: axe "needs review", not failures */
 	const visited = [];		/* path tails, in order (with repeats) */
 	const seenItems = new Set();
 	let gridChecked = false;
+	let errorChecked = false;
 
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM,
@@ -396,9 +407,14 @@ async function main() {
 		async function checkPage(label) {
 			const path = redact(page.url());
 			visited.push(path);
-			const vs = await runAxe(page, axeSource);
+			const res = await runAxe(page, axeSource);
+			if (res.passes === 0)
+				fail(`axe found nothing to check on ${path}: did it run?`);
+			const vs = res.violations;
 			for (const v of vs)
 				violations.push({ path, label, v });
+			for (const v of res.incomplete)
+				incomplete.push({ path, v });
 			for (const w of [VIEWPORT.width, NARROW]) {
 				const o = await overflowAt(page, w);
 				if (o.scrollWidth > w)
@@ -406,9 +422,38 @@ async function main() {
 			}
 			const h1 = (await page.locator('main h1').first().textContent()
 			    .catch(() => '') || '').trim();
-			console.log(`  ${path.padEnd(12)} ${h1}` +
+			console.log(`  ${path.padEnd(12)} ${h1}` + (label ? `  (${label})` : '') +
 			    (vs.length ? `  [${vs.length} axe violation(s)]` : ''));
 			return path;
+		}
+
+		/*
+		 * Send ERROR_ITEM out of range: the same page must come back with
+		 * the error summary focused and the field pointing at its error.
+		 * Then the planned answer is filled in again (the caller submits).
+		 */
+		async function checkErrorState(page, path, items) {
+			const field = page.locator(`#${CSS_escape('q-' + ERROR_ITEM)} input${cssName(ERROR_ITEM)}`);
+			await field.fill(ERROR_VALUE);
+			await clickNav(page, 'next', `"Neste" with ${ERROR_ITEM}=${ERROR_VALUE} on ${path}`);
+			if (redact(page.url()) !== path)
+				fail(`${ERROR_ITEM}=${ERROR_VALUE} was accepted: went on to ${redact(page.url())}`);
+			const es = await errorSummary(page);
+			if (!es)
+				fail(`${ERROR_ITEM}=${ERROR_VALUE}: no error summary (#errors) on ${path}`);
+			const focus = await page.evaluate(() => document.activeElement &&
+			    document.activeElement.id);
+			if (focus !== 'errors')
+				fail(`${ERROR_ITEM}: the error summary did not take focus (focus on #${focus})`);
+			const desc = (await field.getAttribute('aria-describedby')) || '';
+			const errId = desc.split(/\s+/).find((x) => x.startsWith('err-'));
+			if (!errId || await page.locator(`#${CSS_escape(errId)}`).count() !== 1)
+				fail(`${ERROR_ITEM}: the field is not described by its error message ` +
+				    `(aria-describedby="${desc}")`);
+			await checkPage(`error state (${ERROR_ITEM}=${ERROR_VALUE})`);
+			console.log(`    ${ERROR_ITEM}=${ERROR_VALUE} rejected: ${es}`);
+			for (const it of items)
+				await answerItem(page, it);
 		}
 
 		const resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
@@ -459,7 +504,7 @@ async function main() {
 				await clickNav(page, 'prev', `"Forrige" on ${next}`);
 				if (redact(page.url()) !== path)
 					fail(`"Forrige" on ${next} went to ${redact(page.url())}, expected ${path}`);
-				await checkPage();
+				await checkPage('back via Forrige');
 				await verifyGridSaved(page, expected);
 				gridChecked = true;
 				console.log(`    ${GRID_ID} saved via keyboard: ` +
@@ -479,6 +524,10 @@ async function main() {
 
 			for (const it of items)
 				await answerItem(page, it);
+			if (!errorChecked && items.some((it) => it.id === ERROR_ITEM)) {
+				await checkErrorState(page, path, items);
+				errorChecked = true;
+			}
 			await clickNav(page, 'next', `"Neste" on ${path}`);
 		}
 
@@ -507,13 +556,24 @@ async function main() {
 			console.log(`Horizontal scrolling: none at ${VIEWPORT.width}px or ${NARROW}px`);
 		}
 
-		/* Group identical violations across pages for a readable report. */
+		if (incomplete.length) {
+			const byRule = new Map();
+			for (const { path, v } of incomplete) {
+				const e = byRule.get(v.id) || { help: v.help, pages: new Set(), nodes: 0 };
+				e.pages.add(path);
+				e.nodes += v.nodes.length;
+				byRule.set(v.id, e);
+			}
+			console.log('axe "needs review" (not violations; check by hand):');
+			for (const [id, e] of byRule)
+				console.log(`  ${id}: ${e.help} – ${e.nodes} node(s) on ${e.pages.size} page view(s)`);
+		}
 		const total = violations.reduce((s, x) => s + x.v.nodes.length, 0);
 		console.log(`axe violations (${AXE_TAGS.join(', ')}): ${violations.length} ` +
 		    `rule violation(s), ${total} node(s)`);
-		for (const { path, v } of violations) {
+		for (const { path, label, v } of violations) {
 			bad = true;
-			console.log(`  ${path}  ${v.id} [${v.impact}] ${v.help}`);
+			console.log(`  ${path}${label ? ' (' + label + ')' : ''}  ${v.id} [${v.impact}] ${v.help}`);
 			console.log(`      ${v.helpUrl}`);
 			for (const node of v.nodes)
 				console.log(`      - ${node.target.join(' ')}`);

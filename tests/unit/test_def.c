@@ -99,7 +99,7 @@ START_TEST(def_errors_name_file_line_item)
 	expect_error(HEAD "single Q1\n", "'single' before the first 'page'");
 	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"open\n",
 	    "test.svar:6: string not closed");
-	expect_error(HEAD "@nn \"x\"\n", "@nn must follow");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n@nn \"x\"\n", "@nn must follow");
 	expect_error(HEAD "page p \"P\"\ngrid G scale S\n text \"?\"\n",
 	    "G: unknown scale 'S'");
 	expect_error(HEAD "page p \"P\"\nsum S total 100\n text \"?\"\n row a "
