@@ -40,13 +40,19 @@ build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -Itests/unit -o $@ \
 	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
 
+# The same tests without sanitizers, for valgrind.
+build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
+	@mkdir -p build
+	$(CC) $(CFLAGS) -O0 -Itests/unit -o $@ \
+	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
+
 deps:
 	@scripts/deps.sh
 
 run: deps all
 	@scripts/run.sh
 
-test: deps all build/unit_tests
+test: deps all build/unit_tests build/unit_tests_plain
 	@scripts/test.sh
 
 bench: deps all

@@ -91,24 +91,44 @@ item_error(const struct render_page *rp, const struct item *it)
 	return (NULL);
 }
 
-/* aria-describedby for the help text and the error, when there are any. */
+/*
+ * aria-describedby: the error first, then the help text, then a hint
+ * the item type adds ("Flere svar mulig", the ends of a 0-10 scale).
+ */
 static void
-described_by(struct buf *b, const struct item *it, const struct verr *e)
+described_by(struct buf *b, const struct item *it, const struct verr *e,
+    int hint)
 {
-	if (it->help.s[LANG_NB] == NULL && e == NULL)
+	const char	*sep = "";
+
+	if (it->help.s[LANG_NB] == NULL && e == NULL && !hint)
 		return;
 	buf_puts(b, " aria-describedby=\"");
 	if (e != NULL) {
 		buf_puts(b, "err-");
 		buf_html(b, it->id);
+		sep = " ";
 	}
 	if (it->help.s[LANG_NB] != NULL) {
-		if (e != NULL)
-			buf_putc(b, ' ');
+		buf_puts(b, sep);
 		buf_puts(b, "help-");
+		buf_html(b, it->id);
+		sep = " ";
+	}
+	if (hint) {
+		buf_puts(b, sep);
+		buf_puts(b, "hint-");
 		buf_html(b, it->id);
 	}
 	buf_putc(b, '"');
+}
+
+static void
+hint_open(struct buf *b, const struct item *it, const char *cls)
+{
+	buf_printf(b, "<p class=\"%s\" id=\"hint-", cls);
+	buf_html(b, it->id);
+	buf_puts(b, "\">");
 }
 
 static void
@@ -135,7 +155,7 @@ item_notes(struct buf *b, const struct render_page *rp, const struct item *it,
 
 static void
 fieldset_open(struct buf *b, const struct render_page *rp,
-    const struct item *it, const char *cls, const struct verr *e)
+    const struct item *it, const char *cls, const struct verr *e, int hint)
 {
 	size_t	 i;
 
@@ -143,7 +163,7 @@ fieldset_open(struct buf *b, const struct render_page *rp,
 	    e ? " has-error" : "");
 	buf_html(b, it->id);
 	buf_putc(b, '"');
-	described_by(b, it, e);
+	described_by(b, it, e, hint);
 	buf_puts(b, ">\n<legend>");
 	buf_html(b, it->ntexts ? text_get(&it->texts[0], rp->lang) : "");
 	buf_puts(b, "</legend>\n");
@@ -183,7 +203,8 @@ other_field(struct buf *b, const struct render_page *rp, const struct item *it,
 
 	snprintf(var, sizeof(var), "%s.other", it->id);
 	v = current(rp, var);
-	buf_puts(b, "<div class=\"other\"><label for=\"");
+	buf_printf(b, "<div class=\"other\" data-other-code=\"%d\"><label "
+	    "for=\"", o->code);
 	buf_html(b, var);
 	buf_puts(b, "\">");
 	buf_html(b, text_get(&o->label, rp->lang));
@@ -210,9 +231,9 @@ r_choices(struct buf *b, const struct render_page *rp, const struct item *it,
 	size_t			 i;
 	int			 multi = it->type == ITEM_MULTI;
 
-	fieldset_open(b, rp, it, multi ? "multi" : "single", e);
+	fieldset_open(b, rp, it, multi ? "multi" : "single", e, multi);
 	if (multi) {
-		buf_puts(b, "<p class=\"hint\">");
+		hint_open(b, it, "hint");
 		buf_html(b, i18n_get(rp->lang, "q.multi_hint"));
 		buf_puts(b, "</p>\n");
 	}
@@ -242,7 +263,7 @@ r_grid(struct buf *b, const struct render_page *rp, const struct item *it,
 	const char		*v;
 	size_t			 i, k;
 
-	fieldset_open(b, rp, it, "grid", e);
+	fieldset_open(b, rp, it, "grid", e, 0);
 	for (i = 0; i < it->nrows; i++) {
 		snprintf(var, sizeof(var), "%s.%s", it->id, it->rows[i].key);
 		v = current(rp, var);
@@ -269,8 +290,9 @@ r_nps(struct buf *b, const struct render_page *rp, const struct item *it,
 	char		 id[160], label[64];
 	int		 k;
 
-	fieldset_open(b, rp, it, "nps", e);
-	buf_puts(b, "<p class=\"nps-ends\"><span>0 = ");
+	fieldset_open(b, rp, it, "nps", e, 1);
+	hint_open(b, it, "nps-ends");
+	buf_puts(b, "<span>0 = ");
 	buf_html(b, text_get(&it->low, rp->lang));
 	buf_puts(b, "</span> <span>10 = ");
 	buf_html(b, text_get(&it->high, rp->lang));
@@ -296,9 +318,9 @@ r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
 	char		 var[128], total[32];
 	size_t		 i;
 
-	fieldset_open(b, rp, it, "sum", e);
+	fieldset_open(b, rp, it, "sum", e, 1);
 	snprintf(total, sizeof(total), "%ld", it->total);
-	buf_puts(b, "<p class=\"hint\">");
+	hint_open(b, it, "hint");
 	i18n_format(b, rp->lang, "q.sum_hint", total, NULL);
 	buf_puts(b, "</p>\n");
 	for (i = 0; i < it->nrows; i++) {
@@ -312,9 +334,13 @@ r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
 		buf_html(b, var);
 		buf_puts(b, "\" id=\"");
 		buf_html(b, var);
+		buf_puts(b, "\" aria-describedby=\"unit-");
+		buf_html(b, var);
 		buf_puts(b, "\" value=\"");
 		buf_html(b, current(rp, var));
-		buf_puts(b, "\"> %</div>\n");
+		buf_puts(b, "\"> <span class=\"unit\" id=\"unit-");
+		buf_html(b, var);
+		buf_puts(b, "\">%</span></div>\n");
 	}
 	buf_printf(b, "<p class=\"sum-total\" aria-live=\"polite\" "
 	    "data-total=\"%ld\"></p>\n</fieldset>\n", it->total);
@@ -353,12 +379,14 @@ r_number(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_puts(b, "\" id=\"");
 	buf_html(b, it->id);
 	buf_putc(b, '"');
-	described_by(b, it, e);
+	described_by(b, it, e, it->unit.s[LANG_NB] != NULL);
 	buf_puts(b, " value=\"");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "\">");
 	if (it->unit.s[LANG_NB] != NULL) {
-		buf_puts(b, " <span class=\"unit\">");
+		buf_puts(b, " <span class=\"unit\" id=\"hint-");
+		buf_html(b, it->id);
+		buf_puts(b, "\">");
 		buf_html(b, text_get(&it->unit, rp->lang));
 		buf_puts(b, "</span>");
 	}
@@ -375,7 +403,7 @@ r_text(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_puts(b, "\" id=\"");
 	buf_html(b, it->id);
 	buf_putc(b, '"');
-	described_by(b, it, e);
+	described_by(b, it, e, 0);
 	buf_puts(b, ">");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "</textarea>\n</div>\n");

@@ -32,14 +32,11 @@ web_html(struct http_request *req, int status, enum lang l, const char *title,
 {
 	struct tvars	 tv;
 	struct buf	 out;
-	const char	*path = req->path;
-
 	memset(&tv, 0, sizeof(tv));
 	tv.lang = l;
 	tvars_set(&tv, "lang", lang_code(l));
 	tvars_set(&tv, "title", title);
 	tvars_set(&tv, "content", content);
-	tvars_set(&tv, "path", path);
 	tvars_set(&tv, "nb_current", l == LANG_NB ? "true" : "");
 	tvars_set(&tv, "nn_current", l == LANG_NN ? "true" : "");
 	tvars_set(&tv, "en_current", l == LANG_EN ? "true" : "");

@@ -77,18 +77,18 @@ function parseArgs() {
 	if (!link) {
 		console.error('usage: node tests/browser/questionnaire.mjs <unit-link-url>' +
 		    '\n       (or set SVAR_UNIT_LINK)');
-		process.exit(2);
+		process.exit(1);
 	}
 	let url;
 	try {
 		url = new URL(link);
 	} catch {
 		console.error('not a URL: the unit link must be absolute (http://host/u/<key>)');
-		process.exit(2);
+		process.exit(1);
 	}
 	if (!/^\/(u|r)\/[^/]+/.test(url.pathname)) {
 		console.error('not a unit link: expected a path /u/<key> or /r/<key>');
-		process.exit(2);
+		process.exit(1);
 	}
 	return url.href;
 }
@@ -456,7 +456,13 @@ async function main() {
 				await answerItem(page, it);
 		}
 
-		const resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
+		let resp;
+		try {
+			resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
+		} catch (e) {
+			fail(`cannot open the unit link (is the server running?): ` +
+			    e.message.split('\n')[0].replace(/\/(u|r)\/[^/\s]+/g, '/$1/…'));
+		}
 		if (!resp || !resp.ok())
 			fail(`opening the unit link gave HTTP ${resp ? resp.status() : 'no response'}`);
 		if (!/^\/r\/[^/]+\/1$/.test(new URL(page.url()).pathname))

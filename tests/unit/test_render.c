@@ -107,7 +107,7 @@ START_TEST(render_errors_keep_posted_values)
 	ck_assert_ptr_nonnull(strstr(h, "Skriv et helt tall fra 15 til 90."));
 	ck_assert_ptr_nonnull(strstr(h, "value=\"abc\""));	/* as typed */
 	ck_assert_ptr_nonnull(strstr(h, "&lt;b&gt;</textarea>"));
-	ck_assert_ptr_nonnull(strstr(h, "aria-describedby=\"err-N\""));
+	ck_assert_ptr_nonnull(strstr(h, "aria-describedby=\"err-N hint-N\""));
 	ck_assert_ptr_nonnull(strstr(h, "role=\"alert\""));
 	free(h);
 	h = page_html(s, 2, &a, &f, &e, LANG_EN);

@@ -1,0 +1,75 @@
+#!/bin/sh
+# make test: unit tests (ASan+UBSan, then valgrind), a fresh private
+# PostgreSQL, the app under Kore, integration tests over HTTP, the
+# browser test in headless Chromium, and a smoke run of the benchmark.
+set -eu
+cd "$(dirname "$0")/.."
+PORT=${SVAR_TEST_PORT:-8898}
+PGPORT_TEST=${SVAR_TEST_PGPORT:-5498}
+failed=0
+
+echo "==> unit tests (Check, AddressSanitizer + UBSan)"
+ASAN_OPTIONS=detect_leaks=1 build/unit_tests
+
+if command -v valgrind >/dev/null 2>&1; then
+	echo "==> unit tests under valgrind"
+	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+	    --error-exitcode=1 build/unit_tests_plain >/dev/null
+	echo "valgrind: no errors"
+fi
+
+echo "==> svarctl check: the shipped surveys and the broken examples"
+build/svarctl check surveys/*/survey.svar
+for f in tests/defs/bad-*.svar; do
+	if build/svarctl check "$f" 2>/dev/null; then
+		echo "FAIL: $f was accepted" >&2
+		failed=1
+	fi
+done
+
+echo "==> database (fresh) and app"
+scripts/pg.sh start test "$PGPORT_TEST" fresh
+eval "$(scripts/pg.sh env test "$PGPORT_TEST")"
+cleanup() {
+	[ -n "${kpid:-}" ] && kill "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null
+	scripts/pg.sh stop test
+}
+trap cleanup EXIT INT TERM
+scripts/migrate.sh
+scripts/migrate.sh | grep -q "nothing to apply"
+build/svarctl load surveys/helsepersonell-2021/survey.svar
+build/svarctl demo "http://127.0.0.1:$PORT" >/dev/null
+conf=$(scripts/kore-conf.sh test "$PORT" 2)
+SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
+    kore -f -n -r -q -c "$conf" &
+kpid=$!
+for _ in $(seq 1 100); do
+	curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+
+echo "==> integration tests (HTTP)"
+if ! SVAR_TEST_URL="http://127.0.0.1:$PORT" \
+    python3 -m unittest discover -s tests/integration -t tests/integration \
+    -p 'test_*.py' -v > .run/integration.log 2>&1; then
+	failed=1
+fi
+sed 's/^/  /' .run/integration.log
+
+echo "==> browser test (headless Chromium, axe-core)"
+link="http://127.0.0.1:$PORT$(psql -qAt -c "SELECT '/u/' || l.selector ||
+    l.verifier FROM unit_link l JOIN version v ON v.id = l.version_id
+    WHERE v.key = 'hf' ORDER BY l.id LIMIT 1")"
+node tests/browser/questionnaire.mjs "$link" || failed=1
+
+if [ -x tests/bench/bench.sh ]; then
+	echo "==> benchmark smoke run"
+	SVAR_BENCH_SMOKE=1 SVAR_BENCH_URL="http://127.0.0.1:$PORT" \
+	    tests/bench/bench.sh || failed=1
+fi
+
+if [ "$failed" -ne 0 ]; then
+	echo "==> make test: FAILED"
+	exit 1
+fi
+echo "==> make test: all passed"

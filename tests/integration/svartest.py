@@ -1,0 +1,124 @@
+"""Helpers for the integration tests: a small HTTP client that keeps
+cookies and does not follow redirects, and psql for looking at the
+database. Standard library only."""
+import http.client
+import os
+import re
+import subprocess
+import urllib.parse
+
+BASE = os.environ.get("SVAR_TEST_URL", "http://127.0.0.1:8898")
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def location(self):
+        return self.header("location")
+
+
+class Client:
+    """One browser: its own cookies."""
+
+    def __init__(self):
+        u = urllib.parse.urlparse(BASE)
+        self.host, self.port = u.hostname, u.port
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        h = dict(headers or {})
+        path = urllib.parse.urlparse(path)
+        target = path.path + ("?" + path.query if path.query else "")
+        jar = [f"{k}={v}" for (k, p), v in self.cookies.items()
+               if target.startswith(p)]
+        if jar:
+            h["Cookie"] = "; ".join(jar)
+        if isinstance(body, (dict, list)):
+            body = urllib.parse.urlencode(body, doseq=True)
+            h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        conn.request(method, target, body=body, headers=h)
+        r = conn.getresponse()
+        resp = Response(r.status, r.getheaders(), r.read().decode("utf-8"))
+        conn.close()
+        for k, v in resp.headers:
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";")[0]
+                m = re.search(r"Path=([^;]+)", v)
+                self.cookies[(name, m.group(1) if m else "/")] = value
+        return resp
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, fields, headers=None):
+        return self.request("POST", path, fields, headers)
+
+    def follow(self, path, limit=5):
+        r = self.get(path)
+        while r.status in (301, 302, 303) and limit > 0:
+            path = r.location
+            r = self.get(path)
+            limit -= 1
+        r.path = path
+        return r
+
+
+def csrf(html):
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m, "no csrf field in page"
+    return m.group(1)
+
+
+def psql(sql, *args):
+    """Runs one query as the owner; returns rows as lists of strings."""
+    cmd = ["psql", "-qAtX", "-v", "ON_ERROR_STOP=1", "-F", "\t"]
+    for i, a in enumerate(args):
+        cmd += ["-v", f"p{i}={a}"]
+    out = subprocess.run(cmd, input=sql, capture_output=True, text=True,
+                         check=True).stdout
+    return [line.split("\t") for line in out.splitlines() if line]
+
+
+def new_token():
+    """A fresh personal invitation: (link path, code)."""
+    out = subprocess.run(["build/svarctl", "tokens", "fastlege", "1"],
+                         capture_output=True, text=True, check=True).stdout
+    url, code = out.split()
+    return url, code
+
+
+def unit_link(kind="hf"):
+    rows = psql("SELECT l.selector || l.verifier FROM unit_link l"
+                " JOIN version v ON v.id = l.version_id"
+                f" WHERE v.key = '{kind}' ORDER BY l.id LIMIT 1")
+    return "/u/" + rows[0][0]
+
+
+def key_of(path):
+    m = re.match(r"/r/([a-z0-9]+)", urllib.parse.urlparse(path).path)
+    return m.group(1)
+
+
+def response_row(key):
+    rows = psql("SELECT id, status, page_no, completed_at FROM response"
+                f" WHERE selector = '{key[:8]}'")
+    return rows[0] if rows else None
+
+
+def answers(key):
+    rows = psql("SELECT a.var, coalesce(a.value, ''), a.state FROM answer a"
+                " JOIN response r ON r.id = a.response_id"
+                f" WHERE r.selector = '{key[:8]}'")
+    return {v: (val, st) for v, val, st in rows}

@@ -1,0 +1,363 @@
+"""The respondent path over HTTP against a running Kore and PostgreSQL
+(started by scripts/test.sh). Pages of the 2021 survey: 1 intro,
+2 Q3_1 grid, 3 Q3_2, 4 Q3_3+Q3_4 (if Q3_2 = Ja), 5 Q3_6 sum, ...,
+20 B2+B3, 21 B4-B7 (B5 age), 22 B8+B9."""
+import re
+import threading
+import unittest
+
+from svartest import (Client, answers, csrf, key_of, new_token, psql,
+                      response_row, unit_link)
+
+
+def start(client, link):
+    """Opens a link and returns (key, page 1 response)."""
+    r = client.follow(link)
+    assert r.status == 200, (r.status, r.body[:300])
+    return key_of(r.path), r
+
+
+def save(client, key, page, fields, nav="next", token=None):
+    if token is None:
+        token = csrf(client.get(f"/r/{key}/{page}").body)
+    data = dict(fields)
+    data["csrf"] = token
+    data["nav"] = nav
+    return client.post(f"/r/{key}/{page}", data)
+
+
+class UnitLink(unittest.TestCase):
+    def test_new_visitor_gets_own_response_and_cookie_resumes(self):
+        link = unit_link("hf")
+        a, b = Client(), Client()
+        ka, _ = start(a, link)
+        kb, _ = start(b, link)
+        self.assertNotEqual(ka, kb, "two visitors share a response")
+        # Same browser, same link: the same response, not a new one.
+        ka2, _ = start(a, link)
+        self.assertEqual(ka, ka2)
+        self.assertEqual(answers(ka)["B1"], ("1", "a"))  # hidden version
+
+    def test_stop_on_page_3_and_come_back(self):
+        link = unit_link("hf")
+        c = Client()
+        key, _ = start(c, link)
+        self.assertEqual(save(c, key, 1, {}).location, f"/r/{key}/2")
+        r = save(c, key, 2, {"Q3_1.telefon": "1", "Q3_1.skriftlig": "2",
+                             "Q3_1.video": "9"})
+        self.assertEqual(r.location, f"/r/{key}/3")
+        r = save(c, key, 3, {"Q3_2": "1"}, nav="save")
+        self.assertEqual(r.location, f"/r/{key}/lagret")
+        saved = c.get(r.location)
+        self.assertIn(f"/r/{key}", saved.body)
+        # Back through the same link: the current page, answers kept.
+        r = c.follow(link)
+        self.assertEqual(r.path, f"/r/{key}/3")
+        self.assertRegex(r.body, r'name="Q3_2" id="Q3_2-1" value="1" checked')
+        r = c.get(f"/r/{key}/2")
+        self.assertRegex(r.body, r'id="Q3_1.telefon-1" value="1" checked')
+        self.assertRegex(r.body, r'id="Q3_1.video-9" value="9" checked')
+        # From another device, with the resume link only.
+        r = Client().follow(f"/r/{key}")
+        self.assertEqual(r.path, f"/r/{key}/3")
+        rows = psql("SELECT count(*) FROM response WHERE selector ="
+                    f" '{key[:8]}'")
+        self.assertEqual(rows[0][0], "1")
+        self.assertEqual(response_row(key)[1], "started")
+
+    def test_first_respondent_marks_unit_distributed(self):
+        link = unit_link("kommune")
+        start(Client(), link)
+        rows = psql("SELECT wu.stage, (SELECT count(*) FROM unit_event e"
+                    " WHERE e.wave_unit_id = wu.id AND e.stage ="
+                    " 'distributed') FROM unit_link l JOIN wave_unit wu ON"
+                    f" wu.id = l.wave_unit_id WHERE l.selector = '{link[3:11]}'")
+        self.assertIn(rows[0][0], ("distributed", "responding"))
+        self.assertEqual(rows[0][1], "1")
+
+
+class PersonalToken(unittest.TestCase):
+    def test_token_is_one_response_on_any_device(self):
+        url, code = new_token()
+        path = url[url.index("/r/"):]
+        key = key_of(path)
+        self.assertEqual(response_row(key)[1], "invited")
+        a = Client()
+        r = a.follow(path)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(response_row(key)[1], "opened")
+        save(a, key, 1, {})
+        save(a, key, 2, {"Q3_1.telefon": "2"})
+        # Another device, through the code page with a sloppy code.
+        b = Client()
+        form = b.get("/kode")
+        r = b.post("/kode", {"csrf": csrf(form.body),
+                             "code": " " + code.lower() + " "})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{key}")
+        r = b.follow(r.location)
+        self.assertEqual(r.path, f"/r/{key}/3")
+        self.assertEqual(psql("SELECT count(*) FROM response r JOIN"
+                              " invitation i ON i.id = r.invitation_id"
+                              f" WHERE i.code = '{code.replace('-', '')}'")
+                         [0][0], "1")
+        self.assertEqual(answers(key)["B1"], ("3", "a"))
+
+    def test_code_entry_errors(self):
+        c = Client()
+        token = csrf(c.get("/kode").body)
+        r = c.post("/kode", {"csrf": token, "code": "ZZZZZ-ZZZZZ"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Vi fant ingen invitasjon med denne koden", r.body)
+        self.assertIn('value="ZZZZZ-ZZZZZ"', r.body)   # kept as typed
+        r = c.post("/kode", {"csrf": token, "code": "abc<script>"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Koden skal ha 10 tegn", r.body)
+        self.assertNotIn("<script>", r.body)
+        self.assertIn("abc&lt;script&gt;", r.body)
+        r = c.post("/kode", {"csrf": token, "code": ""})
+        self.assertEqual(r.status, 422)
+        r = Client().post("/kode", {"code": "ABCDE-FGHJK"})
+        self.assertEqual(r.status, 403)
+
+    def test_code_entry_is_rate_limited(self):
+        c = Client()
+        token = csrf(c.get("/kode").body)
+        ip = "127.0.0.1"
+        psql("DELETE FROM rate_limit")
+        try:
+            statuses = [c.post("/kode", {"csrf": token, "code": "ZZZZZ-ZZZZ"
+                                         + str(i % 10)}).status
+                        for i in range(12)]
+            self.assertEqual(statuses[:10], [422] * 10)
+            self.assertEqual(statuses[10:], [429, 429])
+            r = c.post("/kode", {"csrf": token, "code": "ZZZZZ-ZZZZZ"})
+            self.assertIn("For mange forsøk", r.body)
+            # Stored hashed: the address itself is not in the database.
+            self.assertEqual(psql("SELECT count(*) FROM rate_limit WHERE"
+                                  f" bucket LIKE '%{ip}%'")[0][0], "0")
+            self.assertEqual(psql("SELECT count(*) FROM rate_limit")[0][0],
+                             "1")
+        finally:
+            psql("DELETE FROM rate_limit")
+
+    def test_unknown_and_malformed_keys(self):
+        c = Client()
+        for path in ("/r/aaaaaaaabbbbbbbbbbbbbbbbbbbbbbbbbb",
+                     "/r/abc", "/u/aaaaaaaabbbbbbbbbbbbbbbbbbbbbbbbbb",
+                     "/r/" + "a" * 5000):
+            r = c.get(path)
+            self.assertIn(r.status, (404, 414), path[:40])
+            self.assertNotIn("aaaaaaaabbbb", r.body)
+        url, _ = new_token()
+        key = key_of(url[url.index("/r/"):])
+        wrong = key[:8] + ("b" if key[8] != "b" else "c") + key[9:]
+        self.assertEqual(c.get(f"/r/{wrong}").status, 404)
+
+
+class BadInput(unittest.TestCase):
+    def setUp(self):
+        self.c = Client()
+        self.key, _ = start(self.c, unit_link("hf"))
+
+    def test_tampered_codes_and_valid_fields_kept(self):
+        r = save(self.c, self.key, 2, {"Q3_1.telefon": "1",
+                                       "Q3_1.skriftlig": "77",
+                                       "Q3_1.video": "2 OR 1=1"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Velg et av svaralternativene", r.body)
+        self.assertIn('id="err-Q3_1"', r.body)
+        a = answers(self.key)
+        self.assertEqual(a["Q3_1.telefon"], ("1", "a"))
+        self.assertNotIn("Q3_1.skriftlig", a)
+
+    def test_number_sum_and_text(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "20",
+                                       "Q3_6.skriftlig": "", "Q3_6.video": "5"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Tallene må bli 100 til sammen. Nå blir de 75.", r.body)
+        self.assertIn('value="50"', r.body)
+        r = save(self.c, self.key, 21, {"B5": "tre og førti", "B4": "1"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Skriv et helt tall fra 15 til 90.", r.body)
+        self.assertIn('value="tre og førti"', r.body)
+        self.assertEqual(answers(self.key)["B4"], ("1", "a"))
+        r = save(self.c, self.key, 21, {"B5": "200"})
+        self.assertEqual(r.status, 422)
+        r = save(self.c, self.key, 21, {"B5": "44"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(answers(self.key)["B5"], ("44", "a"))
+        r = save(self.c, self.key, 19, {"Q3_35": "x" * 2001})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Teksten er for lang: 2001 tegn", r.body)
+        hostile = '</textarea><script>alert(1)</script>'
+        r = save(self.c, self.key, 19, {"Q3_35": hostile}, nav="save")
+        self.assertEqual(r.status, 303)
+        r = self.c.get(f"/r/{self.key}/19")
+        self.assertNotIn("<script>alert", r.body)
+        self.assertIn("&lt;/textarea&gt;&lt;script&gt;", r.body)
+        self.assertEqual(answers(self.key)["Q3_35"], (hostile, "a"))
+
+    def test_csrf_missing_or_wrong(self):
+        r = self.c.post(f"/r/{self.key}/2", {"Q3_1.telefon": "1",
+                                            "nav": "next"})
+        self.assertEqual(r.status, 403)
+        self.assertIn("Siden er utløpt", r.body)
+        r = self.c.post(f"/r/{self.key}/2", {"Q3_1.telefon": "1",
+                                            "csrf": "x" * 26})
+        self.assertEqual(r.status, 403)
+        self.assertNotIn("Q3_1.telefon", answers(self.key))
+
+    def test_malformed_bodies(self):
+        tok = csrf(self.c.get(f"/r/{self.key}/2").body)
+        r = self.c.request("POST", f"/r/{self.key}/2",
+                           f"csrf={tok}&Q3_1.telefon=%ZZ",
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 400)
+        self.assertIn("Skjemaet kom ikke fram", r.body)
+        r = self.c.request("POST", f"/r/{self.key}/2", '{"a":1}',
+                           {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 400)
+        r = self.c.request("POST", f"/r/{self.key}/2",
+                           "csrf=" + tok + "&Q3_35=" + "x" * 400000,
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 413)
+
+    def test_closed_survey(self):
+        psql("UPDATE wave SET closes_at = now() - interval '1 day'")
+        try:
+            r = self.c.get(f"/r/{self.key}/1")
+            self.assertEqual(r.status, 410)
+            self.assertIn("Undersøkelsen er stengt", r.body)
+            r = Client().get(unit_link("hf"))
+            self.assertEqual(r.status, 410)
+        finally:
+            psql("UPDATE wave SET closes_at = NULL")
+        self.assertEqual(self.c.get(f"/r/{self.key}/1").status, 200)
+
+
+class Navigation(unittest.TestCase):
+    def setUp(self):
+        self.c = Client()
+        self.key, _ = start(self.c, unit_link("hf"))
+
+    def test_routing_change_marks_later_answers_not_asked(self):
+        save(self.c, self.key, 3, {"Q3_2": "1"})
+        r = save(self.c, self.key, 4, {"Q3_3": "1", "Q3_4": "2"})
+        self.assertEqual(r.location, f"/r/{self.key}/5")
+        a = answers(self.key)
+        self.assertEqual(a["Q3_3"], ("1", "a"))
+        # Back, and the answer that opened Q3_3 changes to Nei.
+        r = save(self.c, self.key, 3, {"Q3_2": "2"})
+        self.assertEqual(r.location, f"/r/{self.key}/5")  # page 4 skipped
+        a = answers(self.key)
+        self.assertEqual(a["Q3_3"], ("1", "n"))
+        self.assertEqual(a["Q3_4"], ("2", "n"))
+        self.assertEqual(self.c.get(f"/r/{self.key}/4").location,
+                         f"/r/{self.key}/5")
+        # And back to Ja: the old answers come back as suggestions.
+        save(self.c, self.key, 3, {"Q3_2": "1"})
+        r = self.c.get(f"/r/{self.key}/4")
+        self.assertRegex(r.body, r'id="Q3_3-1" value="1" checked')
+        self.assertEqual(answers(self.key)["Q3_3"], ("1", "n"))
+        save(self.c, self.key, 4, {"Q3_3": "1", "Q3_4": "2"})
+        self.assertEqual(answers(self.key)["Q3_3"], ("1", "a"))
+
+    def test_back_reload_and_double_submit(self):
+        tok = csrf(self.c.get(f"/r/{self.key}/2").body)
+        fields = {"Q3_1.telefon": "1", "csrf": tok, "nav": "next"}
+        r1 = self.c.post(f"/r/{self.key}/2", fields)
+        r2 = self.c.post(f"/r/{self.key}/2", fields)
+        self.assertEqual((r1.status, r1.location), (r2.status, r2.location))
+        r = self.c.post(f"/r/{self.key}/3", {"csrf": tok, "nav": "prev"})
+        self.assertEqual(r.location, f"/r/{self.key}/2")
+        for _ in range(2):
+            r = self.c.get(f"/r/{self.key}/2")
+            self.assertEqual(r.status, 200)
+            self.assertRegex(r.body, r'id="Q3_1.telefon-1" value="1" checked')
+
+    def test_two_tabs_at_once(self):
+        tok = csrf(self.c.get(f"/r/{self.key}/2").body)
+        results = []
+
+        def post(page, fields):
+            f = dict(fields, csrf=tok, nav="save")
+            results.append(Client().post(f"/r/{self.key}/{page}", f).status)
+
+        threads = []
+        for i in range(10):
+            threads.append(threading.Thread(target=post, args=(
+                2, {"Q3_1.telefon": str(1 + i % 2)})))
+            threads.append(threading.Thread(target=post, args=(
+                8, {"Q3_12": "1", "Q3_13": "2"})))
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(set(results)), [303])
+        a = answers(self.key)
+        self.assertIn(a["Q3_1.telefon"][0], ("1", "2"))
+        self.assertEqual(a["Q3_12"], ("1", "a"))
+        self.assertEqual(psql("SELECT count(*) FROM response WHERE selector"
+                              f" = '{self.key[:8]}'")[0][0], "1")
+
+    def test_complete_once(self):
+        r = save(self.c, self.key, 22, {"B8": "1", "B9": "1"})
+        self.assertEqual(r.location, f"/r/{self.key}/takk")
+        first = response_row(self.key)
+        self.assertEqual(first[1], "completed")
+        r = self.c.post(f"/r/{self.key}/22", {"B8": "2", "nav": "next",
+                                             "csrf": "whatever" * 3})
+        self.assertIn(r.status, (303, 403))
+        again = self.c.get(f"/r/{self.key}/5")
+        self.assertEqual(again.location, f"/r/{self.key}/takk")
+        self.assertEqual(response_row(self.key)[3], first[3])
+        self.assertEqual(answers(self.key)["B8"], ("1", "a"))
+        r = self.c.get(f"/r/{self.key}/takk")
+        self.assertIn("Takk for svarene", r.body)
+        # A completed response does not catch the next person on this PC.
+        k2, _ = start(self.c, unit_link("hf"))
+        self.assertNotEqual(k2, self.key)
+
+    def test_language_is_kept_on_resume(self):
+        r = self.c.get(f"/r/{self.key}/2?lang=en")
+        self.assertEqual(r.location, f"/r/{self.key}/2")
+        r = Client().follow(f"/r/{self.key}")
+        self.assertIn('<html lang="en">', r.body)
+        self.assertIn(">Next<", r.body)
+        r = self.c.get(f"/r/{self.key}/2?lang=nn")
+        r = self.c.get(f"/r/{self.key}/2")
+        self.assertIn("Førre", r.body)
+
+    def test_security_headers(self):
+        r = self.c.get(f"/r/{self.key}/1")
+        csp = r.header("content-security-policy")
+        self.assertIn("frame-ancestors 'none'", csp)
+        self.assertNotIn("unsafe-inline", csp)
+        self.assertEqual(r.header("referrer-policy"), "no-referrer")
+        self.assertEqual(r.header("cache-control"), "no-store")
+        self.assertNotRegex(r.body, r"<script>|style=")
+
+
+class Pages(unittest.TestCase):
+    def test_static_pages(self):
+        c = Client()
+        for path, text in (("/", "Helsepersonellundersøkelsen"),
+                           ("/personvern", "Taushetsplikt"),
+                           ("/kode", "Skriv inn koden din")):
+            r = c.get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertIn(text, r.body)
+        r = c.get("/?lang=en")
+        self.assertIn("Health personnel survey", r.body)
+        self.assertIn("Privacy", c.get("/personvern").body)  # cookie kept
+        self.assertEqual(c.get("/healthz").body, "ok\n")
+        self.assertEqual(c.get("/nope").status, 404)
+        self.assertEqual(c.get("/assets/svar.css").status, 200)
+
+
+if __name__ == "__main__":
+    unittest.main()
