@@ -31,6 +31,19 @@ build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ)
 	$(CC) -shared -o $@ $^ -lpq
 
+# The module again under ASan and UBSan, for the integration tests.
+ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
+	   $(WEB_SRC:app/%.c=build/asan/%.o)
+
+build/asan/%.o: app/%.c $(HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC  $< (asan)"
+	@$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -DKORE_USE_PGSQL \
+	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
+
+build/svar-asan.so: $(ASAN_OBJ)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq
+
 build/svarctl: $(CLI_OBJ) $(DB_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^ -lpq
 
@@ -52,7 +65,7 @@ deps:
 run: deps all
 	@scripts/run.sh
 
-test: deps all build/unit_tests build/unit_tests_plain
+test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain
 	@scripts/test.sh
 
 bench: deps all

@@ -9,7 +9,10 @@ PGPORT_TEST=${SVAR_TEST_PGPORT:-5498}
 failed=0
 
 echo "==> unit tests (Check, AddressSanitizer + UBSan)"
-ASAN_OPTIONS=detect_leaks=1 build/unit_tests
+mkdir -p .run
+ASAN_OPTIONS=detect_leaks=1 build/unit_tests > .run/unit.log 2>&1 || {
+	cat .run/unit.log; echo "==> unit tests FAILED"; exit 1; }
+tail -1 .run/unit.log
 
 if command -v valgrind >/dev/null 2>&1; then
 	echo "==> unit tests under valgrind"
@@ -30,8 +33,18 @@ done
 echo "==> database (fresh) and app"
 scripts/pg.sh start test "$PGPORT_TEST" fresh
 eval "$(scripts/pg.sh env test "$PGPORT_TEST")"
+# Kore under ASan can hang in its exit path; give it five seconds.
 cleanup() {
-	[ -n "${kpid:-}" ] && kill "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null
+	if [ -n "${kpid:-}" ]; then
+		kill "$kpid" 2>/dev/null || true
+		for _ in $(seq 1 50); do
+			kill -0 "$kpid" 2>/dev/null || break
+			sleep 0.1
+		done
+		pkill -KILL -P "$kpid" 2>/dev/null || true
+		kill -KILL "$kpid" 2>/dev/null || true
+		wait "$kpid" 2>/dev/null || true
+	fi
 	scripts/pg.sh stop test
 }
 trap cleanup EXIT INT TERM
@@ -39,7 +52,14 @@ scripts/migrate.sh
 scripts/migrate.sh | grep -q "nothing to apply"
 build/svarctl load surveys/helsepersonell-2021/survey.svar
 build/svarctl demo "http://127.0.0.1:$PORT" >/dev/null
+# The app under test is the module built with ASan and UBSan; any report
+# they write to .run/asan fails the run.
 conf=$(scripts/kore-conf.sh test "$PORT" 2)
+sed -i 's|build/svar.so|build/svar-asan.so|' "$conf"
+rm -rf .run/asan && mkdir -p .run/asan
+LD_PRELOAD=$(cc -print-file-name=libasan.so) \
+ASAN_OPTIONS="detect_leaks=0:log_path=$(pwd)/.run/asan/asan" \
+UBSAN_OPTIONS="print_stacktrace=1:log_path=$(pwd)/.run/asan/ubsan" \
 SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
     kore -f -n -r -q -c "$conf" &
 kpid=$!
@@ -49,7 +69,7 @@ for _ in $(seq 1 100); do
 done
 
 echo "==> integration tests (HTTP)"
-if ! SVAR_TEST_URL="http://127.0.0.1:$PORT" \
+if ! SVAR_TEST_URL="http://127.0.0.1:$PORT" SVAR_TEST_PG="test $PGPORT_TEST" \
     python3 -m unittest discover -s tests/integration -t tests/integration \
     -p 'test_*.py' -v > .run/integration.log 2>&1; then
 	failed=1
@@ -60,7 +80,8 @@ echo "==> browser test (headless Chromium, axe-core)"
 link="http://127.0.0.1:$PORT$(psql -qAt -c "SELECT '/u/' || l.selector ||
     l.verifier FROM unit_link l JOIN version v ON v.id = l.version_id
     WHERE v.key = 'hf' ORDER BY l.id LIMIT 1")"
-node tests/browser/questionnaire.mjs "$link" || failed=1
+node tests/browser/questionnaire.mjs "$link" > .run/browser.log 2>&1 || failed=1
+cat .run/browser.log
 
 if [ -x tests/bench/bench.sh ]; then
 	echo "==> benchmark smoke run"
@@ -68,6 +89,18 @@ if [ -x tests/bench/bench.sh ]; then
 	    tests/bench/bench.sh || failed=1
 fi
 
+if [ -n "$(ls .run/asan 2>/dev/null)" ]; then
+	echo "==> AddressSanitizer/UBSan reports from the app:"
+	cat .run/asan/*
+	failed=1
+fi
+
+echo
+echo "==> summary"
+echo "  unit tests:        $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/unit.log)"
+echo "  integration tests: $(grep -E '^Ran [0-9]+ tests' .run/integration.log | sed 's/Ran //') $(tail -1 .run/integration.log)"
+echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"
+echo "                     $(grep -E '^axe violations' .run/browser.log)"
 if [ "$failed" -ne 0 ]; then
 	echo "==> make test: FAILED"
 	exit 1
