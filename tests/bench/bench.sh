@@ -1,0 +1,282 @@
+#!/bin/sh
+# Svar's benchmark (make bench). Two modes:
+#
+#   full (default)   a private PostgreSQL (.run/bench, port 5497) and Kore
+#                    (port 8897, one worker per core), 10,000 tokens;
+#                    pgbench -N/-S as the yardstick, wrk page loads and
+#                    saves at 8/64/256 connections, 1,000 sequential
+#                    respondents, memory. Takes about 5 minutes.
+#   smoke            SVAR_BENCH_SMOKE=1 SVAR_BENCH_URL=http://host:port:
+#                    the running app and the database of the PG* variables
+#                    (owner role); 50 tokens, 2 s runs at 8 connections,
+#                    5 respondents. scripts/test.sh runs this.
+#
+# Prints one markdown table (also written to .run/bench-result.md in full
+# mode), memory, and the targets of the issue as PASS/MISS. Exits non-zero
+# only when the benchmark itself broke: a tool failed, output could not
+# be parsed, a request failed (errors > 0) or a Kore worker crashed.
+# Progress goes to stderr; the report to stdout.
+set -eu
+cd "$(dirname "$0")/../.."
+TOP=$(pwd)
+PGBIN=/usr/lib/postgresql/15/bin
+PY="python3 $TOP/tests/bench/bench.py"
+LUA=$TOP/tests/bench/wrk.lua
+t_start=$(date +%s)
+
+if [ "${SVAR_BENCH_SMOKE:-0}" = 1 ]; then
+	mode=smoke
+	if [ -z "${SVAR_BENCH_URL:-}" ]; then
+		echo "bench.sh: smoke mode needs SVAR_BENCH_URL" >&2
+		exit 2
+	fi
+	URL=${SVAR_BENCH_URL%/}
+	WORK=$TOP/.run/bench-smoke-work
+	NTOKENS=50 NRESP=5 NLOAD=5
+	DUR=2 PGDUR=2 CONNS=8
+	MD=$WORK/result.md
+else
+	mode=full
+	PGPORT_BENCH=${SVAR_BENCH_PGPORT:-5497}
+	PORT=${SVAR_BENCH_PORT:-8897}
+	URL=http://127.0.0.1:$PORT
+	WORK=$TOP/.run/bench-work
+	NTOKENS=10000 NRESP=1000 NLOAD=1000
+	DUR=15 PGDUR=20 CONNS="8 64 256"
+	MD=$TOP/.run/bench-result.md
+fi
+THREADS=2
+RES=$WORK/results.jsonl
+broke=0
+kpid=""
+
+say() { echo "==> $*" >&2; }
+fail() { echo "bench.sh: $*" >&2; exit 1; }
+for t in wrk python3 curl psql "$PGBIN/pgbench"; do
+	command -v "$t" >/dev/null 2>&1 || fail "$t is not installed"
+done
+if [ ! -x build/svarctl ] || [ ! -f build/svar.so ]; then
+	fail "build first (make all)"
+fi
+
+cleanup() {
+	rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$kpid" ]; then
+		kill "$kpid" 2>/dev/null || true
+		wait "$kpid" 2>/dev/null || true
+	fi
+	if [ "$mode" = full ]; then
+		scripts/pg.sh stop bench || true
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+# ---------------------------------------------------------------------------
+# Database, tokens, app
+
+if [ "$mode" = full ]; then
+	if curl -s -o /dev/null "$URL/healthz"; then
+		fail "something already listens on $URL"
+	fi
+	say "PostgreSQL (fresh, .run/bench, port $PGPORT_BENCH)"
+	scripts/pg.sh start bench "$PGPORT_BENCH" fresh
+	eval "$(scripts/pg.sh env bench "$PGPORT_BENCH")"
+	scripts/migrate.sh >&2
+	build/svarctl load surveys/helsepersonell-2021/survey.svar >&2
+	TOKENS=$TOP/.run/bench-tokens.txt
+else
+	[ -n "${PGHOST:-}" ] || fail "smoke mode needs the PG* variables"
+	TOKENS=$WORK/tokens.txt
+fi
+: "${PGPORT:=5432}"
+# psql and pgbench as the superuser over the Unix socket.
+su_psql() { psql -h "$PGHOST" -p "$PGPORT" -U postgres -qAtX "$@"; }
+su_pgbench() { "$PGBIN/pgbench" -h "$PGHOST" -p "$PGPORT" -U postgres "$@"; }
+
+say "$NTOKENS tokens"
+build/svarctl tokens fastlege "$NTOKENS" > "$TOKENS"
+$PY pairs "$TOKENS" > "$WORK/pairs.tsv"
+[ "$(wc -l < "$WORK/pairs.tsv")" -eq "$NTOKENS" ] || fail "token pairs"
+# The first NRESP for whole respondents, the next NLOAD for page loads,
+# the rest for page saves: no response is used by two parts.
+sed -n "1,${NRESP}p" "$WORK/pairs.tsv" > "$WORK/respondent.tsv"
+sed -n "$((NRESP + 1)),$((NRESP + NLOAD))p" "$WORK/pairs.tsv" \
+    > "$WORK/load.tsv"
+sed -n "$((NRESP + NLOAD + 1)),\$p" "$WORK/pairs.tsv" > "$WORK/save.tsv"
+
+# A pgbench database in the same cluster.
+if [ "$mode" = full ]; then
+	say "pgbench -i -s 10"
+	su_psql -d postgres -c 'CREATE DATABASE pgbench' >&2
+	su_pgbench -i -s 10 -q pgbench >"$WORK/pgbench-init.txt" 2>&1 ||
+	    { cat "$WORK/pgbench-init.txt" >&2; fail "pgbench -i"; }
+else
+	if [ -z "$(su_psql -d postgres -c \
+	    "SELECT 1 FROM pg_database WHERE datname = 'pgbench'")" ]; then
+		su_psql -d postgres -c 'CREATE DATABASE pgbench' >&2
+	fi
+	if [ -z "$(su_psql -d pgbench -c \
+	    "SELECT to_regclass('pgbench_accounts')")" ]; then
+		say "pgbench -i -s 1"
+		su_pgbench -i -s 1 -q pgbench >"$WORK/pgbench-init.txt" 2>&1 ||
+		    { cat "$WORK/pgbench-init.txt" >&2; fail "pgbench -i"; }
+	fi
+fi
+
+KLOG=$WORK/kore.log
+port=${URL##*:}
+port=${port%%/*}
+if [ "$mode" = full ]; then
+	say "Kore on port $PORT, $(nproc) workers"
+	conf=$(scripts/kore-conf.sh bench "$PORT" "$(nproc)")
+	SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
+	    kore -f -n -r -q -c "$conf" > "$KLOG" 2>&1 &
+	kpid=$!
+	up=0
+	for _ in $(seq 1 100); do
+		if curl -fs -o /dev/null "$URL/healthz"; then up=1; break; fi
+		kill -0 "$kpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ "$up" = 1 ] || { cat "$KLOG" >&2; fail "Kore did not come up"; }
+	sleep 0.5
+	korepid=$kpid
+else
+	curl -fs -o /dev/null "$URL/healthz" || fail "$URL/healthz is not up"
+	# The Kore parent that listens on the port, for the memory lines.
+	korepid=""
+	for p in $(ss -ltnpH "sport = :$port" 2>/dev/null |
+	    grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u); do
+		case "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" in
+		"kore [parent]"*) korepid=$p ;;
+		esac
+	done
+fi
+workers_before=$(ps -o pid= --ppid "${korepid:-0}" 2>/dev/null | sort | tr -d ' ' | tr '\n' ' ')
+
+# ---------------------------------------------------------------------------
+# The runs
+
+# pgbench FLAG: 8 clients, 2 threads, prepared statements, as
+# postgres over the Unix socket; every tenth transaction logged for the
+# percentiles.
+run_pgbench() {
+	d=$WORK/pglog$1
+	mkdir -p "$d"
+	say "pgbench $1, ${PGDUR} s"
+	if ! su_pgbench "$1" -T "$PGDUR" -c 8 -j 2 -M prepared \
+	    -l --sampling-rate=0.1 --log-prefix="$d/pgbench" \
+	    pgbench > "$WORK/pgbench$1.txt" 2>&1; then
+		cat "$WORK/pgbench$1.txt" >&2
+		echo "bench.sh: pgbench $1 failed" >&2
+		broke=1
+		return 0
+	fi
+	$PY pgbench "pgbench $1" 8 "$WORK/pgbench$1.txt" "$d" "$RES" || broke=1
+}
+
+# wrk KIND CONNS SECONDS [record]: KIND load (GET page 2, 200) or save
+# (POST page 2, 303).
+run_wrk() {
+	raw=$WORK/wrk-$1-$2.txt
+	[ "${4:-}" = record ] || raw=$WORK/wrk-$1-$2-warmup.txt
+	if [ "$1" = load ]; then keys=$WORK/load.tsv expect=200
+	else keys=$WORK/save.tsv expect=303; fi
+	if [ "${4:-}" = record ]; then
+		say "wrk $1, $2 connections, $3 s"
+	else
+		say "wrk $1, $2 connections, $3 s (warm-up, not recorded)"
+	fi
+	# Which Kore worker holds the connections, half way through.
+	(sleep $(($3 / 2)); ss -tnpH state established "( sport = :$port )" \
+	    > "$raw.ss" 2>/dev/null) &
+	sampler=$!
+	if ! wrk -t "$THREADS" -c "$2" -d "${3}s" --timeout 10s --latency \
+	    -s "$LUA" "$URL/healthz" -- "$1" "$keys" "$THREADS" \
+	    > "$raw" 2>&1; then
+		wait "$sampler" || true
+		cat "$raw" >&2
+		echo "bench.sh: wrk $1 $2 failed" >&2
+		broke=1
+		return 0
+	fi
+	wait "$sampler" || true
+	if [ "${4:-}" = record ]; then
+		$PY wrk "$1" "$2" "$raw" "$RES" "$expect" || broke=1
+	fi
+}
+
+if [ "$mode" = full ]; then
+	su_psql -d postgres -c CHECKPOINT
+	run_pgbench -N
+fi
+run_pgbench -S
+
+say "preparing $NLOAD responses for page loads (page 1, then page 2 saved)"
+$PY prep "$URL" "$WORK/load.tsv" || fail "preparing responses"
+
+if [ "$mode" = full ]; then
+	run_wrk load 8 3
+fi
+for c in $CONNS; do
+	run_wrk load "$c" "$DUR" record
+done
+if [ "$mode" = full ]; then
+	su_psql -d postgres -c CHECKPOINT
+fi
+for c in $CONNS; do
+	run_wrk save "$c" "$DUR" record
+done
+
+say "$NRESP whole respondents, one after another"
+$PY respondents "$URL" "$WORK/respondent.tsv" "$RES" || broke=1
+
+# ---------------------------------------------------------------------------
+# Memory, the Kore log, the report
+
+pidfile=""
+[ -f "$PGHOST/data/postmaster.pid" ] && pidfile=$PGHOST/data/postmaster.pid
+$PY rss "${korepid:-}" "$pidfile" "$RES"
+workers_after=$(ps -o pid= --ppid "${korepid:-0}" 2>/dev/null | sort | tr -d ' ' | tr '\n' ' ')
+
+if ! $PY report "$RES" "$mode" "$MD"; then
+	broke=1
+fi
+tail=$WORK/tail.md
+: > "$tail"
+if [ -n "$korepid" ] && [ "$workers_before" != "$workers_after" ]; then
+	echo "- Kore workers changed during the run (a worker died):" \
+	    "before ${workers_before}after $workers_after" >> "$tail"
+	broke=1
+fi
+if [ "$mode" = full ]; then
+	n=$(grep -c . "$KLOG" || true)
+	if [ "$n" -eq 0 ]; then
+		echo "- Kore log (-q, errors only): empty" >> "$tail"
+	else
+		echo "- Kore log (-q, errors only): $n lines in $KLOG, first:" \
+		    >> "$tail"
+		head -5 "$KLOG" | sed 's/^/    /' >> "$tail"
+		if grep -qiE 'exited|signal|restart|fatal|crash' "$KLOG"; then
+			echo "- a Kore worker exited during the run" >> "$tail"
+			broke=1
+		fi
+	fi
+fi
+echo "- whole run: $(($(date +%s) - t_start)) s ($mode mode)" >> "$tail"
+cat "$tail"
+cat "$tail" >> "$MD"
+
+if [ "$broke" -ne 0 ]; then
+	echo "==> bench: FAILED: requests failed or a tool broke (see above)" >&2
+	exit 1
+fi
+echo "==> bench: done, no errors" >&2
+exit 0
