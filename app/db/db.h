@@ -26,7 +26,6 @@ struct resp {
 	char		 status[12];
 	int		 page_no;
 	int		 rev;
-	int		 closed;	/* wave closed or past its end */
 	int		 unit_link;	/* opened through a unit link */
 };
 
@@ -45,6 +44,7 @@ struct link {
 int		 db_resp_load(struct db *, const char *, struct resp *,
 		    struct answers *);
 int		 db_resp_opened(struct db *, long long);
+int		 db_version_closed(struct db *, int);
 int		 db_resp_lang(struct db *, long long, const char *);
 long long	 db_resp_new(struct db *, int, int, const char *, const char *,
 		    const char *, const char *, const struct answers *);

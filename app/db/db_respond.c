@@ -35,17 +35,33 @@ db_resp_load(struct db *db, const char *selector, struct resp *r,
 	copy(r->status, sizeof(r->status), PQgetvalue(res, 0, 5));
 	r->page_no = atoi(PQgetvalue(res, 0, 6));
 	r->rev = atoi(PQgetvalue(res, 0, 7));
-	r->closed = atoi(PQgetvalue(res, 0, 8));
-	r->unit_link = atoi(PQgetvalue(res, 0, 9));
+	r->unit_link = atoi(PQgetvalue(res, 0, 8));
 	for (i = 0; i < n; i++) {
-		if (PQgetisnull(res, i, 10))
+		if (PQgetisnull(res, i, 9))
 			continue;
-		answers_set(a, PQgetvalue(res, i, 10),
-		    PQgetisnull(res, i, 11) ? NULL : PQgetvalue(res, i, 11),
-		    PQgetvalue(res, i, 12)[0]);
+		answers_set(a, PQgetvalue(res, i, 9),
+		    PQgetisnull(res, i, 10) ? NULL : PQgetvalue(res, i, 10),
+		    PQgetvalue(res, i, 11)[0]);
 	}
 	PQclear(res);
 	return (1);
+}
+
+/* 1 when the version's wave is closed or not open yet, DB_ERR on failure. */
+int
+db_version_closed(struct db *db, int version)
+{
+	PGresult	*res;
+	char		 sv[16];
+	const char	*p[1] = { sv };
+	int		 closed;
+
+	snprintf(sv, sizeof(sv), "%d", version);
+	if ((res = db_exec(db, "version_closed", 1, p, PGRES_TUPLES_OK)) == NULL)
+		return (DB_ERR);
+	closed = PQntuples(res) == 0 || atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (closed);
 }
 
 int

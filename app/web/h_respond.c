@@ -74,7 +74,13 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 		unavailable(req, c->lang);
 		return (0);
 	}
-	if (c->r.closed && strcmp(c->r.status, "completed") != 0) {
+	if (strcmp(c->r.status, "completed") == 0)
+		return (1);
+	if ((rc = catalog_closed(c->v)) == DB_ERR) {
+		unavailable(req, c->lang);
+		return (0);
+	}
+	if (rc) {
 		web_message(req, 410, c->lang, "msg.closed.title",
 		    "msg.closed.text", NULL);
 		return (0);

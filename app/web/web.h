@@ -33,6 +33,8 @@ struct version_def {
 	int		 definition_id;
 	struct survey	*survey;
 	char		*hidden;
+	int		 closed;	/* as last read from the database */
+	u_int64_t	 checked;	/* when, in ms; 0: never */
 };
 
 struct app {
@@ -66,6 +68,7 @@ void		 web_base_url(struct http_request *, struct buf *);
 /* web_catalog.c */
 const struct version_def *catalog_version(int);
 int		 catalog_load(void);
+int		 catalog_closed(const struct version_def *);
 void		 catalog_free(void);
 
 #endif

@@ -39,6 +39,8 @@ catalog_add(int version_id, int definition_id, const char *src,
 	v->definition_id = definition_id;
 	v->survey = s;
 	v->hidden = xstrdup(hidden);
+	v->closed = 0;
+	v->checked = 0;
 	return (1);
 }
 
@@ -83,4 +85,27 @@ catalog_version(int version_id)
 			return (NULL);
 	}
 	return (NULL);
+}
+
+/*
+ * Whether a version's wave takes answers. Read at most once a second per
+ * worker: every request asking would cost a join on the hot path, and a
+ * wave that closes a second late loses nothing.
+ */
+#define CLOSED_TTL_MS	1000
+
+int
+catalog_closed(const struct version_def *cv)
+{
+	struct version_def	*v = (struct version_def *)cv;
+	u_int64_t		 now = kore_time_ms();
+	int			 rc;
+
+	if (v->checked != 0 && now - v->checked < CLOSED_TTL_MS)
+		return (v->closed);
+	if ((rc = db_version_closed(app.db, v->version_id)) == DB_ERR)
+		return (rc);
+	v->closed = rc;
+	v->checked = now;
+	return (rc);
 }

@@ -4,6 +4,7 @@
 20 B2+B3, 21 B4-B7 (B5 age), 22 B8+B9."""
 import re
 import threading
+import time
 import unittest
 
 from svartest import (Client, answers, csrf, key_of, new_token, psql,
@@ -228,6 +229,7 @@ class BadInput(unittest.TestCase):
 
     def test_closed_survey(self):
         psql("UPDATE wave SET closes_at = now() - interval '1 day'")
+        time.sleep(1.2)     # workers re-read a wave's state once a second
         try:
             r = self.c.get(f"/r/{self.key}/1")
             self.assertEqual(r.status, 410)
@@ -236,6 +238,7 @@ class BadInput(unittest.TestCase):
             self.assertEqual(r.status, 410)
         finally:
             psql("UPDATE wave SET closes_at = NULL")
+        time.sleep(1.2)
         self.assertEqual(self.c.get(f"/r/{self.key}/1").status, 200)
 
 
