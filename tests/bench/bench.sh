@@ -134,8 +134,10 @@ KLOG=$WORK/kore.log
 port=${URL##*:}
 port=${port%%/*}
 if [ "$mode" = full ]; then
-	say "Kore on port $PORT, $(nproc) workers"
-	conf=$(scripts/kore-conf.sh bench "$PORT" "$(nproc)")
+	# As in production: two workers per core (see conf/svar.conf.in).
+	workers=$((2 * $(nproc)))
+	say "Kore on port $PORT, $workers workers"
+	conf=$(scripts/kore-conf.sh bench "$PORT" "$workers")
 	SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
 	    kore -f -n -r -q -c "$conf" > "$KLOG" 2>&1 &
 	kpid=$!
