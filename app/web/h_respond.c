@@ -17,7 +17,7 @@
 #include "validate.h"
 #include "web.h"
 
-#define SAVE_ATTEMPTS	3
+#define SAVE_ATTEMPTS	10	/* conflicts only come from the same person's other tabs */
 #define COOKIE_DAYS	60
 
 int	page_link(struct http_request *);
