@@ -210,10 +210,16 @@ is_word(const struct parser *p, size_t i, const char *w)
 	    (w == NULL || strcmp(p->t[i].s, w) == 0));
 }
 
+/*
+ * Ids and row keys become variable names ("Q3_1.video") in the answer
+ * table, the codebook and every export, so they are short and plain.
+ */
+#define ID_MAX	48
+
 static int
 valid_id(const char *s)
 {
-	if (!isalpha((unsigned char)*s))
+	if (!isalpha((unsigned char)*s) || strlen(s) > ID_MAX)
 		return (0);
 	for (; *s != '\0'; s++)
 		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
@@ -224,13 +230,28 @@ valid_id(const char *s)
 static int
 valid_key(const char *s)
 {
-	if (*s == '\0')
+	if (*s == '\0' || strlen(s) > ID_MAX)
 		return (0);
 	for (; *s != '\0'; s++)
 		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
 		    *s != '_')
 			return (0);
 	return (1);
+}
+
+/* A file in assets/: no directories, no escapes, one extension. */
+static int
+valid_file(const char *s)
+{
+	size_t	 n = 0, dots = 0;
+
+	for (; *s != '\0'; s++, n++) {
+		if (*s == '.' && n > 0)
+			dots++;
+		else if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return (0);
+	}
+	return (n > 0 && n <= 64 && dots <= 1);
 }
 
 static int
@@ -566,8 +587,8 @@ static int
 take_id(struct parser *p, const char *what)
 {
 	if (!is_word(p, 1, NULL) || !valid_id(p->t[1].s)) {
-		perr(p, NULL, "%s needs an id of letters, digits, '_' or '-' "
-		    "that starts with a letter", what);
+		perr(p, NULL, "%s needs an id of at most %d letters, digits, "
+		    "'_' or '-' that starts with a letter", what, ID_MAX);
 		return (0);
 	}
 	if (id_taken(p, p->t[1].s)) {
@@ -723,9 +744,9 @@ do_item_line(struct parser *p)
 			perr(p, it->id, "only info screens have images");
 			return;
 		}
-		if (!is_word(p, 1, NULL) || strstr(p->t[1].s, "..") != NULL ||
-		    p->t[1].s[0] == '/') {
-			perr(p, it->id, "image needs a file name under assets/");
+		if (!is_word(p, 1, NULL) || !valid_file(p->t[1].s)) {
+			perr(p, it->id, "image needs a plain file name in assets/ "
+			    "(letters, digits, '-', '_' and one '.')");
 			return;
 		}
 		it->images = xrealloc(it->images, (it->nimages + 1) *

@@ -83,14 +83,23 @@ var_name(char *dst, size_t len, const char *id, const char *suffix)
 static int
 choice(const struct optset *os, const char *raw, const struct option **o)
 {
+	/* Only plain digits: "+01" or " 7" would be stored as typed. */
 	long	 v;
 
 	if (raw == NULL || *raw == '\0')
 		return (0);
-	if (!parse_int(raw, &v) || v < 0 || v > 9999 ||
-	    (*o = optset_find(os, (int)v)) == NULL)
+	if (strspn(raw, "0123456789") != strlen(raw) || !parse_int(raw, &v) ||
+	    v > 9999 || (*o = optset_find(os, (int)v)) == NULL)
 		return (-1);
 	return (1);
+}
+
+/* The canonical text of a code: what is stored and compared. */
+static const char *
+code_text(char *dst, size_t len, int code)
+{
+	snprintf(dst, len, "%d", code);
+	return (dst);
 }
 
 static void
@@ -120,13 +129,15 @@ v_single(const struct item *it, const struct form *f, struct answers *out,
 	const struct option	*o = NULL;
 	int			 r;
 
+	char			 num[16];
+
 	r = choice(item_options(it), form_get(f, it->id), &o);
 	if (r < 0) {
 		verr_add(e, it, VERR_OPTION, 0, 0, NULL);
 		return (0);
 	}
-	answers_set(out, it->id, r ? form_get(f, it->id) : NULL,
-	    r ? ANS_ANSWERED : ANS_SKIPPED);
+	answers_set(out, it->id, r ? code_text(num, sizeof(num), o->code) :
+	    NULL, r ? ANS_ANSWERED : ANS_SKIPPED);
 	other_text(it, f, out, e);
 	return (r);
 }
@@ -181,7 +192,7 @@ v_grid(const struct item *it, const struct form *f, struct answers *out,
 {
 	const struct option	*o;
 	const char		*raw;
-	char			 var[128];
+	char			 var[128], num[16];
 	size_t			 i;
 	int			 r, any = 0, bad = 0;
 
@@ -193,8 +204,8 @@ v_grid(const struct item *it, const struct form *f, struct answers *out,
 			bad = 1;
 			continue;
 		}
-		answers_set(out, var, r ? raw : NULL,
-		    r ? ANS_ANSWERED : ANS_SKIPPED);
+		answers_set(out, var, r ? code_text(num, sizeof(num), o->code) :
+		    NULL, r ? ANS_ANSWERED : ANS_SKIPPED);
 		any |= r;
 	}
 	if (bad)
@@ -207,17 +218,20 @@ v_nps(const struct item *it, const struct form *f, struct answers *out,
     struct verrs *e)
 {
 	const char	*raw = form_get(f, it->id);
+	char		 num[16];
 	long		 v;
 
 	if (raw == NULL || *raw == '\0') {
 		answers_set(out, it->id, NULL, ANS_SKIPPED);
 		return (0);
 	}
-	if (!parse_int(raw, &v) || ((v < 0 || v > 10) && v != NPS_DONTKNOW)) {
+	if (strspn(raw, "0123456789") != strlen(raw) || !parse_int(raw, &v) ||
+	    (v > 10 && v != NPS_DONTKNOW)) {
 		verr_add(e, it, VERR_OPTION, 0, 0, NULL);
 		return (0);
 	}
-	answers_set(out, it->id, raw, ANS_ANSWERED);
+	answers_set(out, it->id, code_text(num, sizeof(num), (int)v),
+	    ANS_ANSWERED);
 	return (1);
 }
 

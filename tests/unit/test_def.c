@@ -114,8 +114,16 @@ START_TEST(def_errors_name_file_line_item)
 	expect_error(HEAD "page p \"P\"\nwidget W\n", "unknown or misplaced "
 	    "directive 'widget'");
 	expect_error(HEAD "page p \"P\"\n info I\n text \"x\"\n image "
-	    "../../etc/passwd \"alt\"\n", "image needs a file name under "
-	    "assets/");
+	    "../../etc/passwd \"alt\"\n", "image needs a plain file name");
+	expect_error(HEAD "page p \"P\"\n info I\n text \"x\"\n image "
+	    "%2e%2e/u/x \"alt\"\n", "image needs a plain file name");
+	/* Ids become variable names: long ones are refused, not cut. */
+	expect_error(HEAD "page p \"P\"\nsingle "
+	    "Q1234567890123456789012345678901234567890123456789\n text \"?\"\n"
+	    " option 1 \"a\"\n", "needs an id of at most 48");
+	expect_error(HEAD "page p \"P\"\ngrid G scale S\n text \"?\"\n row "
+	    "a234567890123456789012345678901234567890123456789 \"A\"\n",
+	    "row needs a key");
 }
 END_TEST
 

@@ -86,6 +86,13 @@ START_TEST(validate_tampered_codes)
 	ck_assert_uint_eq(e.n, 1);
 	answers_free(&out);
 	verrs_free(&e);
+	/* Codes are stored canonical, or refused: never as typed. */
+	run(s, 0, "Q1=%2B01&G.a=+1&G.b=09", &out, &e);
+	ck_assert_uint_eq(e.n, 2);
+	ck_assert_ptr_null(answers_get(&out, "Q1"));
+	ck_assert_str_eq(val(&out, "G.b"), "9");
+	answers_free(&out);
+	verrs_free(&e);
 	survey_free(s);
 }
 END_TEST
