@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "codebook.h"
 #include "route.h"
 
 /* The item a stored variable belongs to: "Q3_1.video" -> Q3_1. */
@@ -205,4 +206,53 @@ route_mark_notasked(const struct survey *s, const struct route *r,
 		n++;
 	}
 	return (n);
+}
+
+struct seen {
+	const struct answers	*a;
+	int			 any;
+};
+
+static void
+var_seen(const struct item *it, const char *var, void *arg)
+{
+	struct seen		*sn = arg;
+	const struct answer	*an;
+
+	(void)it;
+	if ((an = answers_get(sn->a, var)) != NULL &&
+	    an->state != ANS_NOTASKED)
+		sn->any = 1;
+}
+
+/*
+ * The first asked page the respondent has not answered or skipped yet:
+ * one whose questions have no rows, or only not-asked ones. A second tab
+ * can open such a page behind the respondent's back; completing must
+ * wait for it. npages when there is none.
+ */
+size_t
+route_unvisited(const struct survey *s, const struct route *r,
+    const struct answers *a)
+{
+	const struct item	*it;
+	struct seen		 sn;
+	size_t			 p, i;
+
+	for (p = 0; p < s->npages; p++) {
+		if (!r->page_vis[p])
+			continue;
+		for (i = s->pages[p].first; i < s->pages[p].first +
+		    s->pages[p].nitems; i++) {
+			it = &s->items[i];
+			if (!r->item_vis[i] || it->type == ITEM_INFO)
+				continue;
+			sn.a = a;
+			sn.any = 0;
+			item_vars(it, var_seen, &sn);
+			if (!sn.any)
+				return (p);
+		}
+	}
+	return (s->npages);
 }

@@ -44,7 +44,8 @@ struct link {
 int		 db_resp_load(struct db *, const char *, struct resp *,
 		    struct answers *);
 int		 db_resp_opened(struct db *, long long);
-int		 db_version_closed(struct db *, int);
+int		 db_version_state(struct db *, int, int *);
+int		 db_ping(struct db *);
 int		 db_resp_lang(struct db *, long long, const char *);
 long long	 db_resp_new(struct db *, int, int, const char *, const char *,
 		    const char *, const char *, const struct answers *);
@@ -52,7 +53,7 @@ int		 db_page_save(struct db *, long long, int,
 		    const struct answers *, int, int, int);
 int		 db_link_get(struct db *, const char *, struct link *);
 int		 db_code_key(struct db *, const char *, char *, size_t);
-int		 db_rate_hit(struct db *, const char *, int);
+int		 db_rate(struct db *, const char *, int, int);
 
 typedef int	(*db_version_cb)(int, int, const char *, const char *, void *);
 int		 db_versions(struct db *, db_version_cb, void *);

@@ -9,28 +9,36 @@
 #include "db_int.h"
 
 /* Every statement the web app runs; prepared on each new connection. */
+/*
+ * retry: safe to send again after a lost connection. A new response is
+ * not (the first attempt may have committed); a page save is, since its
+ * revision check turns a repeat into a conflict.
+ */
 static const struct {
 	const char	*name;
 	const char	*sql;
 	int		 nparams;
+	int		 retry;
 } stmts[] = {
 	{ "resp_load",
 	  "SELECT r.id, r.version_id, r.verifier, r.csrf, r.lang, r.status,"
 	  " r.page_no, r.rev, (r.unit_link_id IS NOT NULL)::int,"
 	  " a.var, a.value, a.state"
 	  " FROM response r LEFT JOIN answer a ON a.response_id = r.id"
-	  " WHERE r.selector = $1", 1 },
+	  " WHERE r.selector = $1", 1, 1 },
 	{ "version_closed",
 	  "SELECT (w.closed OR coalesce(w.closes_at < now(), false) OR"
 	  " coalesce(w.opens_at > now(), false))::int"
-	  " FROM version v JOIN wave w ON w.id = v.wave_id WHERE v.id = $1", 1 },
+	  ", v.definition_id"
+	  " FROM version v JOIN wave w ON w.id = v.wave_id WHERE v.id = $1",
+	  1, 1 },
 	{ "resp_opened",
 	  "UPDATE response SET status = 'opened', opened_at = now()"
-	  " WHERE id = $1 AND status = 'invited'", 1 },
+	  " WHERE id = $1 AND status = 'invited'", 1, 1 },
 	{ "resp_lang",
-	  "UPDATE response SET lang = $2 WHERE id = $1", 2 },
+	  "UPDATE response SET lang = $2 WHERE id = $1", 2, 1 },
 	{ "resp_new",
-	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6, $7, $8)", 8 },
+	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6, $7, $8)", 8, 0 },
 	/*
 	 * Saving a page: the page's rows, the not-asked marks, where the
 	 * respondent goes next, in one statement. $2 is the revision the
@@ -73,21 +81,22 @@ static const struct {
 	  "  SELECT id, 'responding', 'first completed response' FROM wu)"
 	  " SELECT coalesce((SELECT rev FROM r), CASE WHEN EXISTS (SELECT"
 	  "  FROM response WHERE id = $1 AND status = 'completed') THEN -2"
-	  "  ELSE -1 END)", 8 },
+	  "  ELSE -1 END)", 8, 1 },
 	{ "link_get",
 	  "SELECT l.id, l.version_id, l.verifier, v.hidden,"
 	  " (w.closed OR coalesce(w.closes_at < now(), false) OR"
 	  " coalesce(w.opens_at > now(), false))::int"
 	  " FROM unit_link l JOIN version v ON v.id = l.version_id"
-	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1", 1 },
+	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1", 1, 1 },
 	{ "code_key",
 	  "SELECT r.selector || r.verifier FROM invitation i"
-	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1", 1 },
-	{ "rate_hit",
-	  "SELECT svar_rate_hit($1, $2)", 2 },
+	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1", 1, 1 },
+	{ "rate",
+	  "SELECT svar_rate($1, $2, $3)", 3, 1 },
+	{ "ping", "SELECT 1", 0, 1 },
 	{ "versions",
 	  "SELECT v.id, d.id, d.source, v.hidden FROM version v"
-	  " JOIN definition d ON d.id = v.definition_id ORDER BY v.id", 0 },
+	  " JOIN definition d ON d.id = v.definition_id ORDER BY v.id", 0, 1 },
 };
 
 static int
@@ -115,8 +124,21 @@ db_open(const char *conninfo)
 {
 	struct db	*db;
 
+	struct buf	 b;
+
 	db = xcalloc(1, sizeof(*db));
-	db->conninfo = xstrdup(conninfo ? conninfo : "");
+	/*
+	 * A worker waits on every query, so a database that hangs must not
+	 * hang it: give up connecting after 2 s, notice a dead peer within
+	 * a minute, stop any statement at 5 s. Keywords the caller gives
+	 * later in the string win.
+	 */
+	buf_init(&b);
+	buf_puts(&b, "connect_timeout=2 keepalives=1 keepalives_idle=10 "
+	    "keepalives_interval=5 keepalives_count=3 "
+	    "options='-c statement_timeout=5000' ");
+	buf_puts(&b, conninfo ? conninfo : "");
+	db->conninfo = buf_steal(&b);
 	db->prepare = 1;
 	return (db);
 }
@@ -168,14 +190,26 @@ db_ready(struct db *db)
  * Runs a prepared statement. On a broken connection it reconnects and
  * tries once more, which is safe: each statement is its own transaction.
  */
+static int
+stmt_retry(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++)
+		if (strcmp(stmts[i].name, name) == 0)
+			return (stmts[i].retry);
+	return (0);
+}
+
 PGresult *
 db_exec(struct db *db, const char *name, int n, const char *const *params,
     ExecStatusType want)
 {
 	PGresult	*res;
-	int		 attempt;
+	int		 attempt, attempts;
 
-	for (attempt = 0; attempt < 2; attempt++) {
+	attempts = stmt_retry(name) ? 2 : 1;
+	for (attempt = 0; attempt < attempts; attempt++) {
 		if (!db_ready(db))
 			return (NULL);
 		res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);

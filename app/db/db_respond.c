@@ -47,9 +47,12 @@ db_resp_load(struct db *db, const char *selector, struct resp *r,
 	return (1);
 }
 
-/* 1 when the version's wave is closed or not open yet, DB_ERR on failure. */
+/*
+ * 1 when the version's wave is closed or not open yet, 0 when open,
+ * DB_ERR on failure; *def gets the definition the version uses now.
+ */
 int
-db_version_closed(struct db *db, int version)
+db_version_state(struct db *db, int version, int *def)
 {
 	PGresult	*res;
 	char		 sv[16];
@@ -59,9 +62,27 @@ db_version_closed(struct db *db, int version)
 	snprintf(sv, sizeof(sv), "%d", version);
 	if ((res = db_exec(db, "version_closed", 1, p, PGRES_TUPLES_OK)) == NULL)
 		return (DB_ERR);
-	closed = PQntuples(res) == 0 || atoi(PQgetvalue(res, 0, 0));
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		*def = 0;
+		return (1);
+	}
+	closed = atoi(PQgetvalue(res, 0, 0));
+	*def = atoi(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return (closed);
+}
+
+/* Is the database there? A real round trip, for /healthz. */
+int
+db_ping(struct db *db)
+{
+	PGresult	*res;
+
+	if ((res = db_exec(db, "ping", 0, NULL, PGRES_TUPLES_OK)) == NULL)
+		return (0);
+	PQclear(res);
+	return (1);
 }
 
 int
@@ -230,16 +251,18 @@ db_code_key(struct db *db, const char *code, char *key, size_t len)
 	return (1);
 }
 
+/* Adds `add` to a rate-limit bucket (0: just look); the count so far. */
 int
-db_rate_hit(struct db *db, const char *bucket, int seconds)
+db_rate(struct db *db, const char *bucket, int seconds, int add)
 {
 	PGresult	*res;
-	char		 s[16];
-	const char	*p[2] = { bucket, s };
+	char		 s[16], a[16];
+	const char	*p[3] = { bucket, s, a };
 	int		 n;
 
 	snprintf(s, sizeof(s), "%d", seconds);
-	if ((res = db_exec(db, "rate_hit", 2, p, PGRES_TUPLES_OK)) == NULL)
+	snprintf(a, sizeof(a), "%d", add);
+	if ((res = db_exec(db, "rate", 3, p, PGRES_TUPLES_OK)) == NULL)
 		return (DB_ERR);
 	n = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);

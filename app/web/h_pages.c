@@ -13,7 +13,7 @@
 #include "keys.h"
 #include "web.h"
 
-/* Ten wrong or right codes per address per ten minutes. */
+/* Ten wrong codes per address per ten minutes; right ones are free. */
 #define CODE_TRIES	10
 #define CODE_WINDOW	600
 
@@ -22,28 +22,11 @@ int	page_code(struct http_request *);
 int	page_privacy(struct http_request *);
 int	page_health(struct http_request *);
 
-/* ?lang= on a page without a response is remembered in a cookie. */
-static enum lang
-page_lang(struct http_request *req)
-{
-	struct form	 q;
-	enum lang	 l;
-
-	if (!web_query(req, &q))
-		return (LANG_NB);
-	l = web_lang(req, &q);
-	if (form_get(&q, "lang") != NULL && lang_parse(form_get(&q,
-	    "lang")) != LANG_MAX)
-		web_cookie(req, "lang", lang_code(l), "/", 365 * 86400);
-	form_free(&q);
-	return (l);
-}
-
 int
 page_home(struct http_request *req)
 {
 	struct tvars	 tv;
-	enum lang	 l = page_lang(req);
+	enum lang	 l = web_page_lang(req);
 
 	memset(&tv, 0, sizeof(tv));
 	web_page(req, 200, l, T_HOME, &tv, i18n_get(l, "home.title"));
@@ -54,7 +37,7 @@ int
 page_privacy(struct http_request *req)
 {
 	struct tvars	 tv;
-	enum lang	 l = page_lang(req);
+	enum lang	 l = web_page_lang(req);
 
 	memset(&tv, 0, sizeof(tv));
 	web_page(req, 200, l, T_PRIVACY, &tv, i18n_get(l, "privacy.title"));
@@ -64,7 +47,7 @@ page_privacy(struct http_request *req)
 int
 page_health(struct http_request *req)
 {
-	if (!db_ready(app.db)) {
+	if (!db_ping(app.db)) {
 		http_response(req, 503, "db down\n", 8);
 		return (KORE_RESULT_OK);
 	}
@@ -73,24 +56,15 @@ page_health(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
-/*
- * The code form carries a CSRF token that must match a cookie (there is
- * no session before the code is known).
- */
+/* The code form, with the typed code kept and a message if any. */
 static void
 code_form(struct http_request *req, int status, enum lang l,
     const char *typed, const char *error_key)
 {
 	struct tvars	 tv;
-	char		 token[KEY_VERIFIER_LEN + 1], *have;
+	char		 token[KEY_VERIFIER_LEN + 1];
 
-	if ((have = web_cookie_get(req, "svar_csrf")) != NULL &&
-	    strlen(have) == KEY_VERIFIER_LEN)
-		snprintf(token, sizeof(token), "%s", have);
-	else if (keys_random(token, KEY_VERIFIER_LEN))
-		web_cookie(req, "svar_csrf", token, "/kode", 86400);
-	else
-		token[0] = '\0';
+	web_form_token(req, token, sizeof(token));
 	memset(&tv, 0, sizeof(tv));
 	tvars_set(&tv, "csrf", token);
 	tvars_set(&tv, "code", typed);
@@ -98,14 +72,28 @@ code_form(struct http_request *req, int status, enum lang l,
 	web_page(req, status, l, T_CODE, &tv, i18n_get(l, "code.title"));
 }
 
+/* A wrong code counts against the address; a right one does not. */
+static int
+code_failed(struct http_request *req, enum lang l, const char *bucket,
+    const char *typed, const char *error_key)
+{
+	if (db_rate(app.db, bucket, CODE_WINDOW, 1) == DB_ERR) {
+		web_message(req, 503, l, "msg.unavailable.title",
+		    "msg.unavailable.text", NULL);
+		return (KORE_RESULT_OK);
+	}
+	code_form(req, 422, l, typed, error_key);
+	return (KORE_RESULT_OK);
+}
+
 int
 page_code(struct http_request *req)
 {
 	struct form	 f;
-	enum lang	 l = page_lang(req);
+	enum lang	 l = web_page_lang(req);
 	char		 ip[64], bucket[96], code[CODE_LEN + 1], key[64];
-	char		 url[96], *cookie;
-	const char	*typed, *csrf;
+	char		 url[96];
+	const char	*typed;
 	int		 rc, hits;
 
 	if (req->method != HTTP_METHOD_POST) {
@@ -117,23 +105,20 @@ page_code(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	typed = form_get(&f, "code");
-	csrf = form_get(&f, "csrf");
-	cookie = web_cookie_get(req, "svar_csrf");
-	if (csrf == NULL || cookie == NULL || *cookie == '\0' ||
-	    !keys_equal(csrf, cookie)) {
+	if (!web_form_token_ok(req, &f)) {
 		code_form(req, 403, l, typed, "code.err.csrf");
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
 	web_client_ip(req, ip, sizeof(ip));
 	snprintf(bucket, sizeof(bucket), "code:%s", ip);
-	if ((hits = db_rate_hit(app.db, bucket, CODE_WINDOW)) == DB_ERR) {
+	if ((hits = db_rate(app.db, bucket, CODE_WINDOW, 0)) == DB_ERR) {
 		form_free(&f);
 		web_message(req, 503, l, "msg.unavailable.title",
 		    "msg.unavailable.text", NULL);
 		return (KORE_RESULT_OK);
 	}
-	if (hits > CODE_TRIES) {
+	if (hits >= CODE_TRIES) {
 		code_form(req, 429, l, typed, "code.err.rate");
 		form_free(&f);
 		return (KORE_RESULT_OK);
@@ -144,9 +129,9 @@ page_code(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	if (strlen(typed) > 64 || !keys_code_normalize(typed, code)) {
-		code_form(req, 422, l, typed, "code.err.format");
+		rc = code_failed(req, l, bucket, typed, "code.err.format");
 		form_free(&f);
-		return (KORE_RESULT_OK);
+		return (rc);
 	}
 	if ((rc = db_code_key(app.db, code, key, sizeof(key))) == DB_ERR) {
 		form_free(&f);
@@ -155,9 +140,9 @@ page_code(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	if (rc == 0) {
-		code_form(req, 422, l, typed, "code.err.unknown");
+		rc = code_failed(req, l, bucket, typed, "code.err.unknown");
 		form_free(&f);
-		return (KORE_RESULT_OK);
+		return (rc);
 	}
 	form_free(&f);
 	snprintf(url, sizeof(url), "/r/%s", key);

@@ -70,17 +70,11 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 	}
 	if ((c->lang = lang_parse(c->r.lang)) == LANG_MAX)
 		c->lang = LANG_NB;
-	if ((c->v = catalog_version(c->r.version_id)) == NULL) {
+	if ((rc = catalog_state(c->r.version_id, &c->v)) == DB_ERR) {
 		unavailable(req, c->lang);
 		return (0);
 	}
-	if (strcmp(c->r.status, "completed") == 0)
-		return (1);
-	if ((rc = catalog_closed(c->v)) == DB_ERR) {
-		unavailable(req, c->lang);
-		return (0);
-	}
-	if (rc) {
+	if (rc && strcmp(c->r.status, "completed") != 0) {
 		web_message(req, 410, c->lang, "msg.closed.title",
 		    "msg.closed.text", NULL);
 		return (0);
@@ -130,28 +124,54 @@ hidden_answers(const char *spec, struct answers *a)
 	free(copy);
 }
 
+/* Fresh responses per address per ten minutes: a hospital behind one
+ * NAT can start many, a script cannot fill the table. */
+#define START_LIMIT	300
+#define START_WINDOW	600
+
+static void
+start_page(struct http_request *req, enum lang l, const struct link *lk,
+    const char *key)
+{
+	const struct version_def *v;
+	struct tvars		 tv;
+	char			 token[KEY_VERIFIER_LEN + 1], action[64];
+
+	if (catalog_state(lk->version_id, &v) == DB_ERR) {
+		unavailable(req, l);
+		return;
+	}
+	web_form_token(req, token, sizeof(token));
+	snprintf(action, sizeof(action), "/u/%s", key);
+	memset(&tv, 0, sizeof(tv));
+	tvars_set(&tv, "survey", text_get(&v->survey->title, l));
+	tvars_set(&tv, "action", action);
+	tvars_set(&tv, "csrf", token);
+	web_page(req, 200, l, T_START, &tv, text_get(&v->survey->title, l));
+}
+
+/*
+ * GET shows a start page and changes nothing, so that mail scanners and
+ * link previews that fetch the link do not become respondents; the
+ * "Start" button (POST) makes the response. The same browser goes
+ * straight back to its own unfinished response.
+ */
 int
 page_link(struct http_request *req)
 {
 	struct link	 l;
 	struct ctx	 c;
 	struct answers	 hidden;
-	struct form	 q;
+	struct form	 f;
 	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
 	char		 rsel[KEY_SELECTOR_LEN + 1], rver[KEY_VERIFIER_LEN + 1];
 	char		 csrf[KEY_VERIFIER_LEN + 1], cookie[32], path[64];
-	char		 rkey[KEY_LEN + 1], *prev;
+	char		 rkey[KEY_LEN + 1], ip[64], bucket[96], *prev;
 	const char	*key = req->path + 3;
 	enum lang	 lang;
 	int		 rc;
 
-	if (req->method != HTTP_METHOD_GET && req->method != HTTP_METHOD_HEAD) {
-		http_response(req, 405, NULL, 0);
-		return (KORE_RESULT_OK);
-	}
-	web_query(req, &q);
-	lang = web_lang(req, &q);
-	form_free(&q);
+	lang = web_page_lang(req);
 	if (!keys_split(key, sel, ver) ||
 	    (rc = db_link_get(app.db, sel, &l)) == 0 ||
 	    (rc == 1 && !keys_equal(ver, l.verifier))) {
@@ -168,7 +188,6 @@ page_link(struct http_request *req)
 		    "msg.closed.text", NULL);
 		return (KORE_RESULT_OK);
 	}
-	/* The same browser comes back to its own unfinished response. */
 	snprintf(cookie, sizeof(cookie), "svar_%s", sel);
 	if ((prev = web_cookie_get(req, cookie)) != NULL &&
 	    keys_split(prev, rsel, rver)) {
@@ -182,6 +201,33 @@ page_link(struct http_request *req)
 			web_redirect(req, path);
 			return (KORE_RESULT_OK);
 		}
+	}
+	if (req->method != HTTP_METHOD_POST) {
+		start_page(req, lang, &l, key);
+		return (KORE_RESULT_OK);
+	}
+	if (!web_body_form(req, &f)) {
+		web_message(req, 400, lang, "msg.badform.title",
+		    "msg.badform.text", NULL);
+		return (KORE_RESULT_OK);
+	}
+	rc = web_form_token_ok(req, &f);
+	form_free(&f);
+	if (!rc) {
+		web_message(req, 403, lang, "msg.csrf.title", "msg.csrf.text",
+		    NULL);
+		return (KORE_RESULT_OK);
+	}
+	web_client_ip(req, ip, sizeof(ip));
+	snprintf(bucket, sizeof(bucket), "start:%s", ip);
+	if ((rc = db_rate(app.db, bucket, START_WINDOW, 1)) == DB_ERR) {
+		unavailable(req, lang);
+		return (KORE_RESULT_OK);
+	}
+	if (rc > START_LIMIT) {
+		web_message(req, 429, lang, "msg.toomany.title",
+		    "msg.toomany.text", NULL);
+		return (KORE_RESULT_OK);
 	}
 	if (!keys_random(rsel, KEY_SELECTOR_LEN) ||
 	    !keys_random(rver, KEY_VERIFIER_LEN) ||
@@ -356,6 +402,10 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 			target = route_next(s, &rt, page);
 		complete = errs.n == 0 && strcmp(nav, "next") == 0 &&
 		    target >= s->npages;
+		/* A page another tab opened up is asked before the end. */
+		if (complete && (target = route_unvisited(s, &rt, &c->a)) <
+		    s->npages)
+			complete = 0;
 		started = strcmp(c->r.status, "started") == 0 ||
 		    any_answered(s, &rows);
 		rc = db_page_save(app.db, c->r.id, c->r.rev, &rows,
@@ -416,8 +466,12 @@ page_respond(struct http_request *req)
 	size_t			 page;
 
 	slash = strchr(p, '/');
-	snprintf(key, sizeof(key), "%.*s", slash ? (int)(slash - p) :
-	    (int)strlen(p), p);
+	if ((slash ? (size_t)(slash - p) : strlen(p)) != KEY_LEN) {
+		web_message(req, 404, LANG_NB, "msg.badlink.title",
+		    "msg.badlink.text", "/kode");
+		return (KORE_RESULT_OK);
+	}
+	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
 	tail = slash ? slash + 1 : NULL;
 	if (!ctx_load(req, key, &c)) {
 		ctx_free(&c);
@@ -447,7 +501,11 @@ page_respond(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	route_eval(s, &c.a, &rt);
-	if (tail == NULL || strcmp(tail, "takk") == 0) {
+	if (route_first(s, &rt) >= s->npages) {
+		/* A version whose hidden values ask nothing: say so, once. */
+		web_message(req, 409, c.lang, "msg.nopages.title",
+		    "msg.nopages.text", NULL);
+	} else if (tail == NULL || strcmp(tail, "takk") == 0) {
 		go_page(req, c.key, current_page(s, &rt, c.r.page_no));
 	} else if (strcmp(tail, "lagret") == 0) {
 		show_done(req, &c, T_SAVED);

@@ -34,6 +34,7 @@ static const char *tmpl_files[T_MAX] = {
 	"templates/thanks.html",
 	"templates/saved.html",
 	"templates/privacy.html",
+	"templates/start.html",
 };
 
 void	kore_worker_configure(void);
@@ -53,6 +54,8 @@ kore_worker_configure(void)
 			fatalx("template: %s", buf_cstr(&err));
 	buf_free(&err);
 	app.secure_cookies = (v = getenv("SVAR_SECURE_COOKIES")) != NULL &&
+	    strcmp(v, "1") == 0;
+	app.trusted_proxy = (v = getenv("SVAR_TRUSTED_PROXY")) != NULL &&
 	    strcmp(v, "1") == 0;
 	if ((v = getenv("SVAR_BASE_URL")) != NULL && *v != '\0')
 		app.base_url = xstrdup(v);

@@ -25,6 +25,7 @@ enum tmpl_id {
 	T_THANKS,
 	T_SAVED,
 	T_PRIVACY,
+	T_START,
 	T_MAX
 };
 
@@ -43,6 +44,7 @@ struct app {
 	struct version_def	*versions;
 	size_t			 nversions;
 	int			 secure_cookies;
+	int			 trusted_proxy;	/* believe X-Forwarded-For */
 	char			*base_url;	/* for links shown as text */
 };
 
@@ -62,13 +64,16 @@ void		 web_cookie(struct http_request *, const char *, const char *,
 		    const char *, int);
 char		*web_cookie_get(struct http_request *, const char *);
 void		 web_client_ip(struct http_request *, char *, size_t);
+void		 web_form_token(struct http_request *, char *, size_t);
+int		 web_form_token_ok(struct http_request *, const struct form *);
 enum lang	 web_lang(struct http_request *, const struct form *);
+enum lang	 web_page_lang(struct http_request *);
 void		 web_base_url(struct http_request *, struct buf *);
 
 /* web_catalog.c */
 const struct version_def *catalog_version(int);
 int		 catalog_load(void);
-int		 catalog_closed(const struct version_def *);
+int		 catalog_state(int, const struct version_def **);
 void		 catalog_free(void);
 
 #endif

@@ -88,23 +88,35 @@ catalog_version(int version_id)
 }
 
 /*
- * Whether a version's wave takes answers. Read at most once a second per
- * worker: every request asking would cost a join on the hot path, and a
- * wave that closes a second late loses nothing.
+ * Whether a version's wave takes answers, and the version as it is now.
+ * Read at most once a second per worker: asking on every request cost a
+ * join on the hot path, and a wave that closes a second late loses
+ * nothing. When svarctl has pointed the version at a new definition,
+ * the catalog is read again, so every worker serves the same text.
+ * *vp is valid afterwards (the catalog may have been rebuilt).
  */
-#define CLOSED_TTL_MS	1000
+#define STATE_TTL_MS	1000
 
 int
-catalog_closed(const struct version_def *cv)
+catalog_state(int version_id, const struct version_def **vp)
 {
-	struct version_def	*v = (struct version_def *)cv;
+	struct version_def	*v;
 	u_int64_t		 now = kore_time_ms();
-	int			 rc;
+	int			 rc, def;
 
-	if (v->checked != 0 && now - v->checked < CLOSED_TTL_MS)
+	if ((*vp = catalog_version(version_id)) == NULL)
+		return (DB_ERR);
+	v = (struct version_def *)*vp;
+	if (v->checked != 0 && now - v->checked < STATE_TTL_MS)
 		return (v->closed);
-	if ((rc = db_version_closed(app.db, v->version_id)) == DB_ERR)
+	if ((rc = db_version_state(app.db, version_id, &def)) == DB_ERR)
 		return (rc);
+	if (def != v->definition_id) {
+		if (!catalog_load() ||
+		    (*vp = catalog_version(version_id)) == NULL)
+			return (DB_ERR);
+		v = (struct version_def *)*vp;
+	}
 	v->closed = rc;
 	v->checked = now;
 	return (rc);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "keys.h"
 #include "web.h"
 
 /* No inline script or style anywhere, so the policy can be strict. */
@@ -159,16 +160,74 @@ web_cookie_get(struct http_request *req, const char *name)
 	return (v);
 }
 
+/*
+ * Who is asking, for rate limits: the peer, or with SVAR_TRUSTED_PROXY=1
+ * the address the proxy in front appended last to X-Forwarded-For. An
+ * IPv6 client is its /64, since one host may hold a whole /64.
+ */
 void
 web_client_ip(struct http_request *req, char *out, size_t len)
 {
 	struct connection	*c = req->owner;
+	struct in6_addr		 a6;
+	const char		*xff, *last;
+	char			 tmp[128];
 
 	snprintf(out, len, "unknown");
+	if (app.trusted_proxy && http_request_header(req, "x-forwarded-for",
+	    &xff)) {
+		last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		snprintf(tmp, sizeof(tmp), "%s", last);
+		tmp[strcspn(tmp, " ")] = '\0';
+		if (inet_pton(AF_INET6, tmp, &a6) == 1) {
+			memset(&a6.s6_addr[8], 0, 8);
+			inet_ntop(AF_INET6, &a6, out, len);
+		} else if (strspn(tmp, "0123456789.") == strlen(tmp) && *tmp)
+			snprintf(out, len, "%s", tmp);
+		return;
+	}
 	if (c->family == AF_INET)
 		inet_ntop(AF_INET, &c->addr.ipv4.sin_addr, out, len);
-	else if (c->family == AF_INET6)
-		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, len);
+	else if (c->family == AF_INET6) {
+		a6 = c->addr.ipv6.sin6_addr;
+		memset(&a6.s6_addr[8], 0, 8);
+		inet_ntop(AF_INET6, &a6, out, len);
+	}
+}
+
+/*
+ * CSRF for forms shown before there is a response (code entry, the
+ * start page): a random token in a cookie that the form must repeat.
+ */
+void
+web_form_token(struct http_request *req, char *out, size_t len)
+{
+	char	*have;
+
+	if ((have = web_cookie_get(req, "svar_csrf")) != NULL &&
+	    strlen(have) == KEY_VERIFIER_LEN &&
+	    strspn(have, "abcdefghijkmnpqrstuvwxyz23456789") == KEY_VERIFIER_LEN) {
+		snprintf(out, len, "%s", have);
+		return;
+	}
+	if (len <= KEY_VERIFIER_LEN || !keys_random(out, KEY_VERIFIER_LEN)) {
+		out[0] = '\0';
+		return;
+	}
+	web_cookie(req, "svar_csrf", out, "/", 86400);
+}
+
+int
+web_form_token_ok(struct http_request *req, const struct form *f)
+{
+	const char	*posted = form_get(f, "csrf");
+	char		*cookie = web_cookie_get(req, "svar_csrf");
+
+	return (posted != NULL && cookie != NULL &&
+	    strlen(cookie) == KEY_VERIFIER_LEN && keys_equal(posted, cookie));
 }
 
 /* ?lang= wins, then the lang cookie, then bokmål. */
@@ -184,6 +243,23 @@ web_lang(struct http_request *req, const struct form *q)
 	    (l = lang_parse(c)) != LANG_MAX)
 		return (l);
 	return (LANG_NB);
+}
+
+/* ?lang= on a page without a response is remembered in a cookie. */
+enum lang
+web_page_lang(struct http_request *req)
+{
+	struct form	 q;
+	enum lang	 l;
+
+	if (!web_query(req, &q))
+		return (LANG_NB);
+	l = web_lang(req, &q);
+	if (form_get(&q, "lang") != NULL && lang_parse(form_get(&q,
+	    "lang")) != LANG_MAX)
+		web_cookie(req, "lang", lang_code(l), "/", 365 * 86400);
+	form_free(&q);
+	return (l);
 }
 
 void

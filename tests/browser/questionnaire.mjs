@@ -465,6 +465,17 @@ async function main() {
 		}
 		if (!resp || !resp.ok())
 			fail(`opening the unit link gave HTTP ${resp ? resp.status() : 'no response'}`);
+		/* A unit link opens a start page; its button makes the response. */
+		if (/^\/u\//.test(new URL(page.url()).pathname)) {
+			await checkPage('start page');
+			const start = page.locator('main form button[type=submit]');
+			if (await start.count() !== 1)
+				fail('the start page has no start button');
+			await Promise.all([
+				page.waitForURL(/\/r\/[^/]+\/1$/, { timeout: NAV_TIMEOUT }),
+				start.press('Enter'),
+			]);
+		}
 		if (!/^\/r\/[^/]+\/1$/.test(new URL(page.url()).pathname))
 			fail(`the unit link should land on page 1, landed on ${redact(page.url())}`);
 

@@ -122,3 +122,15 @@ def answers(key):
                 " JOIN response r ON r.id = a.response_id"
                 f" WHERE r.selector = '{key[:8]}'")
     return {v: (val, st) for v, val, st in rows}
+
+
+def start(client, link):
+    """Opens a unit link, presses Start if it shows the start page, and
+    returns (key, the page it lands on)."""
+    r = client.get(link)
+    if r.status == 200:
+        r = client.post(link, {"csrf": csrf(r.body)})
+    assert r.status == 303, (r.status, r.body[:300])
+    r = client.follow(r.location)
+    assert r.status == 200, (r.status, r.body[:300])
+    return key_of(r.path), r

@@ -4,7 +4,7 @@ import os
 import subprocess
 import unittest
 
-from svartest import Client, answers, csrf, key_of, unit_link
+from svartest import Client, answers, csrf, start, unit_link
 
 
 class DatabaseRestart(unittest.TestCase):
@@ -12,8 +12,7 @@ class DatabaseRestart(unittest.TestCase):
     def test_app_recovers_after_restart(self):
         name, port = os.environ["SVAR_TEST_PG"].split()
         c = Client()
-        r = c.follow(unit_link("hf"))
-        key = key_of(r.path)
+        key, r = start(c, unit_link("hf"))
         token = csrf(r.body)
         subprocess.run(["scripts/pg.sh", "stop", name], check=True)
         try:

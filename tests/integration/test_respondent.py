@@ -8,14 +8,7 @@ import time
 import unittest
 
 from svartest import (Client, answers, csrf, key_of, new_token, psql,
-                      response_row, unit_link)
-
-
-def start(client, link):
-    """Opens a link and returns (key, page 1 response)."""
-    r = client.follow(link)
-    assert r.status == 200, (r.status, r.body[:300])
-    return key_of(r.path), r
+                      response_row, start, unit_link)
 
 
 def save(client, key, page, fields, nav="next", token=None):
@@ -38,6 +31,23 @@ class UnitLink(unittest.TestCase):
         ka2, _ = start(a, link)
         self.assertEqual(ka, ka2)
         self.assertEqual(answers(ka)["B1"], ("1", "a"))  # hidden version
+
+    def test_opening_a_link_changes_nothing_until_start(self):
+        link = unit_link("hf")
+        before = psql("SELECT count(*) FROM response")[0][0]
+        for method in ("GET", "HEAD", "GET"):
+            r = Client().request(method, link)
+            self.assertEqual(r.status, 200, method)
+        self.assertEqual(psql("SELECT count(*) FROM response")[0][0], before)
+        c = Client()
+        r = c.get(link)
+        self.assertIn("Start undersøkelsen", r.body)
+        self.assertEqual(c.post(link, {"csrf": "x" * 26}).status, 403)
+        self.assertEqual(Client().post(link, {}).status, 403)
+        self.assertEqual(psql("SELECT count(*) FROM response")[0][0], before)
+        start(c, link)
+        self.assertEqual(psql("SELECT count(*) FROM response")[0][0],
+                         str(int(before) + 1))
 
     def test_stop_on_page_3_and_come_back(self):
         link = unit_link("hf")
@@ -127,6 +137,12 @@ class PersonalToken(unittest.TestCase):
         ip = "127.0.0.1"
         psql("DELETE FROM rate_limit")
         try:
+            # Right codes do not count: a whole office behind one address
+            # can type theirs.
+            for _ in range(12):
+                url, code = new_token()
+                r = c.post("/kode", {"csrf": token, "code": code})
+                self.assertEqual(r.status, 303)
             statuses = [c.post("/kode", {"csrf": token, "code": "ZZZZZ-ZZZZ"
                                          + str(i % 10)}).status
                         for i in range(12)]
@@ -154,6 +170,9 @@ class PersonalToken(unittest.TestCase):
         key = key_of(url[url.index("/r/"):])
         wrong = key[:8] + ("b" if key[8] != "b" else "c") + key[9:]
         self.assertEqual(c.get(f"/r/{wrong}").status, 404)
+        # The key exactly, not a key with something after it.
+        self.assertEqual(c.get(f"/r/{key}x").status, 404)
+        self.assertEqual(c.get(f"/r/{key}").status, 303)
 
 
 class BadInput(unittest.TestCase):
@@ -307,7 +326,30 @@ class Navigation(unittest.TestCase):
         self.assertEqual(psql("SELECT count(*) FROM response WHERE selector"
                               f" = '{self.key[:8]}'")[0][0], "1")
 
+    def walk(self, upto, answers):
+        """Saves pages 1..upto-1 (empty unless `answers` has them)."""
+        tok = csrf(self.c.get(f"/r/{self.key}/1").body)
+        for page in range(1, upto):
+            save(self.c, self.key, page, answers.get(page, {}), token=tok)
+        return tok
+
+    def test_completion_waits_for_a_page_another_tab_opened(self):
+        tok = self.walk(22, {3: {"Q3_2": "2"}})         # Nei: no page 4
+        # Another tab goes back and says Ja: page 4 is now asked.
+        save(Client(), self.key, 3, {"Q3_2": "1"}, nav="save", token=tok)
+        r = save(self.c, self.key, 22, {"B8": "1"})
+        self.assertEqual(r.location, f"/r/{self.key}/4")
+        self.assertEqual(response_row(self.key)[1], "started")
+        r = save(self.c, self.key, 4, {"Q3_3": "1"})
+        self.assertEqual(r.location, f"/r/{self.key}/5")
+        r = save(self.c, self.key, 22, {"B8": "1"})
+        self.assertEqual(r.location, f"/r/{self.key}/takk")
+
     def test_complete_once(self):
+        r = save(self.c, self.key, 22, {"B8": "1", "B9": "1"})
+        # Pages never seen come first: the respondent is sent there.
+        self.assertEqual(r.location, f"/r/{self.key}/2")
+        self.walk(22, {})
         r = save(self.c, self.key, 22, {"B8": "1", "B9": "1"})
         self.assertEqual(r.location, f"/r/{self.key}/takk")
         first = response_row(self.key)

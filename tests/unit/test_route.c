@@ -98,6 +98,38 @@ START_TEST(route_marks_stale_answers)
 }
 END_TEST
 
+START_TEST(route_finds_unvisited_pages)
+{
+	struct survey	*s = parse_ok(FIXTURE);
+	struct answers	 a;
+	struct route	 r;
+
+	answers_init(&a);
+	answers_set(&a, "Q1", "2", ANS_ANSWERED);
+	answers_set(&a, "G.a", NULL, ANS_SKIPPED);	/* skipped = seen */
+	answers_set(&a, "M.1", NULL, ANS_SKIPPED);
+	answers_set(&a, "S1.x", "100", ANS_ANSWERED);
+	answers_set(&a, "N", NULL, ANS_SKIPPED);
+	answers_set(&a, "T", NULL, ANS_SKIPPED);
+	answers_set(&a, "P", NULL, ANS_SKIPPED);
+	route_eval(s, &a, &r);
+	ck_assert_uint_eq(route_unvisited(s, &r, &a), s->npages);
+	route_free(&r);
+	/* Another tab says Ja: Q2 on page 2 is now asked and never seen. */
+	answers_set(&a, "Q1", "1", ANS_ANSWERED);
+	route_eval(s, &a, &r);
+	ck_assert_uint_eq(route_unvisited(s, &r, &a), 1);
+	route_free(&r);
+	/* A not-asked row is not a visit either. */
+	answers_set(&a, "Q2", "1", ANS_NOTASKED);
+	route_eval(s, &a, &r);
+	ck_assert_uint_eq(route_unvisited(s, &r, &a), 1);
+	route_free(&r);
+	answers_free(&a);
+	survey_free(s);
+}
+END_TEST
+
 Suite *
 suite_route(void)
 {
@@ -107,6 +139,7 @@ suite_route(void)
 	tcase_add_test(tc, route_hides_and_shows);
 	tcase_add_test(tc, route_navigation);
 	tcase_add_test(tc, route_marks_stale_answers);
+	tcase_add_test(tc, route_finds_unvisited_pages);
 	suite_add_tcase(s, tc);
 	return (s);
 }
