@@ -2,7 +2,6 @@
 (started by scripts/test.sh). Pages of the 2021 survey: 1 intro,
 2 Q3_1 grid, 3 Q3_2, 4 Q3_3+Q3_4 (if Q3_2 = Ja), 5 Q3_6 sum, ...,
 20 B2+B3, 21 B4-B7 (B5 age), 22 B8+B9."""
-import re
 import threading
 import time
 import unittest
