@@ -59,6 +59,16 @@ build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
 	$(CC) $(CFLAGS) -O0 -Itests/unit -o $@ \
 	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
 
+# Instructions per rendered page, repeatable under callgrind.
+build/render_bench: tests/bench/render_bench.c $(CORE_SRC) $(HDRS)
+	@mkdir -p build
+	$(CC) $(CFLAGS) -o $@ tests/bench/render_bench.c $(CORE_SRC)
+
+bench-render: build/render_bench
+	@valgrind --tool=callgrind --callgrind-out-file=build/callgrind.out \
+	    build/render_bench 1000 2 2>&1 | grep -E 'Collected|pages'
+	@callgrind_annotate build/callgrind.out 2>/dev/null | sed -n '1,/^--.*file:function/d;p' | head -25
+
 deps:
 	@scripts/deps.sh
 
@@ -74,4 +84,4 @@ bench: deps all
 clean:
 	rm -rf build
 
-.PHONY: all deps run test bench clean
+.PHONY: all deps run test bench bench-render clean

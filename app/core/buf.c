@@ -106,6 +106,23 @@ buf_putc(struct buf *b, char c)
 	buf_append(b, &c, 1);
 }
 
+/* A decimal number without printf: the renderer writes thousands a page. */
+void
+buf_int(struct buf *b, long v)
+{
+	char		 tmp[24];
+	size_t		 i = sizeof(tmp);
+	unsigned long	 u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -131,38 +148,27 @@ buf_printf(struct buf *b, const char *fmt, ...)
 }
 
 /* Escapes for both element content and quoted attribute values. */
+static const char *const html_rep[256] = {
+	['&'] = "&amp;",
+	['<'] = "&lt;",
+	['>'] = "&gt;",
+	['"'] = "&quot;",
+	['\''] = "&#39;",
+};
+
 void
 buf_html_len(struct buf *b, const char *s, size_t n)
 {
-	size_t	 i, start;
-	const char *rep;
+	size_t	 i = 0, start;
 
-	start = 0;
-	for (i = 0; i < n; i++) {
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
+	while (i < n) {
+		start = i;
+		while (i < n && html_rep[(unsigned char)s[i]] == NULL)
+			i++;
 		buf_append(b, s + start, i - start);
-		buf_puts(b, rep);
-		start = i + 1;
+		if (i < n)
+			buf_puts(b, html_rep[(unsigned char)s[i++]]);
 	}
-	buf_append(b, s + start, n - start);
 }
 
 void

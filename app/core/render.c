@@ -17,34 +17,37 @@ current(const struct render_page *rp, const char *var)
 	return (an->value);
 }
 
+/* A stored code as a number, -1 when there is none; parsed once per item. */
+static long
+code_of(const char *v)
+{
+	char	*end;
+	long	 n;
+
+	if (v == NULL || *v == '\0')
+		return (-1);
+	n = strtol(v, &end, 10);
+	return (*end == '\0' ? n : -1);
+}
+
 /* For checkboxes: is `code` among the posted or stored choices? */
 static int
 multi_checked(const struct render_page *rp, const struct item *it, int code)
 {
-	char		 var[128], num[16];
+	char		 var[128];
 	const char	*v;
 	size_t		 i, n;
 
-	snprintf(num, sizeof(num), "%d", code);
 	if (rp->posted != NULL) {
 		n = form_count(rp->posted, it->id);
 		for (i = 0; i < n; i++)
-			if (strcmp(form_get_nth(rp->posted, it->id, i), num) == 0)
+			if (code_of(form_get_nth(rp->posted, it->id, i)) == code)
 				return (1);
 		return (0);
 	}
 	snprintf(var, sizeof(var), "%s.%d", it->id, code);
 	v = current(rp, var);
 	return (v != NULL && strcmp(v, "1") == 0);
-}
-
-static int
-same_code(const char *v, int code)
-{
-	char	 num[16];
-
-	snprintf(num, sizeof(num), "%d", code);
-	return (v != NULL && strcmp(v, num) == 0);
 }
 
 void
@@ -175,9 +178,10 @@ fieldset_open(struct buf *b, const struct render_page *rp,
 	item_notes(b, rp, it, e);
 }
 
+/* One radio or checkbox with its label; its id is "<base>-<code>". */
 static void
 input_choice(struct buf *b, const char *type, const char *name,
-    const char *id, int code, int checked, const char *label,
+    const char *base, int code, int checked, const char *label,
     const char *extra)
 {
 	buf_puts(b, "<div class=\"choice\"><input type=\"");
@@ -185,10 +189,20 @@ input_choice(struct buf *b, const char *type, const char *name,
 	buf_puts(b, "\" name=\"");
 	buf_html(b, name);
 	buf_puts(b, "\" id=\"");
-	buf_html(b, id);
-	buf_printf(b, "\" value=\"%d\"%s%s> <label for=\"", code,
-	    checked ? " checked" : "", extra ? extra : "");
-	buf_html(b, id);
+	buf_html(b, base);
+	buf_putc(b, '-');
+	buf_int(b, code);
+	buf_puts(b, "\" value=\"");
+	buf_int(b, code);
+	buf_putc(b, '"');
+	if (checked)
+		buf_puts(b, " checked");
+	if (extra != NULL)
+		buf_puts(b, extra);
+	buf_puts(b, "> <label for=\"");
+	buf_html(b, base);
+	buf_putc(b, '-');
+	buf_int(b, code);
 	buf_puts(b, "\">");
 	buf_html(b, label);
 	buf_puts(b, "</label></div>\n");
@@ -226,8 +240,7 @@ r_choices(struct buf *b, const struct render_page *rp, const struct item *it,
 {
 	const struct optset	*os = item_options(it);
 	const struct option	*o, *other = NULL;
-	const char		*v = current(rp, it->id);
-	char			 id[160];
+	long			 cur = code_of(current(rp, it->id));
 	size_t			 i;
 	int			 multi = it->type == ITEM_MULTI;
 
@@ -240,10 +253,9 @@ r_choices(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_puts(b, "<div class=\"choices\">\n");
 	for (i = 0; i < os->n; i++) {
 		o = &os->v[i];
-		snprintf(id, sizeof(id), "%s-%d", it->id, o->code);
-		input_choice(b, multi ? "checkbox" : "radio", it->id, id,
+		input_choice(b, multi ? "checkbox" : "radio", it->id, it->id,
 		    o->code, multi ? multi_checked(rp, it, o->code) :
-		    same_code(v, o->code), text_get(&o->label, rp->lang),
+		    cur == o->code, text_get(&o->label, rp->lang),
 		    (o->flags & OPT_EXCLUSIVE) ? " data-exclusive" : NULL);
 		if (o->flags & OPT_OTHER)
 			other = o;
@@ -259,24 +271,21 @@ r_grid(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct verr *e)
 {
 	const struct optset	*os = item_options(it);
-	char			 var[128], id[192];
-	const char		*v;
+	char			 var[128];
+	long			 cur;
 	size_t			 i, k;
 
 	fieldset_open(b, rp, it, "grid", e, 0);
 	for (i = 0; i < it->nrows; i++) {
 		snprintf(var, sizeof(var), "%s.%s", it->id, it->rows[i].key);
-		v = current(rp, var);
+		cur = code_of(current(rp, var));
 		buf_puts(b, "<fieldset class=\"grid-row\">\n<legend>");
 		buf_html(b, text_get(&it->rows[i].label, rp->lang));
 		buf_puts(b, "</legend>\n<div class=\"choices\">\n");
-		for (k = 0; k < os->n; k++) {
-			snprintf(id, sizeof(id), "%s-%d", var,
-			    os->v[k].code);
-			input_choice(b, "radio", var, id, os->v[k].code,
-			    same_code(v, os->v[k].code),
+		for (k = 0; k < os->n; k++)
+			input_choice(b, "radio", var, var, os->v[k].code,
+			    cur == os->v[k].code,
 			    text_get(&os->v[k].label, rp->lang), NULL);
-		}
 		buf_puts(b, "</div>\n</fieldset>\n");
 	}
 	buf_puts(b, "</fieldset>\n");
@@ -286,8 +295,8 @@ static void
 r_nps(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct verr *e)
 {
-	const char	*v = current(rp, it->id);
-	char		 id[160], label[64];
+	long		 cur = code_of(current(rp, it->id));
+	char		 label[16];
 	int		 k;
 
 	fieldset_open(b, rp, it, "nps", e, 1);
@@ -298,16 +307,13 @@ r_nps(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_html(b, text_get(&it->high, rp->lang));
 	buf_puts(b, "</span></p>\n<div class=\"choices nps-scale\">\n");
 	for (k = 0; k <= 10; k++) {
-		snprintf(id, sizeof(id), "%s-%d", it->id, k);
 		snprintf(label, sizeof(label), "%d", k);
-		input_choice(b, "radio", it->id, id, k, same_code(v, k), label,
+		input_choice(b, "radio", it->id, it->id, k, cur == k, label,
 		    NULL);
 	}
 	buf_puts(b, "</div>\n<div class=\"choices\">\n");
-	snprintf(id, sizeof(id), "%s-%d", it->id, NPS_DONTKNOW);
-	input_choice(b, "radio", it->id, id, NPS_DONTKNOW,
-	    same_code(v, NPS_DONTKNOW), i18n_get(rp->lang, "q.dontknow"),
-	    NULL);
+	input_choice(b, "radio", it->id, it->id, NPS_DONTKNOW,
+	    cur == NPS_DONTKNOW, i18n_get(rp->lang, "q.dontknow"), NULL);
 	buf_puts(b, "</div>\n</fieldset>\n");
 }
 
