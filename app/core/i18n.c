@@ -104,6 +104,7 @@ lookup(enum lang l, const char *key)
 	if (l >= LANG_MAX || table[l] == NULL)
 		return (NULL);
 	k.key = (char *)key;
+	k.value = NULL;
 	e = bsearch(&k, table[l], ntable[l], sizeof(struct entry), entry_cmp);
 	return (e ? e->value : NULL);
 }
