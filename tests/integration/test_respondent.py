@@ -134,6 +134,11 @@ class PersonalToken(unittest.TestCase):
         c = Client()
         token = csrf(c.get("/kode").body)
         ip = "127.0.0.1"
+        # The limit counts in fixed 10-minute windows: do not straddle one.
+        left = 600 - float(psql("SELECT extract(epoch FROM now())::numeric"
+                                " % 600")[0][0])
+        if left < 15:
+            time.sleep(left + 1)
         psql("DELETE FROM rate_limit")
         try:
             # Right codes do not count: a whole office behind one address
