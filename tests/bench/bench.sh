@@ -134,8 +134,8 @@ KLOG=$WORK/kore.log
 port=${URL##*:}
 port=${port%%/*}
 if [ "$mode" = full ]; then
-	# As in production: two workers per core (see conf/svar.conf.in).
-	workers=$((2 * $(nproc)))
+	# As in production: four workers per core (see conf/svar.conf.in).
+	workers=$((4 * $(nproc)))
 	say "Kore on port $PORT, $workers workers"
 	conf=$(scripts/kore-conf.sh bench "$PORT" "$workers")
 	SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
