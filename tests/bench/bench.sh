@@ -2,10 +2,10 @@
 # Svar's benchmark (make bench). Two modes:
 #
 #   full (default)   a private PostgreSQL (.run/bench, port 5497) and Kore
-#                    (port 8897, one worker per core), 10,000 tokens;
+#                    (port 8897, four workers per core), 10,000 tokens;
 #                    pgbench -N/-S as the yardstick, wrk page loads and
 #                    saves at 8/64/256 connections, 1,000 sequential
-#                    respondents, memory. Takes about 5 minutes.
+#                    respondents, memory. Takes about 3 minutes.
 #   smoke            SVAR_BENCH_SMOKE=1 SVAR_BENCH_URL=http://host:port:
 #                    the running app and the database of the PG* variables
 #                    (owner role); 50 tokens, 2 s runs at 8 connections,
