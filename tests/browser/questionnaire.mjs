@@ -556,6 +556,35 @@ async function main() {
 		if (pageErrors.length)
 			fail(`JavaScript errors on the pages: ${pageErrors.join(' | ')}`);
 
+		/* The pages around the questionnaire get the same checks. */
+		const origin = new URL(link).origin;
+		for (const p of ['/', '/kode', '/personvern']) {
+			const r = await page.goto(origin + p, { timeout: NAV_TIMEOUT });
+			if (!r || !r.ok())
+				fail(`${p} gave HTTP ${r ? r.status() : 'no response'}`);
+			await checkPage();
+		}
+		await page.goto(origin + '/kode', { timeout: NAV_TIMEOUT });
+		await page.fill('#code', 'ZZZZZ-ZZZZZ');
+		await Promise.all([
+			page.waitForLoadState('load'),
+			page.press('#code', 'Enter'),
+		]);
+		if (!(await errorSummary(page)))
+			fail('a wrong code on /kode shows no error summary');
+		await checkPage('wrong code');
+		/* A new respondent on the same link who saves at once. */
+		await page.goto(link, { timeout: NAV_TIMEOUT });
+		await Promise.all([
+			page.waitForURL(/\/r\/[^/]+\/1$/, { timeout: NAV_TIMEOUT }),
+			page.locator('main form button[type=submit]').press('Enter'),
+		]);
+		await Promise.all([
+			page.waitForURL(/\/lagret$/, { timeout: NAV_TIMEOUT }),
+			page.locator('button[name=nav][value=save]').press('Enter'),
+		]);
+		await checkPage('saved, with the resume link');
+
 		const distinct = [...new Set(visited)];
 		console.log('');
 		console.log(`Pages visited: ${distinct.length} distinct (${visited.length} visits, ` +
