@@ -78,8 +78,7 @@ code_failed(struct http_request *req, enum lang l, const char *bucket,
     const char *typed, const char *error_key)
 {
 	if (db_rate(app.db, bucket, CODE_WINDOW, 1) == DB_ERR) {
-		web_message(req, 503, l, "msg.unavailable.title",
-		    "msg.unavailable.text", NULL);
+		web_unavailable(req, l);
 		return (KORE_RESULT_OK);
 	}
 	code_form(req, 422, l, typed, error_key);
@@ -114,8 +113,7 @@ page_code(struct http_request *req)
 	snprintf(bucket, sizeof(bucket), "code:%s", ip);
 	if ((hits = db_rate(app.db, bucket, CODE_WINDOW, 0)) == DB_ERR) {
 		form_free(&f);
-		web_message(req, 503, l, "msg.unavailable.title",
-		    "msg.unavailable.text", NULL);
+		web_unavailable(req, l);
 		return (KORE_RESULT_OK);
 	}
 	if (hits >= CODE_TRIES) {
@@ -135,8 +133,7 @@ page_code(struct http_request *req)
 	}
 	if ((rc = db_code_key(app.db, code, key, sizeof(key))) == DB_ERR) {
 		form_free(&f);
-		web_message(req, 503, l, "msg.unavailable.title",
-		    "msg.unavailable.text", NULL);
+		web_unavailable(req, l);
 		return (KORE_RESULT_OK);
 	}
 	if (rc == 0) {

@@ -1,7 +1,5 @@
 /*
  * The respondent path:
- *   GET  /u/<key>          a unit's open link: a new response, or the
- *                          one this browser already started
  *   GET  /r/<key>          resume: go to the current page
  *   GET  /r/<key>/<n>      page n          POST: save page n, move on
  *   GET  /r/<key>/takk     thank you       GET /r/<key>/lagret: saved
@@ -18,9 +16,7 @@
 #include "web.h"
 
 #define SAVE_ATTEMPTS	10	/* conflicts only come from the same person's other tabs */
-#define COOKIE_DAYS	60
 
-int	page_link(struct http_request *);
 int	page_respond(struct http_request *);
 
 /* What every /r/ request starts from. */
@@ -31,14 +27,6 @@ struct ctx {
 	const struct version_def *v;
 	enum lang		 lang;
 };
-
-static void
-unavailable(struct http_request *req, enum lang l)
-{
-	kore_log(LOG_ERR, "database: %s", db_error(app.db));
-	web_message(req, 503, l, "msg.unavailable.title",
-	    "msg.unavailable.text", NULL);
-}
 
 /*
  * Loads the response a key names. Sends the answer itself and returns
@@ -60,7 +48,7 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 	}
 	snprintf(c->key, sizeof(c->key), "%s", key);
 	if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
-		unavailable(req, c->lang);
+		web_unavailable(req, c->lang);
 		return (0);
 	}
 	if (rc == 0 || !keys_equal(ver, c->r.verifier)) {
@@ -71,7 +59,7 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 	if ((c->lang = lang_parse(c->r.lang)) == LANG_MAX)
 		c->lang = LANG_NB;
 	if ((rc = catalog_state(c->r.version_id, &c->v)) == DB_ERR) {
-		unavailable(req, c->lang);
+		web_unavailable(req, c->lang);
 		return (0);
 	}
 	if (rc && strcmp(c->r.status, "completed") != 0) {
@@ -89,166 +77,12 @@ ctx_free(struct ctx *c)
 }
 
 static void
-go(struct http_request *req, const char *key, const char *tail)
-{
-	char	 url[128];
-
-	snprintf(url, sizeof(url), "/r/%s%s%s", key, tail ? "/" : "",
-	    tail ? tail : "");
-	web_redirect(req, url);
-}
-
-static void
 go_page(struct http_request *req, const char *key, size_t page)
 {
 	char	 n[24];
 
 	snprintf(n, sizeof(n), "%zu", page + 1);
-	go(req, key, n);
-}
-
-/* Hidden variables from the version ("B1=1;B2=3") as answer rows. */
-static void
-hidden_answers(const char *spec, struct answers *a)
-{
-	char	*copy, *part, *save, *eq;
-
-	copy = xstrdup(spec);
-	for (part = strtok_r(copy, ";", &save); part != NULL;
-	    part = strtok_r(NULL, ";", &save)) {
-		if ((eq = strchr(part, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		answers_set(a, part, eq + 1, ANS_ANSWERED);
-	}
-	free(copy);
-}
-
-/* Fresh responses per address per ten minutes: a hospital behind one
- * NAT can start many, a script cannot fill the table. */
-#define START_LIMIT	300
-#define START_WINDOW	600
-
-static void
-start_page(struct http_request *req, enum lang l, const struct link *lk,
-    const char *key)
-{
-	const struct version_def *v;
-	struct tvars		 tv;
-	char			 token[KEY_VERIFIER_LEN + 1], action[64];
-
-	if (catalog_state(lk->version_id, &v) == DB_ERR) {
-		unavailable(req, l);
-		return;
-	}
-	web_form_token(req, token, sizeof(token));
-	snprintf(action, sizeof(action), "/u/%s", key);
-	memset(&tv, 0, sizeof(tv));
-	tvars_set(&tv, "survey", text_get(&v->survey->title, l));
-	tvars_set(&tv, "action", action);
-	tvars_set(&tv, "csrf", token);
-	web_page(req, 200, l, T_START, &tv, text_get(&v->survey->title, l));
-}
-
-/*
- * GET shows a start page and changes nothing, so that mail scanners and
- * link previews that fetch the link do not become respondents; the
- * "Start" button (POST) makes the response. The same browser goes
- * straight back to its own unfinished response.
- */
-int
-page_link(struct http_request *req)
-{
-	struct link	 l;
-	struct ctx	 c;
-	struct answers	 hidden;
-	struct form	 f;
-	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
-	char		 rsel[KEY_SELECTOR_LEN + 1], rver[KEY_VERIFIER_LEN + 1];
-	char		 csrf[KEY_VERIFIER_LEN + 1], cookie[32], path[64];
-	char		 rkey[KEY_LEN + 1], ip[64], bucket[96], *prev;
-	const char	*key = req->path + 3;
-	enum lang	 lang;
-	int		 rc;
-
-	lang = web_page_lang(req);
-	if (!keys_split(key, sel, ver) ||
-	    (rc = db_link_get(app.db, sel, &l)) == 0 ||
-	    (rc == 1 && !keys_equal(ver, l.verifier))) {
-		web_message(req, 404, lang, "msg.badlink.title",
-		    "msg.badlink.text", "/kode");
-		return (KORE_RESULT_OK);
-	}
-	if (rc == DB_ERR) {
-		unavailable(req, lang);
-		return (KORE_RESULT_OK);
-	}
-	if (l.closed) {
-		web_message(req, 410, lang, "msg.closed.title",
-		    "msg.closed.text", NULL);
-		return (KORE_RESULT_OK);
-	}
-	snprintf(cookie, sizeof(cookie), "svar_%s", sel);
-	if ((prev = web_cookie_get(req, cookie)) != NULL &&
-	    keys_split(prev, rsel, rver)) {
-		answers_init(&c.a);
-		rc = db_resp_load(app.db, rsel, &c.r, &c.a);
-		answers_free(&c.a);
-		if (rc == 1 && keys_equal(rver, c.r.verifier) &&
-		    c.r.unit_link == 1 &&
-		    strcmp(c.r.status, "completed") != 0) {
-			snprintf(path, sizeof(path), "/r/%s", prev);
-			web_redirect(req, path);
-			return (KORE_RESULT_OK);
-		}
-	}
-	if (req->method != HTTP_METHOD_POST) {
-		start_page(req, lang, &l, key);
-		return (KORE_RESULT_OK);
-	}
-	if (!web_body_form(req, &f)) {
-		web_message(req, 400, lang, "msg.badform.title",
-		    "msg.badform.text", NULL);
-		return (KORE_RESULT_OK);
-	}
-	rc = web_form_token_ok(req, &f);
-	form_free(&f);
-	if (!rc) {
-		web_message(req, 403, lang, "msg.csrf.title", "msg.csrf.text",
-		    NULL);
-		return (KORE_RESULT_OK);
-	}
-	web_client_ip(req, ip, sizeof(ip));
-	snprintf(bucket, sizeof(bucket), "start:%s", ip);
-	if ((rc = db_rate(app.db, bucket, START_WINDOW, 1)) == DB_ERR) {
-		unavailable(req, lang);
-		return (KORE_RESULT_OK);
-	}
-	if (rc > START_LIMIT) {
-		web_message(req, 429, lang, "msg.toomany.title",
-		    "msg.toomany.text", NULL);
-		return (KORE_RESULT_OK);
-	}
-	if (!keys_random(rsel, KEY_SELECTOR_LEN) ||
-	    !keys_random(rver, KEY_VERIFIER_LEN) ||
-	    !keys_random(csrf, KEY_VERIFIER_LEN)) {
-		unavailable(req, lang);
-		return (KORE_RESULT_OK);
-	}
-	answers_init(&hidden);
-	hidden_answers(l.hidden, &hidden);
-	if (db_resp_new(app.db, l.version_id, l.id, rsel, rver, csrf,
-	    lang_code(lang), &hidden) < 0) {
-		answers_free(&hidden);
-		unavailable(req, lang);
-		return (KORE_RESULT_OK);
-	}
-	answers_free(&hidden);
-	snprintf(rkey, sizeof(rkey), "%s%s", rsel, rver);
-	snprintf(path, sizeof(path), "/u/%s", key);
-	web_cookie(req, cookie, rkey, path, COOKIE_DAYS * 86400);
-	go(req, rkey, NULL);
-	return (KORE_RESULT_OK);
+	web_go_response(req, key, n);
 }
 
 /* The page to show: page_no if it is still asked, else the next asked. */
@@ -415,9 +249,9 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 			if (errs.n > 0)
 				show_page(req, c, &rt, page, &f, &errs);
 			else if (complete)
-				go(req, c->key, "takk");
+				web_go_response(req, c->key, "takk");
 			else if (strcmp(nav, "save") == 0)
-				go(req, c->key, "lagret");
+				web_go_response(req, c->key, "lagret");
 			else
 				go_page(req, c->key, target);
 			route_free(&rt);
@@ -429,7 +263,7 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		verrs_free(&errs);
 		if (rc == DB_ERR) {
 			form_free(&f);
-			unavailable(req, c->lang);
+			web_unavailable(req, c->lang);
 			return;
 		}
 		if (rc == DB_COMPLETED)
@@ -439,13 +273,13 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
 		if (db_resp_load(app.db, sel, &c->r, &c->a) != 1) {
 			form_free(&f);
-			unavailable(req, c->lang);
+			web_unavailable(req, c->lang);
 			return;
 		}
 	}
 	form_free(&f);
 	if (strcmp(c->r.status, "completed") == 0 || rc == DB_COMPLETED)
-		go(req, c->key, "takk");
+		web_go_response(req, c->key, "takk");
 	else
 		web_message(req, 409, c->lang, "msg.busy.title",
 		    "msg.busy.text", NULL);
@@ -496,7 +330,7 @@ page_respond(struct http_request *req)
 		if (tail != NULL && strcmp(tail, "takk") == 0)
 			show_done(req, &c, T_THANKS);
 		else
-			go(req, c.key, "takk");
+			web_go_response(req, c.key, "takk");
 		ctx_free(&c);
 		return (KORE_RESULT_OK);
 	}

@@ -58,6 +58,9 @@ void		 web_page(struct http_request *, int, enum lang,
 void		 web_message(struct http_request *, int, enum lang,
 		    const char *, const char *, const char *);
 void		 web_redirect(struct http_request *, const char *);
+void		 web_go_response(struct http_request *, const char *,
+		    const char *);
+void		 web_unavailable(struct http_request *, enum lang);
 int		 web_body_form(struct http_request *, struct form *);
 int		 web_query(struct http_request *, struct form *);
 void		 web_cookie(struct http_request *, const char *, const char *,

@@ -272,3 +272,22 @@ web_base_url(struct http_request *req, struct buf *b)
 	buf_puts(b, "http://");
 	buf_puts(b, req->host != NULL ? req->host : "localhost");
 }
+
+void
+web_unavailable(struct http_request *req, enum lang l)
+{
+	kore_log(LOG_ERR, "database: %s", db_error(app.db));
+	web_message(req, 503, l, "msg.unavailable.title",
+	    "msg.unavailable.text", NULL);
+}
+
+/* To a response: /r/<key>, or /r/<key>/<tail>. */
+void
+web_go_response(struct http_request *req, const char *key, const char *tail)
+{
+	char	 url[128];
+
+	snprintf(url, sizeof(url), "/r/%s%s%s", key, tail ? "/" : "",
+	    tail ? tail : "");
+	web_redirect(req, url);
+}
