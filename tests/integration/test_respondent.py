@@ -2,6 +2,7 @@
 (started by scripts/test.sh). Pages of the 2021 survey: 1 intro,
 2 Q3_1 grid, 3 Q3_2, 4 Q3_3+Q3_4 (if Q3_2 = Ja), 5 Q3_6 sum, ...,
 20 B2+B3, 21 B4-B7 (B5 age), 22 B8+B9."""
+import subprocess
 import threading
 import time
 import unittest
@@ -159,6 +160,17 @@ class PersonalToken(unittest.TestCase):
                                   f" bucket LIKE '%{ip}%'")[0][0], "0")
             self.assertEqual(psql("SELECT count(*) FROM rate_limit")[0][0],
                              "1")
+            # Salted with a secret: not the plain hash of the address.
+            plain = psql("SELECT encode(sha256(convert_to('code:' || :'p0',"
+                         " 'UTF8')), 'hex')", ip)[0][0]
+            self.assertEqual(psql("SELECT count(*) FROM rate_limit WHERE"
+                                  f" bucket = '{plain}'")[0][0], "0")
+            # And the app's role cannot read the secret.
+            denied = subprocess.run(
+                ["psql", "-qAtX", "-U", "svar_app", "-c",
+                 "SELECT value FROM secret"], capture_output=True, text=True)
+            self.assertNotEqual(denied.returncode, 0)
+            self.assertIn("permission denied", denied.stderr)
         finally:
             psql("DELETE FROM rate_limit")
 
