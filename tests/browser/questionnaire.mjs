@@ -407,6 +407,12 @@ async function main() {
 		async function checkPage(label) {
 			const path = redact(page.url());
 			visited.push(path);
+			/* An image that did not load is invisible to axe. */
+			const broken = await page.evaluate(() => [...document.images]
+			    .filter((i) => !i.complete || i.naturalWidth === 0)
+			    .map((i) => i.getAttribute('src')));
+			if (broken.length)
+				fail(`images not shown on ${path}: ${broken.join(', ')}`);
 			const res = await runAxe(page, axeSource);
 			if (res.passes === 0)
 				fail(`axe found nothing to check on ${path}: did it run?`);

@@ -417,7 +417,12 @@ class Pages(unittest.TestCase):
         self.assertIn("Privacy", c.get("/personvern").body)  # cookie kept
         self.assertEqual(c.get("/healthz").body, "ok\n")
         self.assertEqual(c.get("/nope").status, 404)
-        self.assertEqual(c.get("/assets/svar.css").status, 200)
+        for path, ctype in (("/assets/svar.css", "text/css"),
+                            ("/assets/svar.js", "application/javascript"),
+                            ("/assets/helsenorge-app.svg", "image/svg+xml")):
+            r = c.get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertEqual(r.header("content-type"), ctype, path)
 
 
 if __name__ == "__main__":
