@@ -5,210 +5,13 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
+#include "def_int.h"
 #include "form.h"
-#include "survey.h"
-
-#define DEF_MAX_ERRORS	100
-#define DEF_MAX_BYTES	(4 * 1024 * 1024)
-#define TOK_MAX		64
-
-enum tok_type {
-	TOK_WORD,
-	TOK_STRING,
-	TOK_LPAREN,
-	TOK_RPAREN,
-	TOK_COMMA,
-	TOK_EQ,
-	TOK_NE
-};
-
-struct tok {
-	enum tok_type	 type;
-	char		*s;
-};
-
-enum ctx {
-	CTX_TOP,
-	CTX_HIDDEN,
-	CTX_SCALE,
-	CTX_PAGE,
-	CTX_ITEM
-};
-
-struct parser {
-	const char		*file;
-	int			 line;
-	struct survey		*s;
-	struct def_errors	*err;
-	enum ctx		 ctx;
-	struct text		*last;		/* what an @nn / @en line translates */
-	struct tok		 t[TOK_MAX];
-	size_t			 nt;
-};
-
-static void
-perr(struct parser *p, const char *id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-perr_at(struct def_errors *err, const char *file, int line, const char *id,
-    const char *fmt, va_list ap)
-{
-	struct buf	 b;
-
-	if (err->n >= DEF_MAX_ERRORS)
-		return;
-	buf_init(&b);
-	buf_printf(&b, "%s:%d: ", file, line);
-	if (id != NULL)
-		buf_printf(&b, "%s: ", id);
-	buf_cstr(&b);
-	{
-		char	 tmp[512];
-
-		vsnprintf(tmp, sizeof(tmp), fmt, ap);
-		buf_puts(&b, tmp);
-	}
-	err->msg = xrealloc(err->msg, (err->n + 1) * sizeof(char *));
-	err->msg[err->n++] = buf_steal(&b);
-}
-
-static void
-perr(struct parser *p, const char *id, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	perr_at(p->err, p->file, p->line, id, fmt, ap);
-	va_end(ap);
-}
-
-static void
-perr_line(struct parser *p, int line, const char *id, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void
-perr_line(struct parser *p, int line, const char *id, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	perr_at(p->err, p->file, line, id, fmt, ap);
-	va_end(ap);
-}
-
-void
-def_errors_free(struct def_errors *e)
-{
-	size_t	 i;
-
-	for (i = 0; i < e->n; i++)
-		free(e->msg[i]);
-	free(e->msg);
-	e->msg = NULL;
-	e->n = 0;
-}
-
-static void
-toks_free(struct parser *p)
-{
-	size_t	 i;
-
-	for (i = 0; i < p->nt; i++)
-		free(p->t[i].s);
-	p->nt = 0;
-}
-
-static int
-tok_push(struct parser *p, enum tok_type type, char *s)
-{
-	if (p->nt == TOK_MAX) {
-		free(s);
-		perr(p, NULL, "too many words on one line (at most %d)",
-		    TOK_MAX);
-		return (0);
-	}
-	p->t[p->nt].type = type;
-	p->t[p->nt].s = s;
-	p->nt++;
-	return (1);
-}
-
-/* Splits one line into tokens; returns 0 after reporting an error. */
-static int
-lex_line(struct parser *p, const char *l, size_t n)
-{
-	size_t		 i, j;
-	struct buf	 b;
-
-	for (i = 0; i < n; ) {
-		if (l[i] == ' ' || l[i] == '\t' || l[i] == '\r') {
-			i++;
-			continue;
-		}
-		if (l[i] == '#' && p->nt == 0)
-			return (1);
-		if (l[i] == '(' || l[i] == ')' || l[i] == ',' || l[i] == '=') {
-			if (!tok_push(p, l[i] == '(' ? TOK_LPAREN :
-			    l[i] == ')' ? TOK_RPAREN : l[i] == ',' ?
-			    TOK_COMMA : TOK_EQ, NULL))
-				return (0);
-			i++;
-			continue;
-		}
-		if (l[i] == '!' && i + 1 < n && l[i + 1] == '=') {
-			if (!tok_push(p, TOK_NE, NULL))
-				return (0);
-			i += 2;
-			continue;
-		}
-		if (l[i] == '"') {
-			buf_init(&b);
-			for (j = i + 1; j < n && l[j] != '"'; j++) {
-				if (l[j] == '\\' && j + 1 < n) {
-					j++;
-					buf_putc(&b, l[j] == 'n' ? '\n' : l[j]);
-					continue;
-				}
-				buf_putc(&b, l[j]);
-			}
-			if (j == n) {
-				buf_free(&b);
-				perr(p, NULL, "string not closed: a '\"' is "
-				    "missing at the end of the line");
-				return (0);
-			}
-			if (!tok_push(p, TOK_STRING, buf_steal(&b)))
-				return (0);
-			i = j + 1;
-			continue;
-		}
-		for (j = i; j < n && !strchr(" \t\r\"(),=!", l[j]); j++)
-			;
-		if (j == i) {
-			perr(p, NULL, "unexpected character '%c'", l[i]);
-			return (0);
-		}
-		if (!tok_push(p, TOK_WORD, xstrndup(l + i, j - i)))
-			return (0);
-		i = j;
-	}
-	return (1);
-}
-
-static int
-is_word(const struct parser *p, size_t i, const char *w)
-{
-	return (i < p->nt && p->t[i].type == TOK_WORD &&
-	    (w == NULL || strcmp(p->t[i].s, w) == 0));
-}
 
 /*
  * Ids and row keys become variable names ("Q3_1.video") in the answer
@@ -254,24 +57,8 @@ valid_file(const char *s)
 	return (n > 0 && n <= 64 && dots <= 1);
 }
 
-static int
-parse_long(const char *s, long min, long max, long *out)
-{
-	char	*end;
-	long	 v;
-
-	if (s == NULL || *s == '\0')
-		return (0);
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return (0);
-	*out = v;
-	return (1);
-}
-
-static const char *
-cur_id(struct parser *p)
+const char *
+def_cur_id(struct parser *p)
 {
 	struct survey	*s = p->s;
 
@@ -300,11 +87,11 @@ static int
 want_string(struct parser *p, size_t i, const char *what, struct text *t)
 {
 	if (i >= p->nt || p->t[i].type != TOK_STRING) {
-		perr(p, cur_id(p), "%s needs a quoted text", what);
+		def_perr(p, def_cur_id(p), "%s needs a quoted text", what);
 		return (0);
 	}
 	if (p->nt > i + 1) {
-		perr(p, cur_id(p), "unexpected '%s' after the text of %s",
+		def_perr(p, def_cur_id(p), "unexpected '%s' after the text of %s",
 		    p->t[i + 1].s ? p->t[i + 1].s : "(", what);
 		return (0);
 	}
@@ -323,20 +110,20 @@ do_translation(struct parser *p)
 
 	l = lang_parse(code);
 	if (l == LANG_MAX || l == LANG_NB) {
-		perr(p, cur_id(p), "unknown language '@%s': use @nn or @en",
+		def_perr(p, def_cur_id(p), "unknown language '@%s': use @nn or @en",
 		    code);
 		return;
 	}
 	if (p->last == NULL) {
-		perr(p, cur_id(p), "@%s must follow a line with a text", code);
+		def_perr(p, def_cur_id(p), "@%s must follow a line with a text", code);
 		return;
 	}
 	if (p->nt != 2 || p->t[1].type != TOK_STRING) {
-		perr(p, cur_id(p), "@%s needs exactly one quoted text", code);
+		def_perr(p, def_cur_id(p), "@%s needs exactly one quoted text", code);
 		return;
 	}
 	if (p->last->s[l] != NULL) {
-		perr(p, cur_id(p), "a second @%s for the same text", code);
+		def_perr(p, def_cur_id(p), "a second @%s for the same text", code);
 		return;
 	}
 	p->last->s[l] = p->t[1].s;
@@ -350,16 +137,16 @@ do_option(struct parser *p, struct optset *os, int with_key)
 	struct option	*o;
 	long		 code;
 	size_t		 i = 1;
-	const char	*id = cur_id(p);
+	const char	*id = def_cur_id(p);
 
-	if (!is_word(p, i, NULL) || !parse_long(p->t[i].s, 0, 9999, &code)) {
-		perr(p, id, "option code must be a whole number 0-9999, not "
+	if (!def_is_word(p, i, NULL) || !def_parse_long(p->t[i].s, 0, 9999, &code)) {
+		def_perr(p, id, "option code must be a whole number 0-9999, not "
 		    "'%s'", i < p->nt && p->t[i].s ? p->t[i].s : "");
 		return;
 	}
 	i++;
 	if (optset_find(os, (int)code) != NULL) {
-		perr(p, id, "option code %ld used twice", code);
+		def_perr(p, id, "option code %ld used twice", code);
 		return;
 	}
 	os->v = xrealloc(os->v, (os->n + 1) * sizeof(*os->v));
@@ -367,8 +154,8 @@ do_option(struct parser *p, struct optset *os, int with_key)
 	memset(o, 0, sizeof(*o));
 	o->code = (int)code;
 	if (with_key) {
-		if (!is_word(p, i, NULL) || !valid_key(p->t[i].s)) {
-			perr(p, id, "value %ld needs a key of lowercase "
+		if (!def_is_word(p, i, NULL) || !valid_key(p->t[i].s)) {
+			def_perr(p, id, "value %ld needs a key of lowercase "
 			    "letters and digits", code);
 			return;
 		}
@@ -376,176 +163,24 @@ do_option(struct parser *p, struct optset *os, int with_key)
 		i++;
 	}
 	if (i >= p->nt || p->t[i].type != TOK_STRING) {
-		perr(p, id, "option %ld needs a quoted label", code);
+		def_perr(p, id, "option %ld needs a quoted label", code);
 		return;
 	}
 	o->label.s[LANG_NB] = p->t[i].s;
 	p->t[i].s = NULL;
 	p->last = &o->label;
 	for (i++; i < p->nt; i++) {
-		if (is_word(p, i, "dontknow"))
+		if (def_is_word(p, i, "dontknow"))
 			o->flags |= OPT_DONTKNOW;
-		else if (is_word(p, i, "other") && !with_key)
+		else if (def_is_word(p, i, "other") && !with_key)
 			o->flags |= OPT_OTHER;
-		else if (is_word(p, i, "exclusive") && !with_key)
+		else if (def_is_word(p, i, "exclusive") && !with_key)
 			o->flags |= OPT_EXCLUSIVE;
 		else
-			perr(p, id, "option %ld: unknown flag '%s' (use "
+			def_perr(p, id, "option %ld: unknown flag '%s' (use "
 			    "dontknow, other or exclusive)", code,
 			    p->t[i].s ? p->t[i].s : "?");
 	}
-}
-
-static struct cond *
-cond_new(enum cond_op op, int line)
-{
-	struct cond	*c;
-
-	c = xcalloc(1, sizeof(*c));
-	c->op = op;
-	c->line = line;
-	return (c);
-}
-
-static void
-cond_destroy(struct cond *c)
-{
-	if (c == NULL)
-		return;
-	cond_destroy(c->l);
-	cond_destroy(c->r);
-	free(c->var);
-	free(c->codes);
-	free(c);
-}
-
-static struct cond *
-parse_atom(struct parser *p, size_t *i)
-{
-	struct cond	*c;
-	enum cond_op	 op;
-	long		 v;
-	const char	*id = cur_id(p);
-
-	if (!is_word(p, *i, NULL)) {
-		perr(p, id, "condition: expected a question id");
-		return (NULL);
-	}
-	c = cond_new(COND_EQ, p->line);
-	c->var = xstrdup(p->t[*i].s);
-	(*i)++;
-	if (*i < p->nt && p->t[*i].type == TOK_EQ)
-		op = COND_EQ;
-	else if (*i < p->nt && p->t[*i].type == TOK_NE)
-		op = COND_NE;
-	else if (is_word(p, *i, "in"))
-		op = COND_IN;
-	else if (is_word(p, *i, "any"))
-		op = COND_ANY;
-	else if (is_word(p, *i, "none"))
-		op = COND_NONE;
-	else if (is_word(p, *i, "answered"))
-		op = COND_ANSWERED;
-	else {
-		perr(p, id, "condition on %s: expected =, !=, in, any, none "
-		    "or answered", c->var);
-		cond_destroy(c);
-		return (NULL);
-	}
-	c->op = op;
-	(*i)++;
-	if (op == COND_ANSWERED)
-		return (c);
-	if (op == COND_EQ || op == COND_NE) {
-		if (!is_word(p, *i, NULL) ||
-		    !parse_long(p->t[*i].s, 0, 9999, &v)) {
-			perr(p, id, "condition on %s: expected an option "
-			    "code", c->var);
-			cond_destroy(c);
-			return (NULL);
-		}
-		c->codes = xmalloc(sizeof(int));
-		c->codes[0] = (int)v;
-		c->ncodes = 1;
-		(*i)++;
-		return (c);
-	}
-	if (*i >= p->nt || p->t[*i].type != TOK_LPAREN) {
-		perr(p, id, "condition on %s: expected '(' and a list of "
-		    "codes", c->var);
-		cond_destroy(c);
-		return (NULL);
-	}
-	for ((*i)++; ; (*i)++) {
-		if (!is_word(p, *i, NULL) ||
-		    !parse_long(p->t[*i].s, 0, 9999, &v)) {
-			perr(p, id, "condition on %s: expected an option code "
-			    "in the list", c->var);
-			cond_destroy(c);
-			return (NULL);
-		}
-		c->codes = xrealloc(c->codes, (c->ncodes + 1) * sizeof(int));
-		c->codes[c->ncodes++] = (int)v;
-		(*i)++;
-		if (*i < p->nt && p->t[*i].type == TOK_RPAREN)
-			break;
-		if (*i >= p->nt || p->t[*i].type != TOK_COMMA) {
-			perr(p, id, "condition on %s: expected ',' or ')'",
-			    c->var);
-			cond_destroy(c);
-			return (NULL);
-		}
-	}
-	(*i)++;
-	return (c);
-}
-
-static struct cond *
-parse_and(struct parser *p, size_t *i)
-{
-	struct cond	*l, *r, *c;
-
-	if ((l = parse_atom(p, i)) == NULL)
-		return (NULL);
-	while (is_word(p, *i, "and")) {
-		(*i)++;
-		if ((r = parse_atom(p, i)) == NULL) {
-			cond_destroy(l);
-			return (NULL);
-		}
-		c = cond_new(COND_AND, p->line);
-		c->l = l;
-		c->r = r;
-		l = c;
-	}
-	return (l);
-}
-
-static struct cond *
-parse_cond(struct parser *p, size_t i)
-{
-	struct cond	*l, *r, *c;
-
-	if ((l = parse_and(p, &i)) == NULL)
-		return (NULL);
-	while (is_word(p, i, "or")) {
-		i++;
-		if ((r = parse_and(p, &i)) == NULL) {
-			cond_destroy(l);
-			return (NULL);
-		}
-		c = cond_new(COND_OR, p->line);
-		c->l = l;
-		c->r = r;
-		l = c;
-	}
-	if (i < p->nt) {
-		perr(p, cur_id(p), "condition: unexpected '%s' (use 'and' or "
-		    "'or' between parts)", p->t[i].s ? p->t[i].s : ")");
-		cond_destroy(l);
-		return (NULL);
-	}
-	return (l);
 }
 
 static const struct {
@@ -586,13 +221,13 @@ id_taken(struct parser *p, const char *id)
 static int
 take_id(struct parser *p, const char *what)
 {
-	if (!is_word(p, 1, NULL) || !valid_id(p->t[1].s)) {
-		perr(p, NULL, "%s needs an id of at most %d letters, digits, "
+	if (!def_is_word(p, 1, NULL) || !valid_id(p->t[1].s)) {
+		def_perr(p, NULL, "%s needs an id of at most %d letters, digits, "
 		    "'_' or '-' that starts with a letter", what, ID_MAX);
 		return (0);
 	}
 	if (id_taken(p, p->t[1].s)) {
-		perr(p, p->t[1].s, "duplicate id");
+		def_perr(p, p->t[1].s, "duplicate id");
 		return (0);
 	}
 	return (1);
@@ -609,10 +244,10 @@ item_attrs(struct parser *p, struct item *it)
 		const char	*w = p->t[i].s;
 
 		if (p->t[i].type != TOK_WORD) {
-			perr(p, it->id, "unexpected text on the item line");
+			def_perr(p, it->id, "unexpected text on the item line");
 			return;
 		}
-		if (strcmp(w, "scale") == 0 && is_word(p, i + 1, NULL) &&
+		if (strcmp(w, "scale") == 0 && def_is_word(p, i + 1, NULL) &&
 		    (it->type == ITEM_SINGLE || it->type == ITEM_GRID)) {
 			free(it->scale_id);
 			it->scale_id = xstrdup(p->t[++i].s);
@@ -632,27 +267,27 @@ item_attrs(struct parser *p, struct item *it)
 			p->t[i].s = NULL;
 			p->last = &it->unit;
 		} else if ((strcmp(w, "min") == 0 || strcmp(w, "max") == 0) &&
-		    it->type == ITEM_NUMBER && is_word(p, i + 1, NULL)) {
-			if (!parse_long(p->t[++i].s, -1000000000L,
+		    it->type == ITEM_NUMBER && def_is_word(p, i + 1, NULL)) {
+			if (!def_parse_long(p->t[++i].s, -1000000000L,
 			    1000000000L, &v))
-				perr(p, it->id, "%s must be a whole number", w);
+				def_perr(p, it->id, "%s must be a whole number", w);
 			else if (w[1] == 'i')
 				it->min = v;
 			else
 				it->max = v;
 		} else if (strcmp(w, "total") == 0 && it->type == ITEM_SUM &&
-		    is_word(p, i + 1, NULL)) {
-			if (!parse_long(p->t[++i].s, 1, 1000000L, &it->total))
-				perr(p, it->id, "total must be a whole number "
+		    def_is_word(p, i + 1, NULL)) {
+			if (!def_parse_long(p->t[++i].s, 1, 1000000L, &it->total))
+				def_perr(p, it->id, "total must be a whole number "
 				    "from 1 to 1000000");
 		} else if (strcmp(w, "maxlen") == 0 && it->type == ITEM_TEXT &&
-		    is_word(p, i + 1, NULL)) {
-			if (!parse_long(p->t[++i].s, 1, 100000L, &v))
-				perr(p, it->id, "maxlen must be 1-100000");
+		    def_is_word(p, i + 1, NULL)) {
+			if (!def_parse_long(p->t[++i].s, 1, 100000L, &v))
+				def_perr(p, it->id, "maxlen must be 1-100000");
 			else
 				it->maxlen = (size_t)v;
 		} else {
-			perr(p, it->id, "unknown or misplaced attribute '%s'",
+			def_perr(p, it->id, "unknown or misplaced attribute '%s'",
 			    w);
 			return;
 		}
@@ -666,7 +301,7 @@ do_item(struct parser *p, enum item_type type)
 	struct item	*it;
 
 	if (s->npages == 0) {
-		perr(p, NULL, "'%s' before the first 'page'", p->t[0].s);
+		def_perr(p, NULL, "'%s' before the first 'page'", p->t[0].s);
 		return;
 	}
 	if (!take_id(p, p->t[0].s))
@@ -688,7 +323,7 @@ do_item(struct parser *p, enum item_type type)
 	p->last = NULL;
 	item_attrs(p, it);
 	if (type == ITEM_NUMBER && it->min > it->max)
-		perr(p, it->id, "min %ld is above max %ld", it->min, it->max);
+		def_perr(p, it->id, "min %ld is above max %ld", it->min, it->max);
 }
 
 static void
@@ -711,7 +346,7 @@ do_item_line(struct parser *p)
 		want_string(p, 1, w, w[0] == 'l' ? &it->low : &it->high);
 	} else if (strcmp(w, "option") == 0) {
 		if (it->type != ITEM_SINGLE && it->type != ITEM_MULTI) {
-			perr(p, it->id, "only single and multi have options");
+			def_perr(p, it->id, "only single and multi have options");
 			return;
 		}
 		do_option(p, &it->opts, 0);
@@ -719,16 +354,16 @@ do_item_line(struct parser *p)
 		struct row	*r;
 
 		if (it->type != ITEM_GRID && it->type != ITEM_SUM) {
-			perr(p, it->id, "only grid and sum have rows");
+			def_perr(p, it->id, "only grid and sum have rows");
 			return;
 		}
-		if (!is_word(p, 1, NULL) || !valid_key(p->t[1].s)) {
-			perr(p, it->id, "row needs a key of lowercase letters, "
+		if (!def_is_word(p, 1, NULL) || !valid_key(p->t[1].s)) {
+			def_perr(p, it->id, "row needs a key of lowercase letters, "
 			    "digits or '_'");
 			return;
 		}
 		if (item_row(it, p->t[1].s) != NULL) {
-			perr(p, it->id, "row key '%s' used twice", p->t[1].s);
+			def_perr(p, it->id, "row key '%s' used twice", p->t[1].s);
 			return;
 		}
 		it->rows = xrealloc(it->rows, (it->nrows + 1) *
@@ -741,11 +376,11 @@ do_item_line(struct parser *p)
 		struct image	*im;
 
 		if (it->type != ITEM_INFO) {
-			perr(p, it->id, "only info screens have images");
+			def_perr(p, it->id, "only info screens have images");
 			return;
 		}
-		if (!is_word(p, 1, NULL) || !valid_file(p->t[1].s)) {
-			perr(p, it->id, "image needs a plain file name in assets/ "
+		if (!def_is_word(p, 1, NULL) || !valid_file(p->t[1].s)) {
+			def_perr(p, it->id, "image needs a plain file name in assets/ "
 			    "(letters, digits, '-', '_' and one '.')");
 			return;
 		}
@@ -758,15 +393,15 @@ do_item_line(struct parser *p)
 			return;
 	} else if (strcmp(w, "if") == 0) {
 		if (it->cond != NULL) {
-			perr(p, it->id, "a second 'if': join the conditions "
+			def_perr(p, it->id, "a second 'if': join the conditions "
 			    "with 'and' on one line");
 			return;
 		}
-		it->cond = parse_cond(p, 1);
+		it->cond = def_parse_cond(p, 1);
 	} else if (strcmp(w, "required") == 0 && p->nt == 1) {
 		it->required = 1;
 	} else
-		perr(p, it->id, "unknown directive '%s'", w);
+		def_perr(p, it->id, "unknown directive '%s'", w);
 }
 
 static void
@@ -777,7 +412,7 @@ do_line(struct parser *p)
 	size_t		 i;
 
 	if (p->t[0].type != TOK_WORD) {
-		perr(p, NULL, "a line must start with a directive");
+		def_perr(p, NULL, "a line must start with a directive");
 		return;
 	}
 	w = p->t[0].s;
@@ -797,18 +432,18 @@ do_line(struct parser *p)
 		return;
 	}
 	if (strcmp(w, "survey") == 0) {
-		if (!is_word(p, 1, NULL) || !valid_id(p->t[1].s) || p->nt != 2)
-			perr(p, NULL, "survey needs one id");
+		if (!def_is_word(p, 1, NULL) || !valid_id(p->t[1].s) || p->nt != 2)
+			def_perr(p, NULL, "survey needs one id");
 		else if (s->key != NULL)
-			perr(p, NULL, "a second 'survey' line");
+			def_perr(p, NULL, "a second 'survey' line");
 		else
 			s->key = xstrdup(p->t[1].s);
 	} else if (strcmp(w, "wave") == 0) {
 		long	 v;
 
-		if (p->nt != 2 || !is_word(p, 1, NULL) ||
-		    !parse_long(p->t[1].s, 1900, 9999, &v))
-			perr(p, NULL, "wave needs a year");
+		if (p->nt != 2 || !def_is_word(p, 1, NULL) ||
+		    !def_parse_long(p->t[1].s, 1900, 9999, &v))
+			def_perr(p, NULL, "wave needs a year");
 		else
 			s->wave = (int)v;
 	} else if (strcmp(w, "title") == 0 && p->ctx == CTX_TOP) {
@@ -840,7 +475,7 @@ do_line(struct parser *p)
 		sc->line = p->line;
 		p->ctx = CTX_SCALE;
 		if (p->nt > 2)
-			perr(p, sc->id, "unexpected words after the scale id");
+			def_perr(p, sc->id, "unexpected words after the scale id");
 	} else if (strcmp(w, "option") == 0 && p->ctx == CTX_SCALE) {
 		do_option(p, &s->scales[s->nscales - 1].opts, 0);
 	} else if (strcmp(w, "page") == 0) {
@@ -861,202 +496,13 @@ do_line(struct parser *p)
 		struct page	*pg = &s->pages[s->npages - 1];
 
 		if (pg->cond != NULL)
-			perr(p, pg->id, "a second 'if' on the page");
+			def_perr(p, pg->id, "a second 'if' on the page");
 		else
-			pg->cond = parse_cond(p, 1);
+			pg->cond = def_parse_cond(p, 1);
 	} else if (p->ctx == CTX_ITEM) {
 		do_item_line(p);
 	} else
-		perr(p, cur_id(p), "unknown or misplaced directive '%s'", w);
-}
-
-static int
-code_known(const struct optset *os, int code)
-{
-	return (optset_find(os, code) != NULL);
-}
-
-/* Resolves a condition's variables and checks that they are asked earlier. */
-static void
-check_cond(struct parser *p, struct cond *c, size_t page, const char *owner)
-{
-	struct survey		*s = p->s;
-	const struct hidden	*h;
-	const struct item	*it;
-	const struct optset	*os = NULL;
-	char			*dot, *base;
-	size_t			 i;
-
-	if (c == NULL)
-		return;
-	if (c->op == COND_AND || c->op == COND_OR) {
-		check_cond(p, c->l, page, owner);
-		check_cond(p, c->r, page, owner);
-		return;
-	}
-	base = xstrdup(c->var);
-	if ((dot = strchr(base, '.')) != NULL)
-		*dot++ = '\0';
-	if (dot == NULL && (h = survey_hidden(s, base)) != NULL) {
-		os = &h->values;
-		if (c->op == COND_ANY || c->op == COND_NONE)
-			perr_line(p, c->line, owner, "'any'/'none' are for "
-			    "multi questions; %s is a hidden variable", base);
-		goto codes;
-	}
-	if ((it = survey_item(s, base)) == NULL) {
-		perr_line(p, c->line, owner, "condition refers to '%s', "
-		    "which is not defined", c->var);
-		free(base);
-		return;
-	}
-	c->item = it;
-	if (it->page >= page) {
-		perr_line(p, c->line, owner, "condition refers to %s, which "
-		    "is not on an earlier page", base);
-		free(base);
-		return;
-	}
-	if (dot != NULL) {
-		if (it->type != ITEM_GRID || item_row(it, dot) == NULL) {
-			perr_line(p, c->line, owner, "condition refers to "
-			    "'%s': %s has no row '%s'", c->var, base, dot);
-			free(base);
-			return;
-		}
-		os = it->scale ? &it->scale->opts : NULL;
-	} else {
-		switch (it->type) {
-		case ITEM_SINGLE:
-			os = item_options(it);
-			break;
-		case ITEM_MULTI:
-			os = &it->opts;
-			if (c->op != COND_ANY && c->op != COND_NONE &&
-			    c->op != COND_ANSWERED)
-				perr_line(p, c->line, owner, "%s is a multi "
-				    "question: use 'any (...)' or "
-				    "'none (...)'", base);
-			break;
-		case ITEM_INFO:
-			perr_line(p, c->line, owner, "condition on %s, an "
-			    "info screen", base);
-			break;
-		case ITEM_GRID:
-		case ITEM_SUM:
-			if (c->op != COND_ANSWERED)
-				perr_line(p, c->line, owner, "condition on "
-				    "%s needs a row: %s.<row>", base, base);
-			break;
-		default:
-			break;
-		}
-		if (it->type != ITEM_MULTI && (c->op == COND_ANY ||
-		    c->op == COND_NONE))
-			perr_line(p, c->line, owner, "'any'/'none' are for "
-			    "multi questions; %s is not one", base);
-	}
-codes:
-	if (os != NULL) {
-		for (i = 0; i < c->ncodes; i++)
-			if (!code_known(os, c->codes[i]))
-				perr_line(p, c->line, owner, "condition uses "
-				    "code %d, which is not an option of %s",
-				    c->codes[i], c->var);
-	}
-	free(base);
-}
-
-static const struct scale *
-find_scale(const struct survey *s, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < s->nscales; i++)
-		if (strcmp(s->scales[i].id, id) == 0)
-			return (&s->scales[i]);
-	return (NULL);
-}
-
-static void
-check_survey(struct parser *p)
-{
-	struct survey	*s = p->s;
-	struct item	*it;
-	size_t		 i, j, n;
-
-	if (s->key == NULL)
-		perr_line(p, 1, NULL, "missing 'survey <id>' line");
-	if (s->wave == 0)
-		perr_line(p, 1, NULL, "missing 'wave <year>' line");
-	if (s->npages == 0)
-		perr_line(p, 1, NULL, "no pages");
-	for (i = 0; i < s->nscales; i++)
-		if (s->scales[i].opts.n == 0)
-			perr_line(p, s->scales[i].line, s->scales[i].id,
-			    "scale has no options");
-	for (i = 0; i < s->npages; i++) {
-		if (s->pages[i].nitems == 0)
-			perr_line(p, s->pages[i].line, s->pages[i].id,
-			    "page has no items");
-		check_cond(p, s->pages[i].cond, i, s->pages[i].id);
-	}
-	for (i = 0; i < s->nitems; i++) {
-		it = &s->items[i];
-		if (it->scale_id != NULL &&
-		    (it->scale = find_scale(s, it->scale_id)) == NULL)
-			perr_line(p, it->line, it->id, "unknown scale '%s'",
-			    it->scale_id);
-		if (it->scale != NULL && it->opts.n > 0)
-			perr_line(p, it->line, it->id, "has both a scale and "
-			    "its own options");
-		if (it->type != ITEM_INFO && it->ntexts == 0)
-			perr_line(p, it->line, it->id, "question has no text");
-		switch (it->type) {
-		case ITEM_SINGLE:
-		case ITEM_MULTI:
-			if (item_options(it)->n == 0)
-				perr_line(p, it->line, it->id, "no options "
-				    "(add option lines or 'scale <id>')");
-			for (j = 0, n = 0; j < it->opts.n; j++)
-				if (it->opts.v[j].flags & OPT_OTHER)
-					n++;
-			if (n > 1)
-				perr_line(p, it->line, it->id, "more than one "
-				    "'other' option");
-			break;
-		case ITEM_GRID:
-			if (it->scale_id == NULL)
-				perr_line(p, it->line, it->id, "grid needs "
-				    "'scale <id>'");
-			if (it->nrows == 0)
-				perr_line(p, it->line, it->id, "grid has no "
-				    "rows");
-			break;
-		case ITEM_SUM:
-			if (it->total == 0)
-				perr_line(p, it->line, it->id, "sum needs "
-				    "'total <n>'");
-			if (it->nrows < 2)
-				perr_line(p, it->line, it->id, "sum needs at "
-				    "least two rows");
-			break;
-		case ITEM_NUMBER:
-			if (it->min == 0 && it->max == 0)
-				perr_line(p, it->line, it->id, "number needs "
-				    "'min <n> max <n>'");
-			break;
-		case ITEM_NPS:
-			if (it->low.s[LANG_NB] == NULL ||
-			    it->high.s[LANG_NB] == NULL)
-				perr_line(p, it->line, it->id, "nps needs "
-				    "low \"...\" and high \"...\" labels");
-			break;
-		default:
-			break;
-		}
-		check_cond(p, it->cond, it->page, it->id);
-	}
+		def_perr(p, def_cur_id(p), "unknown or misplaced directive '%s'", w);
 }
 
 struct survey *
@@ -1075,13 +521,13 @@ def_parse(const char *file, const char *src, size_t len,
 	p.ctx = CTX_TOP;
 	if (len > DEF_MAX_BYTES) {
 		p.line = 1;
-		perr(&p, NULL, "file is larger than %d bytes", DEF_MAX_BYTES);
+		def_perr(&p, NULL, "file is larger than %d bytes", DEF_MAX_BYTES);
 		survey_free(p.s);
 		return (NULL);
 	}
 	if (!utf8_valid(src, len)) {
 		p.line = 1;
-		perr(&p, NULL, "file is not UTF-8 text");
+		def_perr(&p, NULL, "file is not UTF-8 text");
 		survey_free(p.s);
 		return (NULL);
 	}
@@ -1091,13 +537,13 @@ def_parse(const char *file, const char *src, size_t len,
 			nl = end;
 		p.line++;
 		p.nt = 0;
-		if (lex_line(&p, l, (size_t)(nl - l)) && p.nt > 0)
+		if (def_lex_line(&p, l, (size_t)(nl - l)) && p.nt > 0)
 			do_line(&p);
-		toks_free(&p);
+		def_toks_free(&p);
 		if (nl == end)
 			break;
 	}
-	check_survey(&p);
+	def_check(&p);
 	if (err->n > 0) {
 		survey_free(p.s);
 		return (NULL);

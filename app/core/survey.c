@@ -83,6 +83,17 @@ survey_hidden(const struct survey *s, const char *id)
 	return (NULL);
 }
 
+const struct scale *
+survey_scale(const struct survey *s, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nscales; i++)
+		if (strcmp(s->scales[i].id, id) == 0)
+			return (&s->scales[i]);
+	return (NULL);
+}
+
 const struct row *
 item_row(const struct item *it, const char *key)
 {
@@ -115,7 +126,7 @@ optset_free(struct optset *os)
 	free(os->v);
 }
 
-static void
+void
 cond_free(struct cond *c)
 {
 	if (c == NULL)

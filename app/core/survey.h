@@ -154,7 +154,9 @@ const struct option	*optset_find(const struct optset *, int);
 const struct option	*optset_other(const struct optset *);
 const struct item	*survey_item(const struct survey *, const char *);
 const struct hidden	*survey_hidden(const struct survey *, const char *);
+const struct scale	*survey_scale(const struct survey *, const char *);
 const struct row	*item_row(const struct item *, const char *);
+void			 cond_free(struct cond *);
 void			 survey_free(struct survey *);
 
 /* def_parse.c */

@@ -130,6 +130,42 @@ START_TEST(route_finds_unvisited_pages)
 }
 END_TEST
 
+START_TEST(route_and_binds_tighter_than_or)
+{
+	struct survey	*s = parse_ok("survey t\nwave 2021\ntitle \"T\"\n"
+	    "page p \"P\"\nsingle A\n text \"a\"\n option 1 \"x\"\n option 2 \"y\"\n"
+	    "single B\n text \"b\"\n option 1 \"x\"\n option 2 \"y\"\n"
+	    "single C\n text \"c\"\n option 1 \"x\"\n option 2 \"y\"\n"
+	    "page q \"Q\"\nsingle D\n text \"d\"\n option 1 \"x\"\n"
+	    " if A = 1 or B = 1 and C = 1\n");
+	const struct item *d = survey_item(s, "D");
+	struct answers	 a;
+	struct route	 r;
+	static const char *cases[][4] = {
+		/* A, B, C, D asked? */
+		{ "1", "2", "2", "1" },
+		{ "2", "1", "2", "0" },
+		{ "2", "1", "1", "1" },
+		{ "2", "2", "1", "0" },
+	};
+	size_t		 i;
+
+	ck_assert_int_eq(d->cond->op, COND_OR);
+	ck_assert_int_eq(d->cond->r->op, COND_AND);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		answers_init(&a);
+		answers_set(&a, "A", cases[i][0], ANS_ANSWERED);
+		answers_set(&a, "B", cases[i][1], ANS_ANSWERED);
+		answers_set(&a, "C", cases[i][2], ANS_ANSWERED);
+		route_eval(s, &a, &r);
+		ck_assert_int_eq(r.item_vis[d->index], cases[i][3][0] - '0');
+		route_free(&r);
+		answers_free(&a);
+	}
+	survey_free(s);
+}
+END_TEST
+
 Suite *
 suite_route(void)
 {
@@ -140,6 +176,7 @@ suite_route(void)
 	tcase_add_test(tc, route_navigation);
 	tcase_add_test(tc, route_marks_stale_answers);
 	tcase_add_test(tc, route_finds_unvisited_pages);
+	tcase_add_test(tc, route_and_binds_tighter_than_or);
 	suite_add_tcase(s, tc);
 	return (s);
 }
