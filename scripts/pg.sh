@@ -13,6 +13,18 @@ cmd=$1
 name=$2
 dir="$TOP/.run/$name"
 
+# As root, the cluster runs as postgres, which must be able to reach its
+# directory. A clone under /root (mode 0700) is out of its reach: then
+# the cluster lives in /var/tmp and .run/<name> points there.
+if [ "$cmd" = start ] && [ "$(id -u)" -eq 0 ] && [ ! -e "$dir" ] &&
+    ! runuser -u postgres -- test -x "$TOP" 2>/dev/null; then
+	alt="/var/tmp/svar-pg-$(echo "$TOP" | cksum | cut -d' ' -f1)/$name"
+	mkdir -p "$TOP/.run" "$alt"
+	chown postgres "$alt" "$(dirname "$alt")"
+	ln -sfn "$alt" "$dir"
+fi
+[ -L "$dir" ] && dir=$(readlink -f "$dir")
+
 as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then
 		runuser -u postgres -- "$@"
@@ -30,7 +42,7 @@ start)
 	if [ "${4:-}" = fresh ] && [ -d "$dir" ]; then
 		as_pg "$BIN/pg_ctl" -D "$dir/data" -m immediate stop \
 		    >/dev/null 2>&1 || true
-		rm -rf "$dir"
+		rm -rf "${dir:?}/"*
 	fi
 	mkdir -p "$dir"
 	[ "$(id -u)" -eq 0 ] && chown postgres "$dir" && chmod 0755 "$dir"
