@@ -122,20 +122,41 @@ other_text(const struct item *it, const struct form *f, struct answers *out,
 	free(t);
 }
 
+/*
+ * Text in the "Annet, noter" field means that option: without
+ * JavaScript nothing ticks it for the respondent.
+ */
+static const struct option *
+other_typed(const struct item *it, const struct form *f)
+{
+	const struct option	*o;
+	const char		*t;
+	char			 var[128];
+
+	if ((o = optset_other(item_options(it))) == NULL)
+		return (NULL);
+	var_name(var, sizeof(var), it->id, "other");
+	if ((t = form_get(f, var)) == NULL)
+		return (NULL);
+	t += strspn(t, " \t\r\n");
+	return (*t != '\0' ? o : NULL);
+}
+
 static int
 v_single(const struct item *it, const struct form *f, struct answers *out,
     struct verrs *e)
 {
 	const struct option	*o = NULL;
-	int			 r;
-
 	char			 num[16];
+	int			 r;
 
 	r = choice(item_options(it), form_get(f, it->id), &o);
 	if (r < 0) {
 		verr_add(e, it, VERR_OPTION, 0, 0, NULL);
 		return (0);
 	}
+	if (r == 0 && (o = other_typed(it, f)) != NULL)
+		r = 1;
 	answers_set(out, it->id, r ? code_text(num, sizeof(num), o->code) :
 	    NULL, r ? ANS_ANSWERED : ANS_SKIPPED);
 	other_text(it, f, out, e);
@@ -166,6 +187,10 @@ v_multi(const struct item *it, const struct form *f, struct answers *out,
 		nchosen++;
 		if (o->flags & OPT_EXCLUSIVE)
 			excl = o;
+	}
+	if ((o = other_typed(it, f)) != NULL && !chosen[o - it->opts.v]) {
+		chosen[o - it->opts.v] = 1;
+		nchosen++;
 	}
 	if (excl != NULL && nchosen > 1) {
 		verr_add(e, it, VERR_EXCLUSIVE, 0, 0, excl);

@@ -235,6 +235,13 @@ class BadInput(unittest.TestCase):
         self.assertIn("&lt;/textarea&gt;&lt;script&gt;", r.body)
         self.assertEqual(answers(self.key)["Q3_35"], (hostile, "a"))
 
+    def test_other_text_ticks_its_option(self):
+        r = save(self.c, self.key, 20, {"B2.other": "Ambulansetjeneste"})
+        self.assertEqual(r.status, 303)
+        a = answers(self.key)
+        self.assertEqual(a["B2"], ("5", "a"))
+        self.assertEqual(a["B2.other"], ("Ambulansetjeneste", "a"))
+
     def test_csrf_missing_or_wrong(self):
         r = self.c.post(f"/r/{self.key}/2", {"Q3_1.telefon": "1",
                                             "nav": "next"})

@@ -118,6 +118,24 @@ START_TEST(validate_multi)
 	ck_assert_int_eq(state(&out, "Q2"), ANS_SKIPPED);
 	answers_free(&out);
 	verrs_free(&e);
+	/* Text in "Annet" ticks it, also without JavaScript. */
+	run(s, 1, "M=2&M.other=++Noe+", &out, &e);
+	ck_assert_uint_eq(e.n, 0);
+	ck_assert_str_eq(val(&out, "M.8"), "1");
+	ck_assert_str_eq(val(&out, "M.2"), "1");
+	ck_assert_str_eq(val(&out, "M.other"), "Noe");
+	answers_free(&out);
+	verrs_free(&e);
+	run(s, 1, "M=9&M.other=Noe", &out, &e);	/* Vet ikke and Annet */
+	ck_assert_uint_eq(e.n, 1);
+	ck_assert_int_eq(e.v[0].code, VERR_EXCLUSIVE);
+	answers_free(&out);
+	verrs_free(&e);
+	run(s, 1, "M.other=+++", &out, &e);		/* blanks are nothing */
+	ck_assert_uint_eq(e.n, 0);
+	ck_assert_int_eq(state(&out, "M.8"), ANS_SKIPPED);
+	answers_free(&out);
+	verrs_free(&e);
 	run(s, 1, "M=1&M=1", &out, &e);		/* repeated is fine */
 	ck_assert_uint_eq(e.n, 0);
 	answers_free(&out);
