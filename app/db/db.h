@@ -43,6 +43,9 @@ struct link {
 
 int		 db_resp_load(struct db *, const char *, struct resp *,
 		    struct answers *);
+int		 db_resp_load_locked(struct db *, const char *, struct resp *,
+		    struct answers *);
+int		 db_tx(struct db *, const char *);
 int		 db_resp_opened(struct db *, long long);
 int		 db_version_state(struct db *, int, int *);
 int		 db_ping(struct db *);

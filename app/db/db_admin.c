@@ -111,24 +111,23 @@ def_store(struct db *db, const struct survey *s, const char *src)
 		goto out;
 	p[0] = wave_id;
 	p[1] = src;
-	def_id = qval(db, "SELECT id FROM definition WHERE wave_id = $1 AND"
-	    " sha256 = encode(sha256(convert_to($2, 'UTF8')), 'hex')", 2, p);
-	if (def_id != NULL) {
-		printf("definition unchanged (id %s)\n", def_id);
-		ok = 1;
-		goto out;
-	}
-	if ((def_id = qval(db, "INSERT INTO definition (wave_id, sha256,"
-	    " source) VALUES ($1, encode(sha256(convert_to($2, 'UTF8')),"
-	    " 'hex'), $2) RETURNING id", 2, p)) == NULL)
-		goto out;
+	/* A text loaded before is not stored twice, but becomes current. */
 	vc.db = db;
-	vc.def_id = def_id;
 	vc.pos = 0;
 	vc.ok = 1;
-	survey_vars(s, add_var, &vc);
-	if (!vc.ok)
-		goto out;
+	def_id = qval(db, "SELECT id FROM definition WHERE wave_id = $1 AND"
+	    " sha256 = encode(sha256(convert_to($2, 'UTF8')), 'hex')", 2, p);
+	if (def_id == NULL) {
+		if ((def_id = qval(db, "INSERT INTO definition (wave_id, sha256,"
+		    " source) VALUES ($1, encode(sha256(convert_to($2, 'UTF8')),"
+		    " 'hex'), $2) RETURNING id", 2, p)) == NULL)
+			goto out;
+		vc.def_id = def_id;
+		survey_vars(s, add_var, &vc);
+		if (!vc.ok)
+			goto out;
+	} else
+		printf("definition unchanged (id %s)\n", def_id);
 	h = s->nhidden > 0 ? &s->hidden[0] : NULL;
 	for (i = 0; h == NULL ? i < 1 : i < h->values.n; i++) {
 		if (h != NULL)
@@ -145,9 +144,10 @@ def_store(struct db *db, const struct survey *s, const char *src)
 		    " DO UPDATE SET definition_id = $3, hidden = $4", 4, p))
 			goto out;
 	}
-	printf("loaded definition %s: survey %s wave %d, %zu pages, "
-	    "%zu items, %d variables\n", def_id, s->key, s->wave, s->npages,
-	    s->nitems, vc.pos);
+	if (vc.pos > 0)
+		printf("loaded definition %s: survey %s wave %d, %zu pages, "
+		    "%zu items, %d variables\n", def_id, s->key, s->wave,
+		    s->npages, s->nitems, vc.pos);
 	ok = 1;
 out:
 	free(survey_id);

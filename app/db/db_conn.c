@@ -26,6 +26,13 @@ static const struct {
 	  " a.var, a.value, a.state"
 	  " FROM response r LEFT JOIN answer a ON a.response_id = r.id"
 	  " WHERE r.selector = $1", 1, 1 },
+	/* The same, holding the response row: after a lost race (below). */
+	{ "resp_load_locked",
+	  "SELECT r.id, r.version_id, r.verifier, r.csrf, r.lang, r.status,"
+	  " r.page_no, r.rev, (r.unit_link_id IS NOT NULL)::int,"
+	  " a.var, a.value, a.state"
+	  " FROM response r LEFT JOIN answer a ON a.response_id = r.id"
+	  " WHERE r.selector = $1 FOR UPDATE OF r", 1, 0 },
 	{ "version_closed",
 	  "SELECT (w.closed OR coalesce(w.closes_at < now(), false) OR"
 	  " coalesce(w.opens_at > now(), false))::int"
@@ -222,6 +229,27 @@ db_exec(struct db *db, const char *name, int n, const char *const *params,
 			return (NULL);
 	}
 	return (NULL);
+}
+
+/*
+ * BEGIN, COMMIT or ROLLBACK on the current connection. Never retried on
+ * a new one: a transaction does not survive its connection.
+ */
+int
+db_tx(struct db *db, const char *cmd)
+{
+	PGresult	*res;
+	int		 ok;
+
+	if (db->conn == NULL)
+		return (0);
+	res = PQexec(db->conn, cmd);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		snprintf(db->err, sizeof(db->err), "%s: %s", cmd,
+		    PQerrorMessage(db->conn));
+	PQclear(res);
+	return (ok);
 }
 
 /* A PostgreSQL array literal; NULL elements stay NULL. */

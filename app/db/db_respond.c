@@ -12,16 +12,21 @@ copy(char *dst, size_t len, const char *src)
 	snprintf(dst, len, "%s", src ? src : "");
 }
 
-/* 1 found, 0 no such response, DB_ERR when the database failed. */
-int
-db_resp_load(struct db *db, const char *selector, struct resp *r,
-    struct answers *a)
+/*
+ * 1 found, 0 no such response, DB_ERR when the database failed. With
+ * `lock` (inside db_tx BEGIN) the response row stays locked until the
+ * transaction ends.
+ */
+static int
+resp_load(struct db *db, const char *selector, struct resp *r,
+    struct answers *a, int lock)
 {
 	PGresult	*res;
 	const char	*p[1] = { selector };
 	int		 i, n;
 
-	if ((res = db_exec(db, "resp_load", 1, p, PGRES_TUPLES_OK)) == NULL)
+	if ((res = db_exec(db, lock ? "resp_load_locked" : "resp_load", 1, p,
+	    PGRES_TUPLES_OK)) == NULL)
 		return (DB_ERR);
 	if ((n = PQntuples(res)) == 0) {
 		PQclear(res);
@@ -83,6 +88,20 @@ db_ping(struct db *db)
 		return (0);
 	PQclear(res);
 	return (1);
+}
+
+int
+db_resp_load(struct db *db, const char *selector, struct resp *r,
+    struct answers *a)
+{
+	return (resp_load(db, selector, r, a, 0));
+}
+
+int
+db_resp_load_locked(struct db *db, const char *selector, struct resp *r,
+    struct answers *a)
+{
+	return (resp_load(db, selector, r, a, 1));
 }
 
 int

@@ -15,7 +15,6 @@
 #include "validate.h"
 #include "web.h"
 
-#define SAVE_ATTEMPTS	10	/* conflicts only come from the same person's other tabs */
 
 int	page_respond(struct http_request *);
 
@@ -191,7 +190,7 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	const char		*nav, *csrf;
 	char			 sel[KEY_SELECTOR_LEN + 1];
 	size_t			 target;
-	int			 attempt, rc = 0, complete, started;
+	int			 attempt, rc = 0, complete, started, locked = 0;
 
 	if (!web_body_form(req, &f)) {
 		web_message(req, 400, c->lang, "msg.badform.title",
@@ -208,7 +207,11 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	nav = form_get(&f, "nav");
 	if (nav == NULL)
 		nav = "next";
-	for (attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+	/*
+	 * First optimistically, on the revision read; if another tab saved
+	 * in between, once more holding the response row, which cannot lose.
+	 */
+	for (attempt = 0; attempt < 2; attempt++) {
 		if (strcmp(c->r.status, "completed") == 0)
 			break;
 		answers_init(&rows);
@@ -220,6 +223,8 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 			route_free(&rt);
 			answers_free(&rows);
 			form_free(&f);
+			if (locked)
+				db_tx(app.db, "ROLLBACK");
 			go_page(req, c->key, target);
 			return;
 		}
@@ -245,6 +250,10 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		rc = db_page_save(app.db, c->r.id, c->r.rev, &rows,
 		    (int)(complete ? page : target), started, complete);
 		answers_free(&rows);
+		if (locked && !db_tx(app.db, rc >= 0 ? "COMMIT" : "ROLLBACK") &&
+		    rc >= 0)
+			rc = DB_ERR;
+		locked = 0;
 		if (rc >= 0) {
 			if (errs.n > 0)
 				show_page(req, c, &rt, page, &f, &errs);
@@ -266,17 +275,21 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 			web_unavailable(req, c->lang);
 			return;
 		}
-		if (rc == DB_COMPLETED)
+		if (rc == DB_COMPLETED || attempt == 1)
 			break;
-		/* Another tab saved in between: read again, apply again. */
 		answers_free(&c->a);
 		snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
-		if (db_resp_load(app.db, sel, &c->r, &c->a) != 1) {
+		if (!db_tx(app.db, "BEGIN") ||
+		    db_resp_load_locked(app.db, sel, &c->r, &c->a) != 1) {
+			db_tx(app.db, "ROLLBACK");
 			form_free(&f);
 			web_unavailable(req, c->lang);
 			return;
 		}
+		locked = 1;
 	}
+	if (locked)
+		db_tx(app.db, "ROLLBACK");
 	form_free(&f);
 	if (strcmp(c->r.status, "completed") == 0 || rc == DB_COMPLETED)
 		web_go_response(req, c->key, "takk");

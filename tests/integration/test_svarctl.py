@@ -1,9 +1,12 @@
 """svarctl against the test database: loading is all or nothing and
 idempotent, and bad input gets a message that says what to do."""
+import os
 import subprocess
+import tempfile
+import time
 import unittest
 
-from svartest import psql
+from svartest import Client, psql, start, unit_link
 
 
 def svarctl(*args):
@@ -19,6 +22,27 @@ class Svarctl(unittest.TestCase):
         self.assertIn("unchanged", r.stdout)
         self.assertEqual(psql("SELECT count(*) FROM definition")[0][0],
                          before)
+
+    def test_running_app_follows_a_new_definition(self):
+        key, _ = start(Client(), unit_link("hf"))
+        src = open("surveys/helsepersonell-2021/survey.svar").read()
+        changed = src.replace('page a1 "', 'page a1 "NY: ', 1)
+        self.assertNotEqual(changed, src)
+        with tempfile.NamedTemporaryFile("w", suffix=".svar",
+                                         delete=False) as f:
+            f.write(changed)
+        try:
+            r = svarctl("load", f.name)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            time.sleep(1.2)     # workers re-read a version once a second
+            for _ in range(4):  # every worker, whichever answers
+                self.assertIn("<h1>NY: ", Client().get(f"/r/{key}/2").body)
+        finally:
+            os.unlink(f.name)
+            r = svarctl("load", "surveys/helsepersonell-2021/survey.svar")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            time.sleep(1.2)
+        self.assertNotIn("<h1>NY: ", Client().get(f"/r/{key}/2").body)
 
     def test_broken_definition_is_refused_whole(self):
         before = psql("SELECT count(*) FROM survey")[0][0]
