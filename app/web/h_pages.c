@@ -22,26 +22,28 @@ int	page_code(struct http_request *);
 int	page_privacy(struct http_request *);
 int	page_health(struct http_request *);
 
-int
-page_home(struct http_request *req)
+/* A page that is only a template in the visitor's language. */
+static int
+text_page(struct http_request *req, enum tmpl_id t, const char *title_key)
 {
 	struct tvars	 tv;
 	enum lang	 l = web_page_lang(req);
 
 	memset(&tv, 0, sizeof(tv));
-	web_page(req, 200, l, T_HOME, &tv, i18n_get(l, "home.title"));
+	web_page(req, 200, l, t, &tv, i18n_get(l, title_key));
 	return (KORE_RESULT_OK);
+}
+
+int
+page_home(struct http_request *req)
+{
+	return (text_page(req, T_HOME, "home.title"));
 }
 
 int
 page_privacy(struct http_request *req)
 {
-	struct tvars	 tv;
-	enum lang	 l = web_page_lang(req);
-
-	memset(&tv, 0, sizeof(tv));
-	web_page(req, 200, l, T_PRIVACY, &tv, i18n_get(l, "privacy.title"));
-	return (KORE_RESULT_OK);
+	return (text_page(req, T_PRIVACY, "privacy.title"));
 }
 
 int

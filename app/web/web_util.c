@@ -154,7 +154,9 @@ web_cookie_get(struct http_request *req, const char *name)
 {
 	char	*v;
 
-	http_populate_cookies(req);
+	/* Kore appends every cookie again on each populate: parse once. */
+	if (TAILQ_EMPTY(&req->req_cookies))
+		http_populate_cookies(req);
 	if (!http_request_cookie(req, name, &v))
 		return (NULL);
 	return (v);

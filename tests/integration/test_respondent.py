@@ -269,6 +269,36 @@ class BadInput(unittest.TestCase):
                             "application/x-www-form-urlencoded"})
         self.assertEqual(r.status, 413)
 
+    def test_hostile_cookies_query_and_repeated_fields(self):
+        link = unit_link("hf")
+        for cookie in ("svar_" + link[3:11] + "=../../etc/passwd",
+                       "svar_csrf=" + "x" * 3000,
+                       "svar_csrf=a; svar_csrf=b; lang=xx; =; ;;",
+                       "lang=en; lang=nb"):
+            r = Client().request("GET", link, headers={"Cookie": cookie})
+            self.assertEqual(r.status, 200, cookie[:40])
+            self.assertIn("<form", r.body)
+        r = self.c.get(f"/r/{self.key}/2?lang=" + "x" * 3000)
+        self.assertEqual(r.status, 414)             # Kore's URI limit
+        r = self.c.get(f"/r/{self.key}/2?lang=" + "x" * 1000 + "&a=%ZZ")
+        self.assertEqual(r.status, 200)
+        tok = csrf(r.body)
+        # The same field 400 times: one answer, not 400 rows or an error.
+        body = "&".join(["Q3_1.telefon=2"] * 400 + [f"csrf={tok}",
+                                                   "nav=save"])
+        r = self.c.request("POST", f"/r/{self.key}/2", body,
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(answers(self.key)["Q3_1.telefon"], ("2", "a"))
+        # Over the field limit: refused whole, nothing stored.
+        body = "&".join(["Q3_1.video=1"] * 600 + [f"csrf={tok}"])
+        r = self.c.request("POST", f"/r/{self.key}/2", body,
+                           {"Content-Type":
+                            "application/x-www-form-urlencoded"})
+        self.assertEqual(r.status, 400)
+        self.assertEqual(answers(self.key)["Q3_1.video"], ("", "s"))
+
     def test_closed_survey(self):
         psql("UPDATE wave SET closes_at = now() - interval '1 day'")
         time.sleep(1.2)     # workers re-read a wave's state once a second
