@@ -59,6 +59,12 @@ build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
 	$(CC) $(CFLAGS) -O0 -Itests/unit -o $@ \
 	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
 
+# The database layer against the test cluster (scripts/test.sh runs it).
+build/db_tests: tests/db/test_db.c $(DB_SRC) $(CORE_SRC) $(HDRS)
+	@mkdir -p build
+	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -o $@ tests/db/test_db.c \
+	    $(DB_SRC) $(CORE_SRC) -lpq $$(pkg-config --cflags --libs check)
+
 # Instructions per rendered page, repeatable under callgrind.
 build/render_bench: tests/bench/render_bench.c $(CORE_SRC) $(HDRS)
 	@mkdir -p build
@@ -75,7 +81,8 @@ deps:
 run: deps all
 	@scripts/run.sh
 
-test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain
+test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain \
+	build/db_tests
 	@scripts/test.sh
 
 bench: deps all

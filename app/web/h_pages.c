@@ -17,11 +17,6 @@
 #define CODE_TRIES	10
 #define CODE_WINDOW	600
 
-int	page_home(struct http_request *);
-int	page_code(struct http_request *);
-int	page_privacy(struct http_request *);
-int	page_health(struct http_request *);
-
 /* A page that is only a template in the visitor's language. */
 static int
 text_page(struct http_request *req, enum tmpl_id t, const char *title_key)
@@ -80,7 +75,7 @@ code_failed(struct http_request *req, enum lang l, const char *bucket,
     const char *typed, const char *error_key)
 {
 	if (db_rate(app.db, bucket, CODE_WINDOW, 1) == DB_ERR) {
-		web_unavailable(req, l);
+		web_unavailable(req, l, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
 	code_form(req, 422, l, typed, error_key);
@@ -115,7 +110,7 @@ page_code(struct http_request *req)
 	snprintf(bucket, sizeof(bucket), "code:%s", ip);
 	if ((hits = db_rate(app.db, bucket, CODE_WINDOW, 0)) == DB_ERR) {
 		form_free(&f);
-		web_unavailable(req, l);
+		web_unavailable(req, l, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
 	if (hits >= CODE_TRIES) {
@@ -135,7 +130,7 @@ page_code(struct http_request *req)
 	}
 	if ((rc = db_code_key(app.db, code, key, sizeof(key))) == DB_ERR) {
 		form_free(&f);
-		web_unavailable(req, l);
+		web_unavailable(req, l, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
 	if (rc == 0) {

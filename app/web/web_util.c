@@ -264,21 +264,22 @@ web_page_lang(struct http_request *req)
 	return (l);
 }
 
+/*
+ * Links that are shown or mailed start with the configured address
+ * (SVAR_BASE_URL), never the Host header a client sent: a forged Host
+ * would otherwise put an attacker's address in a resume link.
+ */
 void
-web_base_url(struct http_request *req, struct buf *b)
+web_base_url(struct buf *b)
 {
-	if (app.base_url != NULL) {
-		buf_puts(b, app.base_url);
-		return;
-	}
-	buf_puts(b, "http://");
-	buf_puts(b, req->host != NULL ? req->host : "localhost");
+	buf_puts(b, app.base_url);
 }
 
+/* A 503 page; `why` goes to the log, never to the visitor. */
 void
-web_unavailable(struct http_request *req, enum lang l)
+web_unavailable(struct http_request *req, enum lang l, const char *why)
 {
-	kore_log(LOG_ERR, "database: %s", db_error(app.db));
+	kore_log(LOG_ERR, "unavailable: %s", why ? why : "?");
 	web_message(req, 503, l, "msg.unavailable.title",
 	    "msg.unavailable.text", NULL);
 }
