@@ -27,17 +27,6 @@ verrs_free(struct verrs *e)
 	e->n = 0;
 }
 
-int
-verrs_item(const struct verrs *e, const struct item *it)
-{
-	size_t	 i;
-
-	for (i = 0; i < e->n; i++)
-		if (e->v[i].item == it)
-			return (1);
-	return (0);
-}
-
 /* Leading and trailing blanks are not part of an answer. */
 static char *
 trimmed(const char *s)
