@@ -38,7 +38,7 @@ code_of(const char *v)
 static int
 multi_checked(const struct render_page *rp, const struct item *it, int code)
 {
-	char		 var[128];
+	char		 var[VAR_MAX];
 	const char	*v;
 	size_t		 i, n;
 
@@ -176,7 +176,7 @@ static void
 other_field(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct option *o)
 {
-	char		 var[128];
+	char		 var[VAR_MAX];
 	const char	*v;
 
 	snprintf(var, sizeof(var), "%s.other", it->id);
@@ -235,7 +235,7 @@ r_grid(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct verr *e)
 {
 	const struct optset	*os = item_options(it);
-	char			 var[128];
+	char			 var[VAR_MAX];
 	long			 cur;
 	size_t			 i, k;
 
@@ -285,7 +285,7 @@ static void
 r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct verr *e)
 {
-	char		 var[128], total[32];
+	char		 var[VAR_MAX], total[32];
 	size_t		 i;
 
 	fieldset_open(b, rp, it, "sum", e, 1);
