@@ -292,3 +292,17 @@ db_copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
 }
+
+/* Calls cb with row i of res as strings (NULL as ""). */
+void
+db_row_call(PGresult *res, int i, db_row_cb cb, void *arg)
+{
+	const char	*v[32];
+	int		 c, n = PQnfields(res);
+
+	if (n > 32)
+		n = 32;
+	for (c = 0; c < n; c++)
+		v[c] = PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c);
+	cb(n, v, arg);
+}
