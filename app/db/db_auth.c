@@ -157,41 +157,28 @@ db_user_secret(struct db *db, int id, const char *secret, char *out,
 	return (1);
 }
 
+/* 1 enrolled now, 0 the enrolment was used meanwhile, DB_ERR. */
 int
 db_user_enrol(struct db *db, int id, const char *hash, long long step)
 {
-	PGresult	*res;
 	char		 sid[16], sstep[24];
 	const char	*p[3] = { sid, hash, sstep };
-	int		 n;
 
 	snprintf(sid, sizeof(sid), "%d", id);
 	snprintf(sstep, sizeof(sstep), "%lld", step);
-	if ((res = db_exec(db, &stmts[S_USER_ENROL], p,
-	    PGRES_COMMAND_OK)) == NULL)
-		return (DB_ERR);
-	n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	return (n);
+	return (db_count(db, &stmts[S_USER_ENROL], p));
 }
 
 /* 1 when this step was not spent yet and now is, 0 when it was. */
 int
 db_user_step(struct db *db, int id, long long step)
 {
-	PGresult	*res;
 	char		 sid[16], sstep[24];
 	const char	*p[2] = { sid, sstep };
-	int		 n;
 
 	snprintf(sid, sizeof(sid), "%d", id);
 	snprintf(sstep, sizeof(sstep), "%lld", step);
-	if ((res = db_exec(db, &stmts[S_USER_STEP], p,
-	    PGRES_COMMAND_OK)) == NULL)
-		return (DB_ERR);
-	n = atoi(PQcmdTuples(res));
-	PQclear(res);
-	return (n);
+	return (db_count(db, &stmts[S_USER_STEP], p));
 }
 
 int
@@ -303,19 +290,10 @@ int
 db_audit_list(struct db *db, const char *action, const char *actor, int limit,
     int offset, db_row_cb cb, void *arg)
 {
-	PGresult	*res;
 	char		 sl[16], so[16];
 	const char	*p[4] = { action, actor, sl, so };
-	int		 i, n;
 
 	snprintf(sl, sizeof(sl), "%d", limit);
 	snprintf(so, sizeof(so), "%d", offset);
-	if ((res = db_exec(db, &stmts[S_AUDIT_LIST], p,
-	    PGRES_TUPLES_OK)) == NULL)
-		return (DB_ERR);
-	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		db_row_call(res, i, cb, arg);
-	PQclear(res);
-	return (n);
+	return (db_each(db, &stmts[S_AUDIT_LIST], p, cb, arg));
 }

@@ -31,6 +31,9 @@ struct db {
 PGresult	*db_exec(struct db *, struct db_stmt *, const char *const *,
 		    ExecStatusType);
 int		 db_do(struct db *, struct db_stmt *, const char *const *);
+int		 db_count(struct db *, struct db_stmt *, const char *const *);
+int		 db_each(struct db *, struct db_stmt *, const char *const *,
+		    db_row_cb, void *);
 char		*db_val(struct db *, struct db_stmt *, const char *const *);
 void		 db_array(struct buf *, const char *const *, size_t);
 void		 db_copy(char *, size_t, const char *);

@@ -55,16 +55,7 @@ static struct db_stmt stmts[S__MAX] = {
 int
 db_survey_list(struct db *db, db_row_cb cb, void *arg)
 {
-	PGresult	*res;
-	int		 i, n;
-
-	if ((res = db_exec(db, &stmts[S_LIST], NULL, PGRES_TUPLES_OK)) == NULL)
-		return (DB_ERR);
-	n = PQntuples(res);
-	for (i = 0; i < n; i++)
-		db_row_call(res, i, cb, arg);
-	PQclear(res);
-	return (n);
+	return (db_each(db, &stmts[S_LIST], NULL, cb, arg));
 }
 
 /* Opens or closes a wave; its name ("helsepersonell 2021") in out. */
