@@ -243,14 +243,6 @@ db_link_get(struct db *db, const char *selector, struct link *l)
 		PQclear(res);
 		return (0);
 	}
-	/* Cut short, a hidden value would file answers under another one. */
-	if ((size_t)PQgetlength(res, 0, 3) >= sizeof(l->hidden)) {
-		snprintf(db->err, sizeof(db->err), "link_get: version %s has "
-		    "hidden values longer than %zu bytes", PQgetvalue(res, 0, 1),
-		    sizeof(l->hidden) - 1);
-		PQclear(res);
-		return (DB_ERR);
-	}
 	l->id = atoi(PQgetvalue(res, 0, 0));
 	l->version_id = atoi(PQgetvalue(res, 0, 1));
 	copy(l->verifier, sizeof(l->verifier), PQgetvalue(res, 0, 2));
