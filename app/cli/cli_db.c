@@ -25,26 +25,12 @@ cli_db(void)
 static char *
 slurp(const char *path)
 {
-	FILE		*f;
-	struct buf	 b;
-	char		 chunk[8192];
-	size_t		 n;
+	char	*s;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "svarctl: %s: %s\n", path, strerror(errno));
-		return (NULL);
-	}
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	buf_cstr(&b);
-	if (strlen(b.data) != b.len) {
-		fprintf(stderr, "svarctl: %s: contains a NUL byte\n", path);
-		buf_free(&b);
-		return (NULL);
-	}
-	return (buf_steal(&b));
+	if ((s = buf_file(path)) == NULL)
+		fprintf(stderr, "svarctl: %s: %s\n", path, errno == EINVAL ?
+		    "contains a NUL byte" : strerror(errno));
+	return (s);
 }
 
 /* A definition is checked whole first; nothing is stored if it fails. */

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -198,4 +199,31 @@ buf_steal(struct buf *b)
 	p = b->data;
 	buf_init(b);
 	return (p);
+}
+
+/*
+ * A whole text file, as a string to free; NULL when it cannot be read
+ * (errno says why) or holds a NUL byte (errno is EINVAL).
+ */
+char *
+buf_file(const char *path)
+{
+	FILE		*f;
+	struct buf	 b;
+	char		 chunk[8192];
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return (NULL);
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	buf_cstr(&b);
+	if (strlen(b.data) != b.len) {
+		buf_free(&b);
+		errno = EINVAL;
+		return (NULL);
+	}
+	return (buf_steal(&b));
 }

@@ -27,6 +27,7 @@ void	 buf_html(struct buf *, const char *);
 void	 buf_html_len(struct buf *, const char *, size_t);
 const char	*buf_cstr(struct buf *);
 char	*buf_steal(struct buf *);
+char	*buf_file(const char *);
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);

@@ -142,6 +142,30 @@ i18n_format(struct buf *b, enum lang l, const char *key, const char *a1,
 	}
 }
 
+/* The same for plain text (mail): nothing is escaped. */
+void
+i18n_plain(struct buf *b, enum lang l, const char *key, const char *a1,
+    const char *a2)
+{
+	const char	*s = i18n_get(l, key), *p;
+
+	for (p = s; *p != '\0'; p++) {
+		if (p[0] == '{' && (p[1] == '1' || p[1] == '2') &&
+		    p[2] == '}') {
+			buf_puts(b, p[1] == '1' ? (a1 ? a1 : "") : (a2 ? a2 :
+			    ""));
+			p += 2;
+			continue;
+		}
+		if (p[0] == '\\' && p[1] == 'n') {
+			buf_putc(b, '\n');
+			p++;
+			continue;
+		}
+		buf_putc(b, *p);
+	}
+}
+
 int
 i18n_loaded(void)
 {

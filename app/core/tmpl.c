@@ -521,6 +521,18 @@ tvars_int(struct tvars *tv, const char *k, long n)
 	e->v = e->own = buf_steal(&b);
 }
 
+/* Whether k was set (even to NULL), so a handler can fill in defaults. */
+int
+tvars_has(const struct tvars *tv, const char *k)
+{
+	size_t	 i;
+
+	for (i = 0; i < tv->n; i++)
+		if (strcmp(tv->v[i].k, k) == 0)
+			return (1);
+	return (0);
+}
+
 struct tvars *
 tvars_row(struct tvars *tv, const char *list)
 {

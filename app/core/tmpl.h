@@ -60,5 +60,6 @@ void		 tvars_set(struct tvars *, const char *, const char *);
 void		 tvars_copy(struct tvars *, const char *, const char *);
 void		 tvars_int(struct tvars *, const char *, long);
 struct tvars	*tvars_row(struct tvars *, const char *);
+int		 tvars_has(const struct tvars *, const char *);
 
 #endif

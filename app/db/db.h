@@ -9,6 +9,7 @@
 #define SVAR_DB_H
 
 #include "answers.h"
+#include "frame.h"
 
 struct db;
 
@@ -135,6 +136,47 @@ int		 db_survey_list(struct db *, db_row_cb, void *);
 int		 db_wave_set(struct db *, int, int, char *, size_t);
 int		 db_test_response(struct db *, int, const char *, const char *,
 		    const char *, const char *);
+
+/* db_frame.c: the unit frame of a wave, the sample, unit lists. */
+int		 db_unit_upsert(struct db *, const struct frame_unit *);
+int		 db_frame_add(struct db *, int, int, const char *);
+int		 db_sample_units(struct db *, int, db_row_cb, void *);
+int		 db_sample_record(struct db *, int, unsigned long long,
+		    const char *);
+int		 db_waves(struct db *, db_row_cb, void *);
+int		 db_frame_counts(struct db *, int, db_row_cb, void *);
+int		 db_units(struct db *, int, const char *, const char *,
+		    db_row_cb, void *);
+int		 db_unit(struct db *, int, db_row_cb, void *);
+int		 db_unit_history(struct db *, int, db_row_cb, void *);
+int		 db_unit_eligible(struct db *, int, int, const char *);
+int		 db_unit_postmottak(struct db *, int, const char *);
+
+/* db_recruit.c: recruitment, the portal, a unit's links. */
+struct outbox_msg {
+	const char	*kind;
+	const char	*to;
+	const char	*subject;
+	const char	*body;
+	int		 wave_unit;
+	const char	*lang;
+};
+int		 db_recruit_targets(struct db *, int, const char *, db_row_cb,
+		    void *);
+int		 db_portal_set(struct db *, int, const char *, const char *);
+int		 db_outbox_add(struct db *, const struct outbox_msg *);
+int		 db_unit_move(struct db *, int, const char *, const char *,
+		    const char *);
+int		 db_portal_get(struct db *, const char *, db_row_cb, void *);
+int		 db_contact_set(struct db *, int, const char *, const char *,
+		    const char *);
+int		 db_unit_links(struct db *, int, db_row_cb, void *);
+int		 db_links_make(struct db *, int, int (*)(char *, char *));
+int		 db_link_revoke(struct db *, int, int);
+int		 db_forwarded(struct db *, int, long);
+int		 db_unit_counts(struct db *, int, long *, long *, long *);
+int		 db_outbox_list(struct db *, db_row_cb, void *);
+int		 db_unit_note(struct db *, int, const char *, const char *);
 
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;

@@ -37,44 +37,44 @@ enum {
  */
 static struct db_stmt stmts[S__MAX] = {
 	[S_USER_BY_NAME] = { "auth.user_by_name",
-	  USER_COLS " WHERE name = $1 AND disabled_at IS NULL", 1, 1, 0 },
+	  USER_COLS " WHERE name = $1 AND disabled_at IS NULL", 1, 1 },
 	[S_USER_BY_ENROL] = { "auth.user_by_enrol",
 	  USER_COLS " WHERE enrol_hash = $1 AND enrol_expires_at > now()"
-	  " AND disabled_at IS NULL", 1, 1, 0 },
+	  " AND disabled_at IS NULL", 1, 1 },
 	/* The enrolment's TOTP secret, kept the first time it is shown. */
 	[S_USER_SECRET] = { "auth.user_secret",
 	  "UPDATE admin_user SET totp_secret = coalesce(totp_secret, $2),"
 	  " updated_at = now() WHERE id = $1 RETURNING totp_secret",
-	  2, 0, 0 },
+	  2, 0 },
 	[S_USER_ENROL] = { "auth.user_enrol",
 	  "UPDATE admin_user SET password_hash = $2, totp_last_step = $3,"
 	  " enrol_hash = NULL, enrol_expires_at = NULL, updated_at = now()"
-	  " WHERE id = $1 AND enrol_hash IS NOT NULL", 3, 0, 0 },
+	  " WHERE id = $1 AND enrol_hash IS NOT NULL", 3, 0 },
 	/* A TOTP step is spent once, even by two logins at the same time. */
 	[S_USER_STEP] = { "auth.user_step",
 	  "UPDATE admin_user SET totp_last_step = $2 WHERE id = $1"
-	  " AND totp_last_step < $2", 2, 0, 0 },
+	  " AND totp_last_step < $2", 2, 0 },
 	[S_USER_ADD] = { "auth.user_add",
 	  "INSERT INTO admin_user (name, role, enrol_hash, enrol_expires_at)"
 	  " VALUES ($1, $2, $3, now() + interval '7 days') RETURNING id",
-	  3, 0, 0 },
+	  3, 0 },
 	[S_USER_RESET] = { "auth.user_reset",
 	  "UPDATE admin_user SET password_hash = NULL, totp_secret = NULL,"
 	  " totp_last_step = -1, enrol_hash = $2,"
 	  " enrol_expires_at = now() + interval '7 days', updated_at = now()"
-	  " WHERE name = $1 RETURNING id", 2, 0, 0 },
+	  " WHERE name = $1 RETURNING id", 2, 0 },
 	/* make run's demo admin: a new password each run, the same secret. */
 	[S_USER_DEMO] = { "auth.user_demo",
 	  "INSERT INTO admin_user (name, role, password_hash, totp_secret)"
 	  " VALUES ($1, 'admin', $2, $3) ON CONFLICT (name) DO UPDATE"
 	  " SET password_hash = $2, role = 'admin', disabled_at = NULL,"
 	  " enrol_hash = NULL, updated_at = now()"
-	  " RETURNING id, totp_secret", 3, 0, 0 },
+	  " RETURNING id, totp_secret", 3, 0 },
 	[S_SESSIONS_END_USER] = { "auth.sessions_end_user",
-	  "DELETE FROM admin_session WHERE user_id = $1", 1, 0, 0 },
+	  "DELETE FROM admin_session WHERE user_id = $1", 1, 0 },
 	[S_SESSION_NEW] = { "auth.session_new",
 	  "INSERT INTO admin_session (id_hash, user_id, stage, csrf)"
-	  " VALUES ($1, $2, $3, $4)", 4, 0, 0 },
+	  " VALUES ($1, $2, $3, $4)", 4, 0 },
 	[S_SESSION_GET] = { "auth.session_get",
 	  "UPDATE admin_session s SET seen_at = now() FROM admin_user u"
 	  " WHERE s.id_hash = $1 AND u.id = s.user_id"
@@ -82,19 +82,19 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  WHEN 'full' THEN s.seen_at > now() - interval '30 minutes'"
 	  "   AND s.created_at > now() - interval '12 hours'"
 	  "  ELSE s.created_at > now() - interval '5 minutes' END"
-	  " RETURNING u.id, u.name, u.role, s.stage, s.csrf", 1, 1, 0 },
+	  " RETURNING u.id, u.name, u.role, s.stage, s.csrf", 1, 1 },
 	[S_SESSION_END] = { "auth.session_end",
-	  "DELETE FROM admin_session WHERE id_hash = $1", 1, 1, 0 },
+	  "DELETE FROM admin_session WHERE id_hash = $1", 1, 1 },
 	[S_AUDIT] = { "auth.audit",
 	  "INSERT INTO audit (user_id, actor, action, object, detail, address)"
-	  " VALUES ($1, $2, $3, $4, $5, $6)", 6, 0, 0 },
+	  " VALUES ($1, $2, $3, $4, $5, $6)", 6, 0 },
 	[S_AUDIT_LIST] = { "auth.audit_list",
 	  "SELECT to_char(at AT TIME ZONE 'Europe/Oslo',"
 	  " 'YYYY-MM-DD HH24:MI:SS'), actor, action, coalesce(object, ''),"
 	  " coalesce(detail, ''), coalesce(address, '') FROM audit"
 	  " WHERE ($1 = '' OR action LIKE $1 || '%')"
 	  " AND ($2 = '' OR actor = $2)"
-	  " ORDER BY id DESC LIMIT $3 OFFSET $4", 4, 1, 0 },
+	  " ORDER BY id DESC LIMIT $3 OFFSET $4", 4, 1 },
 };
 
 static int

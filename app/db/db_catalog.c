@@ -17,9 +17,9 @@ static struct db_stmt stmts[S__MAX] = {
 	  "SELECT (w.closed OR coalesce(w.closes_at < now(), false) OR"
 	  " coalesce(w.opens_at > now(), false))::int, v.definition_id"
 	  " FROM version v JOIN wave w ON w.id = v.wave_id WHERE v.id = $1",
-	  1, 1, 0 },
+	  1, 1 },
 	[S_DEFINITION] = { "catalog.definition",
-	  "SELECT source FROM definition WHERE id = $1", 1, 1, 0 },
+	  "SELECT source FROM definition WHERE id = $1", 1, 1 },
 };
 
 /*

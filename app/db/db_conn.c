@@ -12,9 +12,6 @@
 #include "db.h"
 #include "db_int.h"
 
-/* Connection generations, so a statement knows where it is prepared. */
-static unsigned int	 db_gen_next;
-
 struct db *
 db_open(const char *conninfo)
 {
@@ -44,6 +41,7 @@ db_close(struct db *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	free(db->prepared);
 	free(db->conninfo);
 	free(db);
 }
@@ -81,7 +79,7 @@ db_ready(struct db *db)
 		db->conn = NULL;
 		return (0);
 	}
-	db->gen = ++db_gen_next;
+	db->nprepared = 0;
 	return (1);
 }
 
@@ -89,9 +87,11 @@ static int
 stmt_prepare(struct db *db, struct db_stmt *st)
 {
 	PGresult	*res;
+	size_t		 i;
 
-	if (st->gen == db->gen)
-		return (1);
+	for (i = 0; i < db->nprepared; i++)
+		if (db->prepared[i] == st)
+			return (1);
 	res = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		snprintf(db->err, sizeof(db->err), "prepare %s: %s",
@@ -100,7 +100,9 @@ stmt_prepare(struct db *db, struct db_stmt *st)
 		return (0);
 	}
 	PQclear(res);
-	st->gen = db->gen;
+	db->prepared = xrealloc(db->prepared, (db->nprepared + 1) *
+	    sizeof(*db->prepared));
+	db->prepared[db->nprepared++] = st;
 	return (1);
 }
 

@@ -1,7 +1,9 @@
 /*
  * Inside the database layer only. Each module owns its statements: an
  * enum names them and a table of struct db_stmt holds their text. A
- * statement is prepared on first use on each connection.
+ * statement is prepared on first use on each connection; a process may
+ * hold more than one (the app's and the admin area's), so each
+ * connection keeps its own list.
  */
 #ifndef SVAR_DB_INT_H
 #define SVAR_DB_INT_H
@@ -16,13 +18,13 @@ struct db_stmt {
 	const char	*sql;
 	int		 nparams;
 	int		 retry;		/* safe to resend on a new connection */
-	unsigned int	 gen;		/* connection it was prepared on */
 };
 
 struct db {
 	PGconn		*conn;
 	char		*conninfo;
-	unsigned int	 gen;		/* this connection, unique per process */
+	const struct db_stmt **prepared;	/* on this connection */
+	size_t		 nprepared;
 	int		 in_tx;
 	int		 committed;	/* the last COMMIT really did */
 	char		 err[512];

@@ -20,10 +20,10 @@ enum {
 static struct db_stmt stmts[S__MAX] = {
 	[S_VERSION_BY_KEY] = { "invite.version_by_key",
 	  "SELECT v.id FROM version v JOIN wave w ON w.id = v.wave_id"
-	  " WHERE v.key = $1 ORDER BY w.year DESC LIMIT 1", 1, 0, 0 },
+	  " WHERE v.key = $1 ORDER BY w.year DESC LIMIT 1", 1, 0 },
 	[S_INVITATION] = { "invite.invitation",
 	  "INSERT INTO invitation (version_id, code, email)"
-	  " VALUES ($1, $2, $3) RETURNING id", 3, 0, 0 },
+	  " VALUES ($1, $2, $3) RETURNING id", 3, 0 },
 	[S_RESPONSE] = { "invite.response",
 	  "WITH r AS (INSERT INTO response (version_id, definition_id,"
 	  " invitation_id, selector, verifier, csrf, status, channel)"
@@ -32,7 +32,7 @@ static struct db_stmt stmts[S__MAX] = {
 	  " FROM version v WHERE v.id = $1 RETURNING id)"
 	  " INSERT INTO answer (response_id, var, value, state)"
 	  " SELECT r.id, h.var, h.value, 'a' FROM r, version_hidden h"
-	  " WHERE h.version_id = $1", 5, 0, 0 },
+	  " WHERE h.version_id = $1", 5, 0 },
 };
 
 /* The id of the latest wave's version with this key, to free. */

@@ -31,32 +31,32 @@ enum {
 static struct db_stmt stmts[S__MAX] = {
 	[S_SURVEY] = { "load.survey",
 	  "INSERT INTO survey (key, title) VALUES ($1, $2)"
-	  " ON CONFLICT (key) DO UPDATE SET title = $2 RETURNING id", 2, 0, 0 },
+	  " ON CONFLICT (key) DO UPDATE SET title = $2 RETURNING id", 2, 0 },
 	[S_WAVE] = { "load.wave",
 	  "INSERT INTO wave (survey_id, year) VALUES ($1, $2)"
 	  " ON CONFLICT (survey_id, year) DO UPDATE SET year = $2"
-	  " RETURNING id", 2, 0, 0 },
+	  " RETURNING id", 2, 0 },
 	[S_DEF_FIND] = { "load.def_find",
 	  "SELECT id FROM definition WHERE wave_id = $1 AND sha256 = "
-	  SHA256_OF_2, 2, 0, 0 },
+	  SHA256_OF_2, 2, 0 },
 	[S_DEF_NEW] = { "load.def_new",
 	  "INSERT INTO definition (wave_id, sha256, source) VALUES ($1, "
-	  SHA256_OF_2 ", $2) RETURNING id", 2, 0, 0 },
+	  SHA256_OF_2 ", $2) RETURNING id", 2, 0 },
 	[S_PAGE] = { "load.page",
 	  "INSERT INTO page (definition_id, position, page_id)"
-	  " VALUES ($1, $2, $3)", 3, 0, 0 },
+	  " VALUES ($1, $2, $3)", 3, 0 },
 	[S_VARIABLE] = { "load.variable",
 	  "INSERT INTO variable (definition_id, var, item_id, page_no,"
-	  " position, page_id) VALUES ($1, $2, $3, $4, $5, $6)", 6, 0, 0 },
+	  " position, page_id) VALUES ($1, $2, $3, $4, $5, $6)", 6, 0 },
 	[S_VERSION] = { "load.version",
 	  "INSERT INTO version (wave_id, key, definition_id) VALUES ($1, $2, $3)"
 	  " ON CONFLICT (wave_id, key) DO UPDATE SET definition_id = $3"
-	  " RETURNING id", 3, 0, 0 },
+	  " RETURNING id", 3, 0 },
 	[S_HIDDEN_CLEAR] = { "load.hidden_clear",
-	  "DELETE FROM version_hidden WHERE version_id = $1", 1, 0, 0 },
+	  "DELETE FROM version_hidden WHERE version_id = $1", 1, 0 },
 	[S_HIDDEN] = { "load.hidden",
 	  "INSERT INTO version_hidden (version_id, var, value)"
-	  " VALUES ($1, $2, $3)", 3, 0, 0 },
+	  " VALUES ($1, $2, $3)", 3, 0 },
 };
 
 struct varctx {

@@ -11,7 +11,7 @@ enum {
 };
 
 static struct db_stmt stmts[S__MAX] = {
-	[S_RATE] = { "rate.hit", "SELECT svar_rate($1, $2, $3)", 3, 1, 0 },
+	[S_RATE] = { "rate.hit", "SELECT svar_rate($1, $2, $3)", 3, 1 },
 };
 
 /* Adds `add` to a rate-limit bucket (0: just look); the count so far. */

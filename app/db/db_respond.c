@@ -33,10 +33,10 @@ enum {
  * revision check turns a repeat into a conflict.
  */
 static struct db_stmt stmts[S__MAX] = {
-	[S_LOAD] = { "respond.load", RESP_COLS, 1, 1, 0 },
+	[S_LOAD] = { "respond.load", RESP_COLS, 1, 1 },
 	/* The same, holding the response row: after a lost race. */
 	[S_LOAD_LOCKED] = { "respond.load_locked",
-	  RESP_COLS " FOR UPDATE OF r", 1, 0, 0 },
+	  RESP_COLS " FOR UPDATE OF r", 1, 0 },
 	/*
 	 * A personal invitation opened for the first time has nothing
 	 * saved yet, so it takes the version's definition as it is now.
@@ -45,11 +45,11 @@ static struct db_stmt stmts[S__MAX] = {
 	  "UPDATE response r SET status = 'opened', opened_at = now(),"
 	  " definition_id = v.definition_id FROM version v"
 	  " WHERE r.id = $1 AND r.status = 'invited' AND v.id = r.version_id"
-	  " RETURNING r.definition_id", 1, 1, 0 },
+	  " RETURNING r.definition_id", 1, 1 },
 	[S_LANG] = { "respond.lang",
-	  "UPDATE response SET lang = $2 WHERE id = $1", 2, 1, 0 },
+	  "UPDATE response SET lang = $2 WHERE id = $1", 2, 1 },
 	[S_NEW] = { "respond.new",
-	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6)", 6, 0, 0 },
+	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6)", 6, 0 },
 	/*
 	 * Saving a page: the page's rows, the not-asked marks, where the
 	 * respondent goes next, in one statement. $2 is the revision the
@@ -90,18 +90,19 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  WHERE $8 AND w.stage <> 'responding')"
 	  " SELECT coalesce((SELECT rev FROM r), CASE WHEN EXISTS (SELECT"
 	  "  FROM response WHERE id = $1 AND status = 'completed') THEN -2"
-	  "  ELSE -1 END), (SELECT count(*) FROM mv)", 9, 1, 0 },
+	  "  ELSE -1 END), (SELECT count(*) FROM mv)", 9, 1 },
 	[S_LINK_GET] = { "respond.link_get",
 	  "SELECT l.id, l.version_id, l.verifier,"
 	  " (w.closed OR coalesce(w.closes_at < now(), false) OR"
 	  " coalesce(w.opens_at > now(), false))::int"
 	  " FROM unit_link l JOIN version v ON v.id = l.version_id"
-	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1", 1, 1, 0 },
+	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1"
+	  " AND l.revoked_at IS NULL", 1, 1 },
 	[S_CODE_KEY] = { "respond.code_key",
 	  "SELECT r.selector || r.verifier FROM invitation i"
 	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1",
-	  1, 1, 0 },
-	[S_PING] = { "respond.ping", "SELECT 1", 0, 1, 0 },
+	  1, 1 },
+	[S_PING] = { "respond.ping", "SELECT 1", 0, 1 },
 };
 
 /*

@@ -40,16 +40,16 @@ static struct db_stmt stmts[S__MAX] = {
 	  " FROM survey s JOIN wave w ON w.survey_id = s.id"
 	  " JOIN version v ON v.wave_id = w.id"
 	  " JOIN definition d ON d.id = v.definition_id"
-	  " ORDER BY s.key, w.year DESC, v.id", 0, 1, 0 },
+	  " ORDER BY s.key, w.year DESC, v.id", 0, 1 },
 	/* Open: closed off, a passed closing date cleared. */
 	[S_WAVE_SET] = { "survey.wave_set",
 	  "UPDATE wave w SET closed = $2::boolean,"
 	  " closes_at = CASE WHEN NOT $2::boolean AND w.closes_at < now()"
 	  "  THEN NULL ELSE w.closes_at END"
 	  " FROM survey s WHERE w.id = $1 AND s.id = w.survey_id"
-	  " RETURNING s.key || ' ' || w.year", 2, 0, 0 },
+	  " RETURNING s.key || ' ' || w.year", 2, 0 },
 	[S_TEST_RESPONSE] = { "survey.test_response",
-	  "SELECT svar_test_response_new($1, $2, $3, $4, $5)", 5, 0, 0 },
+	  "SELECT svar_test_response_new($1, $2, $3, $4, $5)", 5, 0 },
 };
 
 int

@@ -60,6 +60,28 @@ static const struct {
 	    "action actor prev next rows{at actor action object detail"
 	    " address}" },
 	[T_ADMIN_MESSAGE] = { "templates/admin/message.html", "heading text" },
+	[T_ADMIN_FRAME] = { "templates/admin/frame.html",
+	    "wave csrf sample_params sample_seed sampled_at"
+	    " waves{id name selected} messages{text} errors{text}"
+	    " counts{kind frame eligible invited accepted declined distributed"
+	    " responding} n_error seed_error plan_n plan_seed plan_strata pool"
+	    " strata{key size take} csv csv_error" },
+	[T_ADMIN_UNITS] = { "templates/admin/units.html",
+	    "wave count kind stage csrf is_admin units{id kind code name rhf"
+	    " fylke stage ineligible forwarded completed noaddr}" },
+	[T_ADMIN_UNIT] = { "templates/admin/unit.html",
+	    "id wave kind code name rhf fylke stage ineligible reason forwarded"
+	    " wave_name postmottak address contact_name contact_email"
+	    " contact_phone portal csrf is_admin link_error move_error"
+	    " reason_error post_error post_typed links{link_id version url}"
+	    " stages{value label} history{at from to actor note}" },
+	[T_ADMIN_OUTBOX] = { "templates/admin/outbox.html",
+	    "mail{at kind to subject state unit}" },
+	[T_PORTAL] = { "templates/portal.html",
+	    "unit wave notice closed taking_part declined csrf action forwarded"
+	    " forwarded_error opened started completed threshold name email"
+	    " phone name_error email_error phone_error errors{field text}"
+	    " links{version url !qr texts{lang lang_name text}}" },
 };
 
 void	kore_worker_configure(void);

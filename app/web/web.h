@@ -34,6 +34,11 @@ enum tmpl_id {
 	T_ADMIN_DEFS,
 	T_ADMIN_AUDIT,
 	T_ADMIN_MESSAGE,
+	T_ADMIN_FRAME,
+	T_ADMIN_UNITS,
+	T_ADMIN_UNIT,
+	T_ADMIN_OUTBOX,
+	T_PORTAL,
 	T_MAX
 };
 
@@ -94,7 +99,8 @@ enum access {
 struct web_route {
 	const char	*name;
 	int		 methods;
-	enum access	 access;
+	enum access	 access;	/* for GET */
+	enum access	 post;		/* for POST */
 	int		 (*fn)(struct http_request *);
 };
 
@@ -141,5 +147,15 @@ int		 admin_wave(struct http_request *);
 int		 admin_defs(struct http_request *);
 int		 admin_preview(struct http_request *);
 int		 admin_audit_page(struct http_request *);
+int		 admin_frame(struct http_request *);
+int		 admin_units(struct http_request *);
+int		 admin_unit(struct http_request *);
+int		 admin_recruit(struct http_request *);
+int		 admin_outbox(struct http_request *);
+int		 page_portal(struct http_request *);
+
+/* a_units.c, for the portal too */
+int		 admin_links_make(int);
+int		 admin_portal_key(int);
 
 #endif

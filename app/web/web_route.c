@@ -17,6 +17,7 @@ enum {
 	R_HEALTH,
 	R_LINK,
 	R_RESPOND,
+	R_PORTAL,
 	R_ADMIN_LOGIN,
 	R_ADMIN_TOTP,
 	R_ADMIN_ENROL,
@@ -26,30 +27,56 @@ enum {
 	R_ADMIN_DEFS,
 	R_ADMIN_PREVIEW,
 	R_ADMIN_AUDIT,
+	R_ADMIN_FRAME,
+	R_ADMIN_UNITS,
+	R_ADMIN_UNIT,
+	R_ADMIN_RECRUIT,
+	R_ADMIN_OUTBOX,
 	R__MAX
 };
 
 #define GP	(M_GET | M_POST)
 
+#define GP	(M_GET | M_POST)
+
+/* name, methods, access for GET, access for POST, handler */
 static const struct web_route routes[R__MAX] = {
-	[R_HOME] =	{ "home", M_GET, ACC_PUBLIC, page_home },
-	[R_CODE] =	{ "code", GP, ACC_PUBLIC, page_code },
-	[R_PRIVACY] =	{ "privacy", M_GET, ACC_PUBLIC, page_privacy },
-	[R_HEALTH] =	{ "health", M_GET, ACC_PUBLIC, page_health },
-	[R_LINK] =	{ "link", GP, ACC_PUBLIC, page_link },
-	[R_RESPOND] =	{ "respond", GP, ACC_PUBLIC, page_respond },
-	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, admin_login },
-	[R_ADMIN_TOTP] = { "admin/login/kode", GP, ACC_LOGIN, admin_totp },
-	[R_ADMIN_ENROL] = { "admin/enrol", GP, ACC_LOGIN, admin_enrol },
-	[R_ADMIN_LOGOUT] = { "admin/logout", M_POST, ACC_ANALYST,
+	[R_HOME] = { "home", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_home },
+	[R_CODE] = { "code", GP, ACC_PUBLIC, ACC_PUBLIC, page_code },
+	[R_PRIVACY] = { "privacy", M_GET, ACC_PUBLIC, ACC_PUBLIC,
+	    page_privacy },
+	[R_HEALTH] = { "health", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_health },
+	[R_LINK] = { "link", GP, ACC_PUBLIC, ACC_PUBLIC, page_link },
+	[R_RESPOND] = { "respond", GP, ACC_PUBLIC, ACC_PUBLIC, page_respond },
+	[R_PORTAL] = { "portal", GP, ACC_PUBLIC, ACC_PUBLIC, page_portal },
+	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, ACC_LOGIN,
+	    admin_login },
+	[R_ADMIN_TOTP] = { "admin/login/kode", GP, ACC_LOGIN, ACC_LOGIN,
+	    admin_totp },
+	[R_ADMIN_ENROL] = { "admin/enrol", GP, ACC_LOGIN, ACC_LOGIN,
+	    admin_enrol },
+	[R_ADMIN_LOGOUT] = { "admin/logout", M_POST, ACC_ANALYST, ACC_ANALYST,
 	    admin_logout },
-	[R_ADMIN_HOME] = { "admin", M_GET, ACC_ANALYST, admin_home },
-	[R_ADMIN_WAVE] = { "admin/waves", M_POST, ACC_ADMIN, admin_wave },
-	[R_ADMIN_DEFS] = { "admin/definitions", GP, ACC_ADMIN, admin_defs },
+	[R_ADMIN_HOME] = { "admin", M_GET, ACC_ANALYST, ACC_ANALYST,
+	    admin_home },
+	[R_ADMIN_WAVE] = { "admin/waves", M_POST, ACC_ADMIN, ACC_ADMIN,
+	    admin_wave },
+	[R_ADMIN_DEFS] = { "admin/definitions", GP, ACC_ADMIN, ACC_ADMIN,
+	    admin_defs },
 	[R_ADMIN_PREVIEW] = { "admin/preview", M_POST, ACC_ANALYST,
-	    admin_preview },
-	[R_ADMIN_AUDIT] = { "admin/audit", M_GET, ACC_ADMIN,
+	    ACC_ANALYST, admin_preview },
+	[R_ADMIN_AUDIT] = { "admin/audit", M_GET, ACC_ADMIN, ACC_ADMIN,
 	    admin_audit_page },
+	[R_ADMIN_FRAME] = { "admin/frame", GP, ACC_ANALYST, ACC_ADMIN,
+	    admin_frame },
+	[R_ADMIN_UNITS] = { "admin/units", M_GET, ACC_ANALYST, ACC_ANALYST,
+	    admin_units },
+	[R_ADMIN_UNIT] = { "admin/unit", GP, ACC_ANALYST, ACC_ADMIN,
+	    admin_unit },
+	[R_ADMIN_RECRUIT] = { "admin/recruit", M_POST, ACC_ADMIN, ACC_ADMIN,
+	    admin_recruit },
+	[R_ADMIN_OUTBOX] = { "admin/outbox", M_GET, ACC_ADMIN, ACC_ADMIN,
+	    admin_outbox },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -68,6 +95,12 @@ int	r_admin_wave(struct http_request *);
 int	r_admin_defs(struct http_request *);
 int	r_admin_preview(struct http_request *);
 int	r_admin_audit(struct http_request *);
+int	r_admin_frame(struct http_request *);
+int	r_admin_units(struct http_request *);
+int	r_admin_unit(struct http_request *);
+int	r_admin_recruit(struct http_request *);
+int	r_admin_outbox(struct http_request *);
+int	r_portal(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -107,6 +140,7 @@ run_admin(struct http_request *req, const struct web_route *rt)
 {
 	struct admin_req	 ar;
 	const char		*posted;
+	enum access		 need;
 	int			 rc, ok;
 
 	memset(&ar, 0, sizeof(ar));
@@ -118,12 +152,13 @@ run_admin(struct http_request *req, const struct web_route *rt)
 	}
 	if (rc == 0)
 		memset(&ar.s, 0, sizeof(ar.s));
-	if (rt->access >= ACC_ANALYST) {
+	need = req->method == HTTP_METHOD_POST ? rt->post : rt->access;
+	if (need >= ACC_ANALYST) {
 		if (rc == 0 || strcmp(ar.s.stage, "full") != 0) {
 			web_redirect(req, "/admin/login");
 			return;
 		}
-		if (rt->access == ACC_ADMIN && strcmp(ar.s.role, "admin") != 0) {
+		if (need == ACC_ADMIN && strcmp(ar.s.role, "admin") != 0) {
 			admin_message(req, 403, &ar, "admin.forbidden.title",
 			    "admin.forbidden.text");
 			return;
@@ -260,4 +295,40 @@ int
 r_admin_audit(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_AUDIT]));
+}
+
+int
+r_admin_frame(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_FRAME]));
+}
+
+int
+r_admin_units(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_UNITS]));
+}
+
+int
+r_admin_unit(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_UNIT]));
+}
+
+int
+r_admin_recruit(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_RECRUIT]));
+}
+
+int
+r_admin_outbox(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_OUTBOX]));
+}
+
+int
+r_portal(struct http_request *req)
+{
+	return (web_run(req, &routes[R_PORTAL]));
 }

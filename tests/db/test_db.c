@@ -12,12 +12,12 @@
 #include "db_int.h"
 
 static struct db_stmt s_pid = { "test.pid", "SELECT pg_backend_pid()",
-	0, 1, 0 };
+	0, 1 };
 static struct db_stmt s_insert = { "test.insert",
-	"INSERT INTO dbtest (v) VALUES ($1)", 1, 1, 0 };
+	"INSERT INTO dbtest (v) VALUES ($1)", 1, 1 };
 static struct db_stmt s_count = { "test.count",
-	"SELECT count(*) FROM dbtest WHERE v = $1", 1, 1, 0 };
-static struct db_stmt s_fail = { "test.fail", "SELECT 1 / 0", 0, 1, 0 };
+	"SELECT count(*) FROM dbtest WHERE v = $1", 1, 1 };
+static struct db_stmt s_fail = { "test.fail", "SELECT 1 / 0", 0, 1 };
 
 static struct db	*db, *killer;
 
@@ -26,7 +26,7 @@ setup(void)
 {
 	struct db_stmt	 mk = { "test.mk", "DO $$ BEGIN IF to_regclass('dbtest')"
 	    " IS NULL THEN CREATE TABLE dbtest (v text); END IF;"
-	    " TRUNCATE dbtest; END $$", 0, 0, 0 };
+	    " TRUNCATE dbtest; END $$", 0, 0 };
 
 	db = db_open(NULL);
 	killer = db_open(NULL);
@@ -60,7 +60,7 @@ static void
 kill_backend(void)
 {
 	struct db_stmt	 k = { "test.kill", "SELECT pg_terminate_backend($1)",
-	    1, 0, 0 };
+	    1, 0 };
 	char		*pid, *ok;
 	const char	*p[1];
 
@@ -180,6 +180,24 @@ START_TEST(test_prepare_after_reconnect)
 }
 END_TEST
 
+/*
+ * A worker holds two connections (the app's and the admin area's) and
+ * some statements run on both: each must know what it prepared. Before,
+ * the second use on the first connection failed with "already exists".
+ */
+START_TEST(test_one_statement_two_connections)
+{
+	int	 i;
+	char	*v;
+
+	for (i = 0; i < 4; i++) {
+		ck_assert_ptr_nonnull(v = db_val(i % 2 ? killer : db, &s_pid,
+		    NULL));
+		free(v);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -196,6 +214,7 @@ main(void)
 	tcase_add_test(tc, test_request_end_rolls_back);
 	tcase_add_test(tc, test_request_end_after_error);
 	tcase_add_test(tc, test_prepare_after_reconnect);
+	tcase_add_test(tc, test_one_statement_two_connections);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

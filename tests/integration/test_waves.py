@@ -34,7 +34,8 @@ def small_link():
         INSERT INTO unit_link (wave_unit_id, version_id, selector, verifier)
         SELECT wu.id, v.id, 'smaxnk22', 'abcdefghijkmnpqrstuvwxyz23'
           FROM wu, version v WHERE v.key = 'small'
-        ON CONFLICT (wave_unit_id, version_id) DO UPDATE
+        ON CONFLICT (wave_unit_id, version_id) WHERE revoked_at IS NULL
+        DO UPDATE
         SET selector = excluded.selector
         RETURNING '/u/' || selector || verifier""")
     return rows[0][0]

@@ -63,18 +63,10 @@ END_TEST
 static char *
 slurp(const char *path)
 {
-	FILE		*f;
-	struct buf	 b;
-	char		 chunk[4096];
-	size_t		 n;
+	char	*s;
 
-	ck_assert_ptr_nonnull(f = fopen(path, "r"));
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_append(&b, chunk, n);
-	fclose(f);
-	buf_cstr(&b);
-	return (buf_steal(&b));
+	ck_assert_ptr_nonnull(s = buf_file(path));
+	return (s);
 }
 
 START_TEST(test_frame_shipped_lists)
