@@ -33,18 +33,9 @@ done
 echo "==> database (fresh) and app"
 scripts/pg.sh start test "$PGPORT_TEST" fresh
 eval "$(scripts/pg.sh env test "$PGPORT_TEST")"
-# Kore under ASan can hang in its exit path; give it five seconds.
+. scripts/stop-pid.sh
 cleanup() {
-	if [ -n "${kpid:-}" ]; then
-		kill "$kpid" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			kill -0 "$kpid" 2>/dev/null || break
-			sleep 0.1
-		done
-		pkill -KILL -P "$kpid" 2>/dev/null || true
-		kill -KILL "$kpid" 2>/dev/null || true
-		wait "$kpid" 2>/dev/null || true
-	fi
+	[ -n "${kpid:-}" ] && stop_pid "$kpid"
 	scripts/pg.sh stop test
 }
 trap cleanup EXIT INT TERM
