@@ -77,6 +77,8 @@ page_link(struct http_request *req)
 	enum lang	 lang;
 	int		 rc;
 
+	if (!web_methods(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
 	lang = web_page_lang(req);
 	if (!keys_split(key, sel, ver) ||
 	    (rc = db_link_get(app.db, sel, &l)) == 0 ||

@@ -320,6 +320,10 @@ page_respond(struct http_request *req)
 	}
 	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
 	tail = slash ? slash + 1 : NULL;
+	/* Only a numbered page takes a POST (its form). */
+	if (!web_methods(req, HTTP_METHOD_GET | (tail != NULL &&
+	    strspn(tail, "0123456789") == strlen(tail) ? HTTP_METHOD_POST : 0)))
+		return (KORE_RESULT_OK);
 	if (!ctx_load(req, key, &c)) {
 		ctx_free(&c);
 		return (KORE_RESULT_OK);

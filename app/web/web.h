@@ -58,6 +58,7 @@ void		 web_page(struct http_request *, int, enum lang,
 void		 web_message(struct http_request *, int, enum lang,
 		    const char *, const char *, const char *);
 void		 web_redirect(struct http_request *, const char *);
+int		 web_methods(struct http_request *, int);
 void		 web_go_response(struct http_request *, const char *,
 		    const char *);
 void		 web_unavailable(struct http_request *, enum lang);

@@ -86,6 +86,27 @@ web_redirect(struct http_request *req, const char *to)
 }
 
 /*
+ * 1 when the route takes the request's method (GET brings HEAD); else
+ * answers 405 naming those it takes, since Kore 4.1's routes take all.
+ * Every route takes GET.
+ */
+int
+web_methods(struct http_request *req, int allowed)
+{
+	if (allowed & HTTP_METHOD_GET)
+		allowed |= HTTP_METHOD_HEAD;
+	if (req->method & allowed)
+		return (1);
+	security_headers(req);
+	http_response_header(req, "allow", (allowed & HTTP_METHOD_POST) ?
+	    "GET, HEAD, POST" : "GET, HEAD");
+	http_response_header(req, "content-type", "text/plain");
+	http_response(req, HTTP_STATUS_METHOD_NOT_ALLOWED,
+	    "method not allowed\n", 19);
+	return (0);
+}
+
+/*
  * Reads and parses a urlencoded body. 0 means the body was not a form or
  * was malformed; Kore itself refuses bodies above http_body_max.
  */
