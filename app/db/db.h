@@ -57,6 +57,8 @@ int		 db_page_save(struct db *, long long, int,
 int		 db_link_get(struct db *, const char *, struct link *);
 int		 db_code_key(struct db *, const char *, char *, size_t);
 int		 db_rate(struct db *, const char *, int, int);
+int		 db_rate_take(struct db *, const char *, int, int);
+int		 db_rate_give(struct db *, const char *, int);
 
 typedef int	(*db_version_cb)(int, int, const char *, const char *, void *);
 int		 db_versions(struct db *, db_version_cb, void *);

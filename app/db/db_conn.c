@@ -100,6 +100,10 @@ static const struct {
 	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1", 1, 1 },
 	{ "rate",
 	  "SELECT svar_rate($1, $2, $3)", 3, 1 },
+	{ "rate_take",
+	  "SELECT svar_rate_take($1, $2, $3)::int", 3, 1 },
+	{ "rate_give",
+	  "SELECT svar_rate_give($1, $2)", 2, 1 },
 	{ "ping", "SELECT 1", 0, 1 },
 	{ "versions",
 	  "SELECT v.id, d.id, d.source, v.hidden FROM version v"

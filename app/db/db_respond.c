@@ -270,22 +270,59 @@ db_code_key(struct db *db, const char *code, char *key, size_t len)
 	return (1);
 }
 
-/* Adds `add` to a rate-limit bucket (0: just look); the count so far. */
-int
-db_rate(struct db *db, const char *bucket, int seconds, int add)
+/* A rate-limit statement whose one value is a number; DB_ERR on error. */
+static int
+rate_exec(struct db *db, const char *stmt, int nparams, const char **p)
 {
 	PGresult	*res;
-	char		 s[16], a[16];
-	const char	*p[3] = { bucket, s, a };
 	int		 n;
 
-	snprintf(s, sizeof(s), "%d", seconds);
-	snprintf(a, sizeof(a), "%d", add);
-	if ((res = db_exec(db, "rate", 3, p, PGRES_TUPLES_OK)) == NULL)
+	if ((res = db_exec(db, stmt, nparams, p, PGRES_TUPLES_OK)) == NULL)
 		return (DB_ERR);
 	n = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return (n);
+}
+
+/* The same with a bucket and two numbers. */
+static int
+rate_exec2(struct db *db, const char *stmt, const char *bucket, int x, int y)
+{
+	char		 s[16], t[16];
+	const char	*p[3] = { bucket, s, t };
+
+	snprintf(s, sizeof(s), "%d", x);
+	snprintf(t, sizeof(t), "%d", y);
+	return (rate_exec(db, stmt, 3, p));
+}
+
+/* Adds `add` to a rate-limit bucket (0: just look); the count so far. */
+int
+db_rate(struct db *db, const char *bucket, int seconds, int add)
+{
+	return (rate_exec2(db, "rate", bucket, seconds, add));
+}
+
+/*
+ * Takes one of `limit` tries in the bucket's window, counting and
+ * comparing in one statement so that parallel requests cannot overshoot:
+ * 1 taken, 0 the window is full, DB_ERR.
+ */
+int
+db_rate_take(struct db *db, const char *bucket, int seconds, int limit)
+{
+	return (rate_exec2(db, "rate_take", bucket, seconds, limit));
+}
+
+/* Gives back a try taken with db_rate_take; 0 on a database error. */
+int
+db_rate_give(struct db *db, const char *bucket, int seconds)
+{
+	char		 s[16];
+	const char	*p[2] = { bucket, s };
+
+	snprintf(s, sizeof(s), "%d", seconds);
+	return (rate_exec(db, "rate_give", 2, p) != DB_ERR);
 }
 
 int

@@ -4,6 +4,7 @@
  *   GET|POST /kode    code entry for personal invitations (rate limited)
  *   GET /personvern   privacy notice and confidentiality statement
  *   GET /healthz      for load balancers: 200 when the database answers
+ *   /assets/ paths that Kore's file map must not see (conf/svar.conf.in)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,14 +22,18 @@ int	page_home(struct http_request *);
 int	page_code(struct http_request *);
 int	page_privacy(struct http_request *);
 int	page_health(struct http_request *);
+int	page_asset_refused(struct http_request *);
 
 /* A page that is only a template in the visitor's language. */
 static int
 text_page(struct http_request *req, enum tmpl_id t, const char *title_key)
 {
 	struct tvars	 tv;
-	enum lang	 l = web_page_lang(req);
+	enum lang	 l;
 
+	if (!web_methods(req, HTTP_METHOD_GET))
+		return (KORE_RESULT_OK);
+	l = web_page_lang(req);
 	memset(&tv, 0, sizeof(tv));
 	web_page(req, 200, l, t, &tv, i18n_get(l, title_key));
 	return (KORE_RESULT_OK);
@@ -49,6 +54,8 @@ page_privacy(struct http_request *req)
 int
 page_health(struct http_request *req)
 {
+	if (!web_methods(req, HTTP_METHOD_GET))
+		return (KORE_RESULT_OK);
 	if (!db_ping(app.db)) {
 		http_response(req, 503, "db down\n", 8);
 		return (KORE_RESULT_OK);
@@ -74,29 +81,19 @@ code_form(struct http_request *req, int status, enum lang l,
 	web_page(req, status, l, T_CODE, &tv, i18n_get(l, "code.title"));
 }
 
-/* A wrong code counts against the address; a right one does not. */
-static int
-code_failed(struct http_request *req, enum lang l, const char *bucket,
-    const char *typed, const char *error_key)
-{
-	if (db_rate(app.db, bucket, CODE_WINDOW, 1) == DB_ERR) {
-		web_unavailable(req, l);
-		return (KORE_RESULT_OK);
-	}
-	code_form(req, 422, l, typed, error_key);
-	return (KORE_RESULT_OK);
-}
-
 int
 page_code(struct http_request *req)
 {
 	struct form	 f;
-	enum lang	 l = web_page_lang(req);
+	enum lang	 l;
 	char		 ip[64], bucket[96], code[CODE_LEN + 1], key[64];
 	char		 url[96];
 	const char	*typed;
-	int		 rc, hits;
+	int		 rc;
 
+	if (!web_methods(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
+		return (KORE_RESULT_OK);
+	l = web_page_lang(req);
 	if (req->method != HTTP_METHOD_POST) {
 		code_form(req, 200, l, NULL, NULL);
 		return (KORE_RESULT_OK);
@@ -111,40 +108,62 @@ page_code(struct http_request *req)
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
-	web_client_ip(req, ip, sizeof(ip));
-	snprintf(bucket, sizeof(bucket), "code:%s", ip);
-	if ((hits = db_rate(app.db, bucket, CODE_WINDOW, 0)) == DB_ERR) {
-		form_free(&f);
-		web_unavailable(req, l);
-		return (KORE_RESULT_OK);
-	}
-	if (hits >= CODE_TRIES) {
-		code_form(req, 429, l, typed, "code.err.rate");
-		form_free(&f);
-		return (KORE_RESULT_OK);
-	}
 	if (typed == NULL || *typed == '\0') {
 		code_form(req, 422, l, typed, "code.err.empty");
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
-	if (strlen(typed) > 64 || !keys_code_normalize(typed, code)) {
-		rc = code_failed(req, l, bucket, typed, "code.err.format");
+	/*
+	 * A try is taken before the code is looked at, so that parallel
+	 * requests cannot look at more than CODE_TRIES; a right code gives
+	 * it back. Once the window is full every code is refused, the right
+	 * one too: looking at it would tell a guesser when it was right.
+	 */
+	web_client_ip(req, ip, sizeof(ip));
+	snprintf(bucket, sizeof(bucket), "code:%s", ip);
+	if ((rc = db_rate_take(app.db, bucket, CODE_WINDOW, CODE_TRIES)) !=
+	    1) {
+		if (rc == DB_ERR)
+			web_unavailable(req, l);
+		else
+			code_form(req, 429, l, typed, "code.err.rate");
 		form_free(&f);
-		return (rc);
-	}
-	if ((rc = db_code_key(app.db, code, key, sizeof(key))) == DB_ERR) {
-		form_free(&f);
-		web_unavailable(req, l);
 		return (KORE_RESULT_OK);
 	}
-	if (rc == 0) {
-		rc = code_failed(req, l, bucket, typed, "code.err.unknown");
+	if (strlen(typed) > 64 || !keys_code_normalize(typed, code)) {
+		code_form(req, 422, l, typed, "code.err.format");
 		form_free(&f);
-		return (rc);
+		return (KORE_RESULT_OK);
 	}
+	if ((rc = db_code_key(app.db, code, key, sizeof(key))) != 1) {
+		if (rc == DB_ERR) {
+			/* Not the visitor's fault: the try is theirs again. */
+			db_rate_give(app.db, bucket, CODE_WINDOW);
+			web_unavailable(req, l);
+		} else
+			code_form(req, 422, l, typed, "code.err.unknown");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	if (!db_rate_give(app.db, bucket, CODE_WINDOW))
+		kore_log(LOG_WARNING, "rate give: %s", db_error(app.db));
 	form_free(&f);
 	snprintf(url, sizeof(url), "/r/%s", key);
 	web_redirect(req, url);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * Directory-style, dotted and encoded paths under /assets/ end here, not
+ * in Kore's file map: none names an asset, and realpath() on them was
+ * where a worker died (see svar.c). Real assets are plain names.
+ */
+int
+page_asset_refused(struct http_request *req)
+{
+	if (!web_methods(req, HTTP_METHOD_GET))
+		return (KORE_RESULT_OK);
+	http_response_header(req, "content-type", "text/plain");
+	http_response(req, HTTP_STATUS_NOT_FOUND, "not found\n", 10);
 	return (KORE_RESULT_OK);
 }
