@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PKGS="kore check pkg-config libsubunit-dev libpq-dev libssl-dev
 postgresql-15 postgresql-contrib libcurl4-openssl-dev python3 python3-aiosmtpd
-curl wrk valgrind chromium nodejs npm ca-certificates"
+curl wrk valgrind chromium nodejs npm ca-certificates nginx-light strace"
 
 missing=""
 for p in $PKGS; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make test: unit tests (ASan+UBSan, then valgrind), a fresh private
 # PostgreSQL, the app under Kore, integration tests over HTTP, the
-# browser test in headless Chromium, and a smoke run of the benchmark.
+# browser test in headless Chromium, a smoke run of the benchmark, and
+# the hostile-input pass against the module as production runs it.
 set -eu
 cd "$(dirname "$0")/.."
 PORT=${SVAR_TEST_PORT:-8898}
@@ -80,6 +81,13 @@ if [ -x tests/bench/bench.sh ]; then
 	    tests/bench/bench.sh || failed=1
 fi
 
+echo "==> hostile input (build/svar.so as in production: seccomp, nginx in front)"
+if ! tests/hostile/run.sh "${SVAR_TEST_HOSTILE_PORT:-$((PORT + 20))}" \
+    "${SVAR_TEST_PROXY_PORT:-$((PORT + 21))}" > .run/hostile.log 2>&1; then
+	failed=1
+fi
+sed 's/^/  /' .run/hostile.log
+
 if [ -n "$(ls .run/asan 2>/dev/null)" ]; then
 	echo "==> AddressSanitizer/UBSan reports from the app:"
 	cat .run/asan/*
@@ -90,6 +98,7 @@ echo
 echo "==> summary"
 echo "  unit tests:        $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/unit.log)"
 echo "  integration tests: $(grep -E '^Ran [0-9]+ tests' .run/integration.log | sed 's/Ran //') $(tail -1 .run/integration.log)"
+echo "  hostile input:     $(grep -E '^Ran [0-9]+ tests' .run/hostile.log | sed 's/Ran //') $(grep -E '^(OK|FAILED)' .run/hostile.log | tail -1), $(grep -qE '^hostile: a worker died' .run/hostile.log && echo 'a worker died' || echo 'no worker died')"
 echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"
 echo "                     $(grep -E '^axe violations' .run/browser.log)"
 if [ "$failed" -ne 0 ]; then

@@ -104,7 +104,7 @@ SVAR_HOSTILE_KORE_PID="$kpid" SVAR_HOSTILE_LOG="$log" \
 # Kore's parent logs every worker it loses; read that once it has stopped.
 stop
 kpid="" npid=""
-if grep -E "sandbox violation|gone|restarting worker" "$log"; then
+if grep -E "sandbox violation|\(pid: [0-9]+\).* gone|restarting worker" "$log"; then
 	echo "hostile: a worker died (above, from $log)" >&2
 	rc=1
 fi
