@@ -7,6 +7,9 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -Wall -Wextra -Werror \
 	   -Wno-unused-parameter -Iapp/core -Iapp/db -I/usr/include/postgresql
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 
+# The core's libraries: argon2id, QR codes, HMAC for TOTP.
+CORE_LIBS = -largon2 -lqrencode -lcrypto
+
 CORE_SRC = $(wildcard app/core/*.c)
 DB_SRC	 = $(wildcard app/db/*.c)
 WEB_SRC	 = $(wildcard app/web/*.c)
@@ -29,7 +32,7 @@ build/%.o: app/%.c $(HDRS)
 build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -shared -o $@ $^ -lpq
+	$(CC) -shared -o $@ $^ -lpq $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
@@ -42,27 +45,33 @@ build/asan/%.o: app/%.c $(HDRS)
 	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
 
 build/svar-asan.so: $(ASAN_OBJ)
-	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq
+	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq $(CORE_LIBS)
 
 build/svarctl: $(CLI_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -lpq
+	$(CC) -o $@ $^ -lpq $(CORE_LIBS)
 
 # The core's unit tests, under AddressSanitizer and UBSan.
 build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
 	@mkdir -p build
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -Itests/unit -o $@ \
-	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
+	    $(UNIT_SRC) $(CORE_SRC) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
 
 # The same tests without sanitizers, for valgrind.
 build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
 	@mkdir -p build
 	$(CC) $(CFLAGS) -O0 -Itests/unit -o $@ \
-	    $(UNIT_SRC) $(CORE_SRC) $$(pkg-config --cflags --libs check)
+	    $(UNIT_SRC) $(CORE_SRC) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
+
+# The database layer against the test cluster (scripts/test.sh runs it).
+build/db_tests: tests/db/test_db.c $(DB_SRC) $(CORE_SRC) $(HDRS)
+	@mkdir -p build
+	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -o $@ tests/db/test_db.c \
+	    $(DB_SRC) $(CORE_SRC) -lpq $(CORE_LIBS) $$(pkg-config --cflags --libs check)
 
 # Instructions per rendered page, repeatable under callgrind.
 build/render_bench: tests/bench/render_bench.c $(CORE_SRC) $(HDRS)
 	@mkdir -p build
-	$(CC) $(CFLAGS) -o $@ tests/bench/render_bench.c $(CORE_SRC)
+	$(CC) $(CFLAGS) -o $@ tests/bench/render_bench.c $(CORE_SRC) $(CORE_LIBS)
 
 bench-render: build/render_bench
 	@valgrind --tool=callgrind --callgrind-out-file=build/callgrind.out \
@@ -75,7 +84,8 @@ deps:
 run: deps all
 	@scripts/run.sh
 
-test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain
+test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain \
+	build/db_tests
 	@scripts/test.sh
 
 bench: deps all

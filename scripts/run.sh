@@ -21,6 +21,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 export SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app"
+export SVAR_BASE_URL="${SVAR_BASE_URL:-http://127.0.0.1:$PORT}"
 kore -f -n -r -c "$conf" &
 kpid=$!
 for _ in $(seq 1 50); do
@@ -29,6 +30,6 @@ for _ in $(seq 1 50); do
 done
 echo
 echo "Svar is running at http://127.0.0.1:$PORT/  (Ctrl-C stops it)"
-build/svarctl demo "http://127.0.0.1:$PORT"
+build/svarctl demo "$SVAR_BASE_URL"
 echo
 wait "$kpid"

@@ -43,6 +43,9 @@ trap cleanup EXIT INT TERM
 scripts/migrate.sh
 scripts/migrate.sh | grep -q "nothing to apply"
 build/svarctl load surveys/helsepersonell-2021/survey.svar
+echo "==> database layer (Check, against the test cluster)"
+build/db_tests > .run/db.log 2>&1 || { cat .run/db.log; failed=1; }
+tail -1 .run/db.log
 build/svarctl demo "http://127.0.0.1:$PORT" >/dev/null
 # The app under test is the module built with ASan and UBSan; any report
 # they write to .run/asan fails the run.
@@ -52,6 +55,7 @@ rm -rf .run/asan && mkdir -p .run/asan
 LD_PRELOAD=$(cc -print-file-name=libasan.so) \
 ASAN_OPTIONS="detect_leaks=0:log_path=$(pwd)/.run/asan/asan" \
 UBSAN_OPTIONS="print_stacktrace=1:log_path=$(pwd)/.run/asan/ubsan" \
+SVAR_BASE_URL="http://127.0.0.1:$PORT" \
 SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
     kore -f -n -r -q -c "$conf" &
 kpid=$!
@@ -97,6 +101,7 @@ fi
 echo
 echo "==> summary"
 echo "  unit tests:        $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/unit.log)"
+echo "  database layer:    $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/db.log)"
 echo "  integration tests: $(grep -E '^Ran [0-9]+ tests' .run/integration.log | sed 's/Ran //') $(tail -1 .run/integration.log)"
 echo "  hostile input:     $(grep -E '^Ran [0-9]+ tests' .run/hostile.log | sed 's/Ran //') $(grep -E '^(OK|FAILED)' .run/hostile.log | tail -1), $(grep -qE '^hostile: a worker died' .run/hostile.log && echo 'a worker died' || echo 'no worker died')"
 echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"

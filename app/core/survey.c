@@ -72,6 +72,18 @@ survey_item(const struct survey *s, const char *id)
 	return (NULL);
 }
 
+/* The index of the page with this id; npages when there is none. */
+size_t
+survey_page(const struct survey *s, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; id != NULL && i < s->npages; i++)
+		if (strcmp(s->pages[i].id, id) == 0)
+			return (i);
+	return (s->npages);
+}
+
 const struct hidden *
 survey_hidden(const struct survey *s, const char *id)
 {

@@ -153,6 +153,7 @@ const struct optset	*item_options(const struct item *);
 const struct option	*optset_find(const struct optset *, int);
 const struct option	*optset_other(const struct optset *);
 const struct item	*survey_item(const struct survey *, const char *);
+size_t			 survey_page(const struct survey *, const char *);
 const struct hidden	*survey_hidden(const struct survey *, const char *);
 const struct scale	*survey_scale(const struct survey *, const char *);
 const struct row	*item_row(const struct item *, const char *);

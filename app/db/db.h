@@ -1,8 +1,9 @@
 /*
  * The database layer: the only code that speaks SQL. One connection per
- * process (a Kore worker or svarctl), statements prepared once per
- * connection, every query parameterised. A lost connection is
- * re-opened on the next call, so a database restart heals by itself.
+ * process (a Kore worker or svarctl), every query parameterised, each
+ * module's statements prepared on first use. A lost connection is
+ * re-opened on the next call outside a transaction, so a database
+ * restart heals by itself.
  */
 #ifndef SVAR_DB_H
 #define SVAR_DB_H
@@ -11,20 +12,33 @@
 
 struct db;
 
+#define DB_ERR		(-3)
+#define DB_COMPLETED	(-2)
+#define DB_CONFLICT	(-1)
+
+#define DB_ID_MAX	49	/* page ids: 48 characters and a NUL */
+
+/* db_conn.c */
 struct db	*db_open(const char *);
 void		 db_close(struct db *);
 int		 db_ready(struct db *);
 const char	*db_error(struct db *);
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+int		 db_request_end(struct db *);
 
-/* What the respondent path needs of a response. */
+/* db_respond.c: the respondent path. */
 struct resp {
 	long long	 id;
 	int		 version_id;
+	int		 definition_id;	/* the one it was started on */
 	char		 verifier[40];
 	char		 csrf[40];
 	char		 lang[4];
 	char		 status[12];
-	int		 page_no;
+	char		 page_id[DB_ID_MAX];		/* "" before any */
+	char		 furthest_page_id[DB_ID_MAX];
 	int		 rev;
 	int		 unit_link;	/* opened through a unit link */
 };
@@ -33,39 +47,44 @@ struct link {
 	int		 id;
 	int		 version_id;
 	char		 verifier[40];
-	char		 hidden[256];
 	int		 closed;
 };
 
-#define DB_ERR		(-3)
-#define DB_COMPLETED	(-2)
-#define DB_CONFLICT	(-1)
+struct save {
+	long long		 id;
+	int			 rev;		/* as read */
+	const struct answers	*rows;
+	const char		*page_id;	/* where the respondent goes */
+	const char		*furthest_page_id;
+	int			 started;
+	int			 complete;
+};
 
 int		 db_resp_load(struct db *, const char *, struct resp *,
 		    struct answers *);
 int		 db_resp_load_locked(struct db *, const char *, struct resp *,
 		    struct answers *);
-int		 db_tx(struct db *, const char *);
-int		 db_resp_opened(struct db *, long long);
-int		 db_version_state(struct db *, int, int *);
-int		 db_ping(struct db *);
+int		 db_resp_opened(struct db *, long long, int *);
 int		 db_resp_lang(struct db *, long long, const char *);
 long long	 db_resp_new(struct db *, int, int, const char *, const char *,
-		    const char *, const char *, const struct answers *);
-int		 db_page_save(struct db *, long long, int,
-		    const struct answers *, int, int, int);
+		    const char *, const char *);
+int		 db_page_save(struct db *, const struct save *);
 int		 db_link_get(struct db *, const char *, struct link *);
 int		 db_code_key(struct db *, const char *, char *, size_t);
+int		 db_ping(struct db *);
+
+/* db_catalog.c: the questionnaires a worker serves. */
+int		 db_version_state(struct db *, int, int *);
+char		*db_definition(struct db *, int);
+
+/* db_rate.c: rate limits shared by every app server. */
 int		 db_rate(struct db *, const char *, int, int);
 int		 db_rate_take(struct db *, const char *, int, int);
 int		 db_rate_give(struct db *, const char *, int);
 
-typedef int	(*db_version_cb)(int, int, const char *, const char *, void *);
-int		 db_versions(struct db *, db_version_cb, void *);
-
-/* db_admin.c: svarctl only, as the owner role. */
+/* db_load.c, db_invite.c, db_demo.c: svarctl, as the owner role. */
 int		 db_def_load(struct db *, const char *, const char *);
-int		 db_demo(struct db *, const char *);
 int		 db_tokens(struct db *, const char *, int, const char *);
+int		 db_demo(struct db *, const char *);
 
 #endif

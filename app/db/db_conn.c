@@ -1,3 +1,7 @@
+/*
+ * The connection: opened lazily, re-opened after a loss, statements
+ * prepared on first use, and transactions that never span a reconnect.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,133 +12,13 @@
 #include "db.h"
 #include "db_int.h"
 
-/* Every statement the web app runs; prepared on each new connection. */
-/*
- * retry: safe to send again after a lost connection. A new response is
- * not (the first attempt may have committed); a page save is, since its
- * revision check turns a repeat into a conflict.
- */
-static const struct {
-	const char	*name;
-	const char	*sql;
-	int		 nparams;
-	int		 retry;
-} stmts[] = {
-	{ "resp_load",
-	  "SELECT r.id, r.version_id, r.verifier, r.csrf, r.lang, r.status,"
-	  " r.page_no, r.rev, (r.unit_link_id IS NOT NULL)::int,"
-	  " a.var, a.value, a.state"
-	  " FROM response r LEFT JOIN answer a ON a.response_id = r.id"
-	  " WHERE r.selector = $1", 1, 1 },
-	/* The same, holding the response row: after a lost race (below). */
-	{ "resp_load_locked",
-	  "SELECT r.id, r.version_id, r.verifier, r.csrf, r.lang, r.status,"
-	  " r.page_no, r.rev, (r.unit_link_id IS NOT NULL)::int,"
-	  " a.var, a.value, a.state"
-	  " FROM response r LEFT JOIN answer a ON a.response_id = r.id"
-	  " WHERE r.selector = $1 FOR UPDATE OF r", 1, 0 },
-	{ "version_closed",
-	  "SELECT (w.closed OR coalesce(w.closes_at < now(), false) OR"
-	  " coalesce(w.opens_at > now(), false))::int"
-	  ", v.definition_id"
-	  " FROM version v JOIN wave w ON w.id = v.wave_id WHERE v.id = $1",
-	  1, 1 },
-	{ "resp_opened",
-	  "UPDATE response SET status = 'opened', opened_at = now()"
-	  " WHERE id = $1 AND status = 'invited'", 1, 1 },
-	{ "resp_lang",
-	  "UPDATE response SET lang = $2 WHERE id = $1", 2, 1 },
-	{ "resp_new",
-	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6, $7, $8)", 8, 0 },
-	/*
-	 * Saving a page: the page's rows, the not-asked marks, where the
-	 * respondent goes next, in one statement. $2 is the revision the
-	 * caller read: a save from another tab in between makes this return
-	 * -1 and the caller reads again; a completed response returns -2,
-	 * since completing happens once and nothing changes after it. One
-	 * prepared statement rather than a PL/pgSQL function: make bench
-	 * measured 40 us of interpreter per save.
-	 */
-	{ "page_save",
-	  "WITH r AS ("
-	  "  UPDATE response SET rev = rev + 1, page_no = $6,"
-	  "   max_page_no = greatest(max_page_no, $6),"
-	  "   status = CASE WHEN $8 THEN 'completed' WHEN $7 THEN 'started'"
-	  "    ELSE status END,"
-	  "   opened_at = coalesce(opened_at, now()),"
-	  "   started_at = CASE WHEN started_at IS NULL AND ($7 OR $8)"
-	  "    THEN now() ELSE started_at END,"
-	  "   completed_at = CASE WHEN $8 THEN now() END,"
-	  "   updated_at = now()"
-	  "  WHERE id = $1 AND rev = $2 AND status <> 'completed'"
-	  "  RETURNING rev, unit_link_id),"
-	  " a AS ("
-	  "  INSERT INTO answer AS a (response_id, var, value, state)"
-	  "  SELECT $1, v, x, s FROM unnest($3::text[], $4::text[],"
-	  "   $5::\"char\"[]) AS t(v, x, s) WHERE EXISTS (SELECT FROM r)"
-	  "  ON CONFLICT (response_id, var) DO UPDATE"
-	  "   SET value = excluded.value, state = excluded.state,"
-	  "   updated_at = now()"
-	  "  WHERE a.value IS DISTINCT FROM excluded.value"
-	  "   OR a.state IS DISTINCT FROM excluded.state),"
-	  " wu AS ("
-	  "  UPDATE wave_unit SET stage = 'responding'"
-	  "  WHERE $8 AND stage <> 'responding' AND id = (SELECT"
-	  "   wave_unit_id FROM unit_link WHERE id = (SELECT unit_link_id"
-	  "   FROM r))"
-	  "  RETURNING id),"
-	  " ev AS ("
-	  "  INSERT INTO unit_event (wave_unit_id, stage, note)"
-	  "  SELECT id, 'responding', 'first completed response' FROM wu)"
-	  " SELECT coalesce((SELECT rev FROM r), CASE WHEN EXISTS (SELECT"
-	  "  FROM response WHERE id = $1 AND status = 'completed') THEN -2"
-	  "  ELSE -1 END)", 8, 1 },
-	{ "link_get",
-	  "SELECT l.id, l.version_id, l.verifier, v.hidden,"
-	  " (w.closed OR coalesce(w.closes_at < now(), false) OR"
-	  " coalesce(w.opens_at > now(), false))::int"
-	  " FROM unit_link l JOIN version v ON v.id = l.version_id"
-	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1", 1, 1 },
-	{ "code_key",
-	  "SELECT r.selector || r.verifier FROM invitation i"
-	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1", 1, 1 },
-	{ "rate",
-	  "SELECT svar_rate($1, $2, $3)", 3, 1 },
-	{ "rate_take",
-	  "SELECT svar_rate_take($1, $2, $3)::int", 3, 1 },
-	{ "rate_give",
-	  "SELECT svar_rate_give($1, $2)", 2, 1 },
-	{ "ping", "SELECT 1", 0, 1 },
-	{ "versions",
-	  "SELECT v.id, d.id, d.source, v.hidden FROM version v"
-	  " JOIN definition d ON d.id = v.definition_id ORDER BY v.id", 0, 1 },
-};
-
-static int
-db_prepare(struct db *db)
-{
-	PGresult	*res;
-	size_t		 i;
-
-	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++) {
-		res = PQprepare(db->conn, stmts[i].name, stmts[i].sql,
-		    stmts[i].nparams, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			snprintf(db->err, sizeof(db->err), "prepare %s: %s",
-			    stmts[i].name, PQerrorMessage(db->conn));
-			PQclear(res);
-			return (0);
-		}
-		PQclear(res);
-	}
-	return (1);
-}
+/* Connection generations, so a statement knows where it is prepared. */
+static unsigned int	 db_gen_next;
 
 struct db *
 db_open(const char *conninfo)
 {
 	struct db	*db;
-
 	struct buf	 b;
 
 	db = xcalloc(1, sizeof(*db));
@@ -150,7 +34,6 @@ db_open(const char *conninfo)
 	    "options='-c statement_timeout=5000' ");
 	buf_puts(&b, conninfo ? conninfo : "");
 	db->conninfo = buf_steal(&b);
-	db->prepare = 1;
 	return (db);
 }
 
@@ -171,12 +54,21 @@ db_error(struct db *db)
 	return (db->err);
 }
 
-/* Connects (again) when needed; 0 when the database cannot be reached. */
+/*
+ * Connects (again) when needed; 0 when the database cannot be reached.
+ * Inside a transaction a lost connection stays lost: the transaction
+ * went with it, and carrying on in autocommit would commit half of it.
+ */
 int
 db_ready(struct db *db)
 {
 	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK)
 		return (1);
+	if (db->in_tx) {
+		snprintf(db->err, sizeof(db->err), "connection lost inside a "
+		    "transaction");
+		return (0);
+	}
 	if (db->conn != NULL) {
 		PQfinish(db->conn);
 		db->conn = NULL;
@@ -189,44 +81,55 @@ db_ready(struct db *db)
 		db->conn = NULL;
 		return (0);
 	}
-	if (db->prepare && !db_prepare(db)) {
-		PQfinish(db->conn);
-		db->conn = NULL;
+	db->gen = ++db_gen_next;
+	return (1);
+}
+
+static int
+stmt_prepare(struct db *db, struct db_stmt *st)
+{
+	PGresult	*res;
+
+	if (st->gen == db->gen)
+		return (1);
+	res = PQprepare(db->conn, st->name, st->sql, st->nparams, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		snprintf(db->err, sizeof(db->err), "prepare %s: %s",
+		    st->name, PQresultErrorMessage(res));
+		PQclear(res);
 		return (0);
 	}
+	PQclear(res);
+	st->gen = db->gen;
 	return (1);
 }
 
 /*
- * Runs a prepared statement. On a broken connection it reconnects and
- * tries once more, which is safe: each statement is its own transaction.
+ * Runs a statement. Outside a transaction, one marked retry is sent
+ * once more after a lost connection: each is its own transaction, and
+ * those marked are harmless to repeat.
  */
-static int
-stmt_retry(const char *name)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(stmts) / sizeof(stmts[0]); i++)
-		if (strcmp(stmts[i].name, name) == 0)
-			return (stmts[i].retry);
-	return (0);
-}
-
 PGresult *
-db_exec(struct db *db, const char *name, int n, const char *const *params,
+db_exec(struct db *db, struct db_stmt *st, const char *const *params,
     ExecStatusType want)
 {
 	PGresult	*res;
 	int		 attempt, attempts;
 
-	attempts = stmt_retry(name) ? 2 : 1;
+	attempts = st->retry && !db->in_tx ? 2 : 1;
 	for (attempt = 0; attempt < attempts; attempt++) {
 		if (!db_ready(db))
 			return (NULL);
-		res = PQexecPrepared(db->conn, name, n, params, NULL, NULL, 0);
+		if (!stmt_prepare(db, st)) {
+			if (PQstatus(db->conn) == CONNECTION_OK)
+				return (NULL);
+			continue;
+		}
+		res = PQexecPrepared(db->conn, st->name, st->nparams, params,
+		    NULL, NULL, 0);
 		if (PQresultStatus(res) == want)
 			return (res);
-		snprintf(db->err, sizeof(db->err), "%s: %s", name,
+		snprintf(db->err, sizeof(db->err), "%s: %s", st->name,
 		    PQresultErrorMessage(res));
 		PQclear(res);
 		if (PQstatus(db->conn) == CONNECTION_OK)
@@ -235,25 +138,127 @@ db_exec(struct db *db, const char *name, int n, const char *const *params,
 	return (NULL);
 }
 
-/*
- * BEGIN, COMMIT or ROLLBACK on the current connection. Never retried on
- * a new one: a transaction does not survive its connection.
- */
+/* A statement whose result is only success or failure. */
 int
-db_tx(struct db *db, const char *cmd)
+db_do(struct db *db, struct db_stmt *st, const char *const *params)
+{
+	PGresult	*res;
+
+	if ((res = db_exec(db, st, params, PGRES_COMMAND_OK)) == NULL)
+		return (0);
+	PQclear(res);
+	return (1);
+}
+
+/* The first column of the first row, copied; NULL when there is none. */
+char *
+db_val(struct db *db, struct db_stmt *st, const char *const *params)
+{
+	PGresult	*res;
+	char		*v = NULL;
+
+	if ((res = db_exec(db, st, params, PGRES_TUPLES_OK)) == NULL)
+		return (NULL);
+	if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+		v = xstrdup(PQgetvalue(res, 0, 0));
+	else
+		snprintf(db->err, sizeof(db->err), "%s: no row", st->name);
+	PQclear(res);
+	return (v);
+}
+
+static int
+tx_cmd(struct db *db, const char *cmd)
 {
 	PGresult	*res;
 	int		 ok;
 
-	if (db->conn == NULL)
-		return (0);
 	res = PQexec(db->conn, cmd);
 	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	db->committed = ok && strcmp(PQcmdStatus(res), "COMMIT") == 0;
 	if (!ok)
 		snprintf(db->err, sizeof(db->err), "%s: %s", cmd,
-		    PQerrorMessage(db->conn));
+		    PQresultErrorMessage(res));
 	PQclear(res);
 	return (ok);
+}
+
+int
+db_begin(struct db *db)
+{
+	if (db->in_tx) {
+		snprintf(db->err, sizeof(db->err), "BEGIN inside a "
+		    "transaction");
+		return (0);
+	}
+	if (!db_ready(db) || !tx_cmd(db, "BEGIN"))
+		return (0);
+	db->in_tx = 1;
+	return (1);
+}
+
+/* 0 when the transaction did not commit (nothing of it is kept). */
+int
+db_commit(struct db *db)
+{
+	int	 ok;
+
+	if (!db->in_tx) {
+		snprintf(db->err, sizeof(db->err), "COMMIT outside a "
+		    "transaction");
+		return (0);
+	}
+	db->in_tx = 0;
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		snprintf(db->err, sizeof(db->err), "connection lost before "
+		    "COMMIT");
+		return (0);
+	}
+	ok = tx_cmd(db, "COMMIT");
+	/* A COMMIT in a failed transaction succeeds as a ROLLBACK. */
+	if (ok && db->committed == 0) {
+		snprintf(db->err, sizeof(db->err), "COMMIT rolled back: a "
+		    "statement in the transaction had failed");
+		ok = 0;
+	}
+	return (ok);
+}
+
+void
+db_rollback(struct db *db)
+{
+	db->in_tx = 0;
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		tx_cmd(db, "ROLLBACK");
+}
+
+/*
+ * After every request: a connection left in a transaction (a handler
+ * that returned early) is rolled back before the next request uses it.
+ * Returns 0 when it had to, so the caller can log which request did.
+ */
+int
+db_request_end(struct db *db)
+{
+	PGTransactionStatusType	 ts;
+	int			 clean;
+
+	if (db->conn == NULL) {
+		clean = !db->in_tx;
+		db->in_tx = 0;
+		return (clean);
+	}
+	ts = PQtransactionStatus(db->conn);
+	clean = !db->in_tx && (ts == PQTRANS_IDLE || ts == PQTRANS_UNKNOWN);
+	if (!clean) {
+		snprintf(db->err, sizeof(db->err), "connection left %s",
+		    ts == PQTRANS_INERROR ? "in a failed transaction" :
+		    "in a transaction");
+		db_rollback(db);
+	}
+	return (clean);
 }
 
 /* A PostgreSQL array literal; NULL elements stay NULL. */
@@ -280,4 +285,10 @@ db_array(struct buf *b, const char *const *v, size_t n)
 		buf_putc(b, '"');
 	}
 	buf_putc(b, '}');
+}
+
+void
+db_copy(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
 }

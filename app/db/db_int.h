@@ -1,4 +1,8 @@
-/* Inside the database layer only. */
+/*
+ * Inside the database layer only. Each module owns its statements: an
+ * enum names them and a table of struct db_stmt holds their text. A
+ * statement is prepared on first use on each connection.
+ */
 #ifndef SVAR_DB_INT_H
 #define SVAR_DB_INT_H
 
@@ -6,15 +10,33 @@
 
 #include "buf.h"
 
-struct db {
-	PGconn	*conn;
-	char	*conninfo;
-	int	 prepare;	/* prepare the web statements on connect */
-	char	 err[512];
+struct db_stmt {
+	const char	*name;		/* unique across modules: "mod.what" */
+	const char	*sql;
+	int		 nparams;
+	int		 retry;		/* safe to resend on a new connection */
+	unsigned int	 gen;		/* connection it was prepared on */
 };
 
-PGresult	*db_exec(struct db *, const char *, int, const char *const *,
+struct db {
+	PGconn		*conn;
+	char		*conninfo;
+	unsigned int	 gen;		/* this connection, unique per process */
+	int		 in_tx;
+	int		 committed;	/* the last COMMIT really did */
+	char		 err[512];
+};
+
+PGresult	*db_exec(struct db *, struct db_stmt *, const char *const *,
 		    ExecStatusType);
+int		 db_do(struct db *, struct db_stmt *, const char *const *);
+char		*db_val(struct db *, struct db_stmt *, const char *const *);
 void		 db_array(struct buf *, const char *const *, size_t);
+void		 db_copy(char *, size_t, const char *);
+
+/* db_invite.c, for db_demo.c */
+char		*db_version_by_key(struct db *, const char *);
+int		 db_token_new(struct db *, const char *, const char *, char *,
+		    char *);
 
 #endif

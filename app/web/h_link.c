@@ -11,25 +11,6 @@
 
 #define COOKIE_DAYS	60
 
-int	page_link(struct http_request *);
-
-/* Hidden variables from the version ("B1=1;B2=3") as answer rows. */
-static void
-hidden_answers(const char *spec, struct answers *a)
-{
-	char	*copy, *part, *save, *eq;
-
-	copy = xstrdup(spec);
-	for (part = strtok_r(copy, ";", &save); part != NULL;
-	    part = strtok_r(NULL, ";", &save)) {
-		if ((eq = strchr(part, '=')) == NULL)
-			continue;
-		*eq = '\0';
-		answers_set(a, part, eq + 1, ANS_ANSWERED);
-	}
-	free(copy);
-}
-
 /* Fresh responses per address per ten minutes: a hospital behind one
  * NAT can start many, a script cannot fill the table. */
 #define START_LIMIT	300
@@ -39,21 +20,27 @@ static void
 start_page(struct http_request *req, enum lang l, const struct link *lk,
     const char *key)
 {
-	const struct version_def *v;
+	const struct survey	*s;
 	struct tvars		 tv;
+	const char		*why;
 	char			 token[KEY_VERIFIER_LEN + 1], action[64];
+	int			 def;
 
-	if (catalog_state(lk->version_id, &v) == DB_ERR) {
-		web_unavailable(req, l);
+	if (catalog_state(lk->version_id, &def) == DB_ERR) {
+		web_unavailable(req, l, db_error(app.db));
+		return;
+	}
+	if (catalog_def(def, &s, &why) != CAT_OK) {
+		web_unavailable(req, l, why);
 		return;
 	}
 	web_form_token(req, token, sizeof(token));
 	snprintf(action, sizeof(action), "/u/%s", key);
 	memset(&tv, 0, sizeof(tv));
-	tvars_set(&tv, "survey", text_get(&v->survey->title, l));
+	tvars_set(&tv, "survey", text_get(&s->title, l));
 	tvars_set(&tv, "action", action);
 	tvars_set(&tv, "csrf", token);
-	web_page(req, 200, l, T_START, &tv, text_get(&v->survey->title, l));
+	web_page(req, 200, l, T_START, &tv, text_get(&s->title, l));
 }
 
 /*
@@ -67,7 +54,7 @@ page_link(struct http_request *req)
 {
 	struct link	 l;
 	struct resp	 r;
-	struct answers	 a, hidden;
+	struct answers	 a;
 	struct form	 f;
 	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
 	char		 rsel[KEY_SELECTOR_LEN + 1], rver[KEY_VERIFIER_LEN + 1];
@@ -77,8 +64,6 @@ page_link(struct http_request *req)
 	enum lang	 lang;
 	int		 rc;
 
-	if (!web_methods(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
-		return (KORE_RESULT_OK);
 	lang = web_page_lang(req);
 	if (!keys_split(key, sel, ver) ||
 	    (rc = db_link_get(app.db, sel, &l)) == 0 ||
@@ -88,7 +73,7 @@ page_link(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	if (rc == DB_ERR) {
-		web_unavailable(req, lang);
+		web_unavailable(req, lang, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
 	if (l.closed) {
@@ -128,7 +113,7 @@ page_link(struct http_request *req)
 	web_client_ip(req, ip, sizeof(ip));
 	snprintf(bucket, sizeof(bucket), "start:%s", ip);
 	if ((rc = db_rate(app.db, bucket, START_WINDOW, 1)) == DB_ERR) {
-		web_unavailable(req, lang);
+		web_unavailable(req, lang, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
 	if (rc > START_LIMIT) {
@@ -139,18 +124,14 @@ page_link(struct http_request *req)
 	if (!keys_random(rsel, KEY_SELECTOR_LEN) ||
 	    !keys_random(rver, KEY_VERIFIER_LEN) ||
 	    !keys_random(csrf, KEY_VERIFIER_LEN)) {
-		web_unavailable(req, lang);
+		web_unavailable(req, lang, "no random bytes for a new key");
 		return (KORE_RESULT_OK);
 	}
-	answers_init(&hidden);
-	hidden_answers(l.hidden, &hidden);
 	if (db_resp_new(app.db, l.version_id, l.id, rsel, rver, csrf,
-	    lang_code(lang), &hidden) < 0) {
-		answers_free(&hidden);
-		web_unavailable(req, lang);
+	    lang_code(lang)) < 0) {
+		web_unavailable(req, lang, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
-	answers_free(&hidden);
 	snprintf(rkey, sizeof(rkey), "%s%s", rsel, rver);
 	snprintf(path, sizeof(path), "/u/%s", key);
 	web_cookie(req, cookie, rkey, path, COOKIE_DAYS * 86400);

@@ -18,22 +18,13 @@
 #define CODE_TRIES	10
 #define CODE_WINDOW	600
 
-int	page_home(struct http_request *);
-int	page_code(struct http_request *);
-int	page_privacy(struct http_request *);
-int	page_health(struct http_request *);
-int	page_asset_refused(struct http_request *);
-
 /* A page that is only a template in the visitor's language. */
 static int
 text_page(struct http_request *req, enum tmpl_id t, const char *title_key)
 {
 	struct tvars	 tv;
-	enum lang	 l;
+	enum lang	 l = web_page_lang(req);
 
-	if (!web_methods(req, HTTP_METHOD_GET))
-		return (KORE_RESULT_OK);
-	l = web_page_lang(req);
 	memset(&tv, 0, sizeof(tv));
 	web_page(req, 200, l, t, &tv, i18n_get(l, title_key));
 	return (KORE_RESULT_OK);
@@ -54,8 +45,6 @@ page_privacy(struct http_request *req)
 int
 page_health(struct http_request *req)
 {
-	if (!web_methods(req, HTTP_METHOD_GET))
-		return (KORE_RESULT_OK);
 	if (!db_ping(app.db)) {
 		http_response(req, 503, "db down\n", 8);
 		return (KORE_RESULT_OK);
@@ -85,15 +74,12 @@ int
 page_code(struct http_request *req)
 {
 	struct form	 f;
-	enum lang	 l;
+	enum lang	 l = web_page_lang(req);
 	char		 ip[64], bucket[96], code[CODE_LEN + 1], key[64];
 	char		 url[96];
 	const char	*typed;
 	int		 rc;
 
-	if (!web_methods(req, HTTP_METHOD_GET | HTTP_METHOD_POST))
-		return (KORE_RESULT_OK);
-	l = web_page_lang(req);
 	if (req->method != HTTP_METHOD_POST) {
 		code_form(req, 200, l, NULL, NULL);
 		return (KORE_RESULT_OK);
@@ -124,7 +110,7 @@ page_code(struct http_request *req)
 	if ((rc = db_rate_take(app.db, bucket, CODE_WINDOW, CODE_TRIES)) !=
 	    1) {
 		if (rc == DB_ERR)
-			web_unavailable(req, l);
+			web_unavailable(req, l, db_error(app.db));
 		else
 			code_form(req, 429, l, typed, "code.err.rate");
 		form_free(&f);
@@ -137,9 +123,9 @@ page_code(struct http_request *req)
 	}
 	if ((rc = db_code_key(app.db, code, key, sizeof(key))) != 1) {
 		if (rc == DB_ERR) {
+			web_unavailable(req, l, db_error(app.db));
 			/* Not the visitor's fault: the try is theirs again. */
 			db_rate_give(app.db, bucket, CODE_WINDOW);
-			web_unavailable(req, l);
 		} else
 			code_form(req, 422, l, typed, "code.err.unknown");
 		form_free(&f);
@@ -161,8 +147,6 @@ page_code(struct http_request *req)
 int
 page_asset_refused(struct http_request *req)
 {
-	if (!web_methods(req, HTTP_METHOD_GET))
-		return (KORE_RESULT_OK);
 	http_response_header(req, "content-type", "text/plain");
 	http_response(req, HTTP_STATUS_NOT_FOUND, "not found\n", 10);
 	return (KORE_RESULT_OK);

@@ -16,14 +16,12 @@
 #include "web.h"
 
 
-int	page_respond(struct http_request *);
-
 /* What every /r/ request starts from. */
 struct ctx {
 	char			 key[KEY_LEN + 1];
 	struct resp		 r;
 	struct answers		 a;
-	const struct version_def *v;
+	const struct survey	*s;	/* the response's own definition */
 	enum lang		 lang;
 };
 
@@ -34,8 +32,9 @@ struct ctx {
 static int
 ctx_load(struct http_request *req, const char *key, struct ctx *c)
 {
-	char	 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
-	int	 rc;
+	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
+	const char	*why;
+	int		 rc, def;
 
 	memset(c, 0, sizeof(*c));
 	answers_init(&c->a);
@@ -47,7 +46,7 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 	}
 	snprintf(c->key, sizeof(c->key), "%s", key);
 	if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
-		web_unavailable(req, c->lang);
+		web_unavailable(req, c->lang, db_error(app.db));
 		return (0);
 	}
 	if (rc == 0 || !keys_equal(ver, c->r.verifier)) {
@@ -57,13 +56,23 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 	}
 	if ((c->lang = lang_parse(c->r.lang)) == LANG_MAX)
 		c->lang = LANG_NB;
-	if ((rc = catalog_state(c->r.version_id, &c->v)) == DB_ERR) {
-		web_unavailable(req, c->lang);
+	if ((rc = catalog_state(c->r.version_id, &def)) == DB_ERR) {
+		web_unavailable(req, c->lang, db_error(app.db));
 		return (0);
 	}
 	if (rc && strcmp(c->r.status, "completed") != 0) {
 		web_message(req, 410, c->lang, "msg.closed.title",
 		    "msg.closed.text", NULL);
+		return (0);
+	}
+	/* An invitation opened for the first time may move definition. */
+	if (strcmp(c->r.status, "invited") == 0 &&
+	    !db_resp_opened(app.db, c->r.id, &c->r.definition_id)) {
+		web_unavailable(req, c->lang, db_error(app.db));
+		return (0);
+	}
+	if (catalog_def(c->r.definition_id, &c->s, &why) != CAT_OK) {
+		web_unavailable(req, c->lang, why);
 		return (0);
 	}
 	return (1);
@@ -84,11 +93,12 @@ go_page(struct http_request *req, const char *key, size_t page)
 	web_go_response(req, key, n);
 }
 
-/* The page to show: page_no if it is still asked, else the next asked. */
+/* The page to show: the current one if it is still asked, else the next. */
 static size_t
-current_page(const struct survey *s, const struct route *rt, int page_no)
+current_page(const struct survey *s, const struct route *rt,
+    const char *page_id)
 {
-	size_t	 p = page_no < 0 ? 0 : (size_t)page_no;
+	size_t	 p = survey_page(s, page_id);
 
 	if (p >= s->npages)
 		return (route_first(s, rt));
@@ -102,7 +112,7 @@ static void
 show_page(struct http_request *req, struct ctx *c, const struct route *rt,
     size_t page, const struct form *posted, const struct verrs *errs)
 {
-	const struct survey	*s = c->v->survey;
+	const struct survey	*s = c->s;
 	struct render_page	 rp;
 	struct buf		 body, action, title;
 
@@ -141,10 +151,10 @@ show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
 
 	memset(&tv, 0, sizeof(tv));
 	buf_init(&link);
-	web_base_url(req, &link);
+	web_base_url(&link);
 	buf_printf(&link, "/r/%s", c->key);
 	tvars_set(&tv, "resume_url", buf_cstr(&link));
-	tvars_set(&tv, "survey", text_get(&c->v->survey->title, c->lang));
+	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
 	web_page(req, 200, c->lang, t, &tv, i18n_get(c->lang,
 	    t == T_THANKS ? "thanks.title" : "saved.title"));
 	buf_free(&link);
@@ -179,18 +189,103 @@ any_answered(const struct survey *s, const struct answers *rows)
 	return (0);
 }
 
-static void
-post_page(struct http_request *req, struct ctx *c, size_t page)
+/* The furthest page reached, by id, after moving to `target`. */
+static const char *
+furthest_page(const struct survey *s, const char *prev, size_t target)
 {
-	const struct survey	*s = c->v->survey;
-	struct form		 f;
+	size_t	 p = survey_page(s, prev);
+
+	if (target >= s->npages)
+		target = s->npages - 1;
+	if (p < s->npages && p > target)
+		return (s->pages[p].id);
+	return (s->pages[target].id);
+}
+
+/*
+ * Saves the posted page and sends the answer. Returns DB_CONFLICT when
+ * another tab saved in between, so the caller reads again and retries.
+ * Inside the caller's transaction (`locked`) it commits before it
+ * answers, so a failed COMMIT is never reported as saved.
+ */
+static int
+save_page(struct http_request *req, struct ctx *c, size_t page,
+    const struct form *f, const char *nav, int locked)
+{
+	const struct survey	*s = c->s;
 	struct answers		 rows;
 	struct verrs		 errs;
 	struct route		 rt;
+	struct save		 sv;
+	size_t			 target;
+	int			 rc, complete;
+
+	answers_init(&rows);
+	memset(&errs, 0, sizeof(errs));
+	route_eval(s, &c->a, &rt);
+	if (!rt.page_vis[page]) {
+		/* Routing no longer asks this page (another tab). */
+		target = current_page(s, &rt, c->r.page_id);
+		route_free(&rt);
+		if (locked)
+			db_rollback(app.db);
+		go_page(req, c->key, target);
+		return (0);
+	}
+	validate_page(s, page, &rt, f, &rows, &errs);
+	route_free(&rt);
+	merge_rows(s, &c->a, &rows, &rt);
+	if (errs.n > 0)
+		target = page;
+	else if (strcmp(nav, "prev") == 0)
+		target = route_prev(s, &rt, page);
+	else if (strcmp(nav, "save") == 0)
+		target = page;
+	else
+		target = route_next(s, &rt, page);
+	complete = errs.n == 0 && strcmp(nav, "next") == 0 &&
+	    target >= s->npages;
+	/* A page another tab opened up is asked before the end. */
+	if (complete && (target = route_unvisited(s, &rt, &c->a)) <
+	    s->npages)
+		complete = 0;
+	if (complete || target >= s->npages)
+		target = page;
+	memset(&sv, 0, sizeof(sv));
+	sv.id = c->r.id;
+	sv.rev = c->r.rev;
+	sv.rows = &rows;
+	sv.page_id = s->pages[target].id;
+	sv.furthest_page_id = furthest_page(s, c->r.furthest_page_id, target);
+	sv.started = strcmp(c->r.status, "started") == 0 ||
+	    any_answered(s, &rows);
+	sv.complete = complete;
+	rc = db_page_save(app.db, &sv);
+	answers_free(&rows);
+	if (rc >= 0 && locked && !db_commit(app.db))
+		rc = DB_ERR;
+	if (rc >= 0) {
+		if (errs.n > 0)
+			show_page(req, c, &rt, page, f, &errs);
+		else if (complete)
+			web_go_response(req, c->key, "takk");
+		else if (strcmp(nav, "save") == 0)
+			web_go_response(req, c->key, "lagret");
+		else
+			go_page(req, c->key, target);
+	}
+	route_free(&rt);
+	verrs_free(&errs);
+	return (rc);
+}
+
+static void
+post_page(struct http_request *req, struct ctx *c, size_t page)
+{
+	struct form		 f;
 	const char		*nav, *csrf;
 	char			 sel[KEY_SELECTOR_LEN + 1];
-	size_t			 target;
-	int			 attempt, rc = 0, complete, started, locked = 0;
+	int			 rc;
 
 	if (!web_body_form(req, &f)) {
 		web_message(req, 400, c->lang, "msg.badform.title",
@@ -204,96 +299,32 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		    "msg.csrf.text", NULL);
 		return;
 	}
-	nav = form_get(&f, "nav");
-	if (nav == NULL)
+	if ((nav = form_get(&f, "nav")) == NULL)
 		nav = "next";
 	/*
 	 * First optimistically, on the revision read; if another tab saved
 	 * in between, once more holding the response row, which cannot lose.
 	 */
-	for (attempt = 0; attempt < 2; attempt++) {
-		if (strcmp(c->r.status, "completed") == 0)
-			break;
-		answers_init(&rows);
-		memset(&errs, 0, sizeof(errs));
-		route_eval(s, &c->a, &rt);
-		if (!rt.page_vis[page]) {
-			/* Routing no longer asks this page (another tab). */
-			target = current_page(s, &rt, c->r.page_no);
-			route_free(&rt);
-			answers_free(&rows);
-			form_free(&f);
-			if (locked)
-				db_tx(app.db, "ROLLBACK");
-			go_page(req, c->key, target);
-			return;
-		}
-		validate_page(s, page, &rt, &f, &rows, &errs);
-		route_free(&rt);
-		merge_rows(s, &c->a, &rows, &rt);
-		if (errs.n > 0)
-			target = page;
-		else if (strcmp(nav, "prev") == 0)
-			target = route_prev(s, &rt, page);
-		else if (strcmp(nav, "save") == 0)
-			target = page;
-		else
-			target = route_next(s, &rt, page);
-		complete = errs.n == 0 && strcmp(nav, "next") == 0 &&
-		    target >= s->npages;
-		/* A page another tab opened up is asked before the end. */
-		if (complete && (target = route_unvisited(s, &rt, &c->a)) <
-		    s->npages)
-			complete = 0;
-		started = strcmp(c->r.status, "started") == 0 ||
-		    any_answered(s, &rows);
-		rc = db_page_save(app.db, c->r.id, c->r.rev, &rows,
-		    (int)(complete ? page : target), started, complete);
-		answers_free(&rows);
-		if (locked && !db_tx(app.db, rc >= 0 ? "COMMIT" : "ROLLBACK") &&
-		    rc >= 0)
-			rc = DB_ERR;
-		locked = 0;
-		if (rc >= 0) {
-			if (errs.n > 0)
-				show_page(req, c, &rt, page, &f, &errs);
-			else if (complete)
-				web_go_response(req, c->key, "takk");
-			else if (strcmp(nav, "save") == 0)
-				web_go_response(req, c->key, "lagret");
-			else
-				go_page(req, c->key, target);
-			route_free(&rt);
-			verrs_free(&errs);
-			form_free(&f);
-			return;
-		}
-		route_free(&rt);
-		verrs_free(&errs);
-		if (rc == DB_ERR) {
-			form_free(&f);
-			web_unavailable(req, c->lang);
-			return;
-		}
-		if (rc == DB_COMPLETED || attempt == 1)
-			break;
+	if ((rc = save_page(req, c, page, &f, nav, 0)) == DB_CONFLICT) {
 		answers_free(&c->a);
+		answers_init(&c->a);
 		snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
-		if (!db_tx(app.db, "BEGIN") ||
+		if (!db_begin(app.db) ||
 		    db_resp_load_locked(app.db, sel, &c->r, &c->a) != 1) {
-			db_tx(app.db, "ROLLBACK");
-			form_free(&f);
-			web_unavailable(req, c->lang);
-			return;
-		}
-		locked = 1;
+			db_rollback(app.db);
+			rc = DB_ERR;
+		} else if (strcmp(c->r.status, "completed") == 0) {
+			db_rollback(app.db);
+			rc = DB_COMPLETED;
+		} else if ((rc = save_page(req, c, page, &f, nav, 1)) < 0)
+			db_rollback(app.db);
 	}
-	if (locked)
-		db_tx(app.db, "ROLLBACK");
 	form_free(&f);
-	if (strcmp(c->r.status, "completed") == 0 || rc == DB_COMPLETED)
+	if (rc == DB_ERR)
+		web_unavailable(req, c->lang, db_error(app.db));
+	else if (rc == DB_COMPLETED)
 		web_go_response(req, c->key, "takk");
-	else
+	else if (rc == DB_CONFLICT)
 		web_message(req, 409, c->lang, "msg.busy.title",
 		    "msg.busy.text", NULL);
 }
@@ -320,15 +351,11 @@ page_respond(struct http_request *req)
 	}
 	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
 	tail = slash ? slash + 1 : NULL;
-	/* Only a numbered page takes a POST (its form). */
-	if (!web_methods(req, HTTP_METHOD_GET | (tail != NULL &&
-	    strspn(tail, "0123456789") == strlen(tail) ? HTTP_METHOD_POST : 0)))
-		return (KORE_RESULT_OK);
 	if (!ctx_load(req, key, &c)) {
 		ctx_free(&c);
 		return (KORE_RESULT_OK);
 	}
-	s = c.v->survey;
+	s = c.s;
 	if (req->method == HTTP_METHOD_GET && web_query(req, &q)) {
 		l = lang_parse(form_get(&q, "lang"));
 		form_free(&q);
@@ -341,8 +368,6 @@ page_respond(struct http_request *req)
 			return (KORE_RESULT_OK);
 		}
 	}
-	if (strcmp(c.r.status, "invited") == 0)
-		db_resp_opened(app.db, c.r.id);
 	if (strcmp(c.r.status, "completed") == 0) {
 		if (tail != NULL && strcmp(tail, "takk") == 0)
 			show_done(req, &c, T_THANKS);
@@ -357,7 +382,7 @@ page_respond(struct http_request *req)
 		web_message(req, 409, c.lang, "msg.nopages.title",
 		    "msg.nopages.text", NULL);
 	} else if (tail == NULL || strcmp(tail, "takk") == 0) {
-		go_page(req, c.key, current_page(s, &rt, c.r.page_no));
+		go_page(req, c.key, current_page(s, &rt, c.r.page_id));
 	} else if (strcmp(tail, "lagret") == 0) {
 		show_done(req, &c, T_SAVED);
 	} else {
@@ -365,7 +390,7 @@ page_respond(struct http_request *req)
 		page = (size_t)(n - 1);
 		if (*end != '\0' || n < 1 || (size_t)n > s->npages ||
 		    !rt.page_vis[page]) {
-			go_page(req, c.key, current_page(s, &rt, c.r.page_no));
+			go_page(req, c.key, current_page(s, &rt, c.r.page_id));
 		} else if (req->method == HTTP_METHOD_POST) {
 			post_page(req, &c, page);
 		} else

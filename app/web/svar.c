@@ -105,12 +105,15 @@ kore_worker_configure(void)
 	    strcmp(v, "1") == 0;
 	app.trusted_proxy = (v = getenv("SVAR_TRUSTED_PROXY")) != NULL &&
 	    strcmp(v, "1") == 0;
-	if ((v = getenv("SVAR_BASE_URL")) != NULL && *v != '\0')
-		app.base_url = xstrdup(v);
+	if ((v = getenv("SVAR_BASE_URL")) == NULL || (strncmp(v, "http://",
+	    7) != 0 && strncmp(v, "https://", 8) != 0))
+		fatalx("SVAR_BASE_URL must be set to the address people reach "
+		    "Svar at, e.g. https://svar.example.no");
+	app.base_url = xstrndup(v, strlen(v) - (v[strlen(v) - 1] == '/'));
 	kore_timer_add(body_guard, BODY_GUARD_MS, NULL, 0);
 	app.db = db_open(getenv("SVAR_DB"));
 	/* A database that is down now is retried on the first request. */
-	if (!db_ready(app.db) || !catalog_load())
+	if (!db_ready(app.db))
 		kore_log(LOG_WARNING, "database not ready yet: %s",
 		    db_error(app.db));
 }

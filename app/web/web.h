@@ -29,23 +29,12 @@ enum tmpl_id {
 	T_MAX
 };
 
-struct version_def {
-	int		 version_id;
-	int		 definition_id;
-	struct survey	*survey;
-	char		*hidden;
-	int		 closed;	/* as last read from the database */
-	u_int64_t	 checked;	/* when, in ms; 0: never */
-};
-
 struct app {
 	struct db		*db;
 	struct tmpl		*tmpl[T_MAX];
-	struct version_def	*versions;
-	size_t			 nversions;
 	int			 secure_cookies;
 	int			 trusted_proxy;	/* believe X-Forwarded-For */
-	char			*base_url;	/* for links shown as text */
+	char			*base_url;	/* for links shown or mailed */
 };
 
 extern struct app	 app;
@@ -58,10 +47,10 @@ void		 web_page(struct http_request *, int, enum lang,
 void		 web_message(struct http_request *, int, enum lang,
 		    const char *, const char *, const char *);
 void		 web_redirect(struct http_request *, const char *);
-int		 web_methods(struct http_request *, int);
 void		 web_go_response(struct http_request *, const char *,
 		    const char *);
-void		 web_unavailable(struct http_request *, enum lang);
+void		 web_unavailable(struct http_request *, enum lang,
+		    const char *);
 int		 web_body_form(struct http_request *, struct form *);
 int		 web_query(struct http_request *, struct form *);
 void		 web_cookie(struct http_request *, const char *, const char *,
@@ -72,12 +61,34 @@ void		 web_form_token(struct http_request *, char *, size_t);
 int		 web_form_token_ok(struct http_request *, const struct form *);
 enum lang	 web_lang(struct http_request *, const struct form *);
 enum lang	 web_page_lang(struct http_request *);
-void		 web_base_url(struct http_request *, struct buf *);
+void		 web_base_url(struct buf *);
 
 /* web_catalog.c */
-const struct version_def *catalog_version(int);
-int		 catalog_load(void);
-int		 catalog_state(int, const struct version_def **);
+#define CAT_OK		1
+#define CAT_BAD		0
+int		 catalog_def(int, const struct survey **, const char **);
+int		 catalog_state(int, int *);
 void		 catalog_free(void);
+
+/* web_route.c: every route's methods and checks, in one place. */
+#define M_GET		0x01	/* and HEAD */
+#define M_POST		0x02
+
+struct web_route {
+	const char	*name;
+	int		 methods;
+	int		 (*fn)(struct http_request *);
+};
+
+int		 web_run(struct http_request *, const struct web_route *);
+
+/* The handlers, by area. */
+int		 page_home(struct http_request *);
+int		 page_code(struct http_request *);
+int		 page_privacy(struct http_request *);
+int		 page_health(struct http_request *);
+int		 page_link(struct http_request *);
+int		 page_respond(struct http_request *);
+int		 page_asset_refused(struct http_request *);
 
 #endif

@@ -1,123 +1,130 @@
 /*
- * The questionnaires each worker serves: every version's definition,
- * parsed once from the text stored in the database. A version that is
- * not here yet (svarctl load ran after start) triggers one reload.
+ * The questionnaires each worker serves. A definition is parsed once
+ * from the text stored in the database, on first use, and kept: a
+ * response is served by the definition it was started on, whatever the
+ * version points at now. A definition that does not parse is remembered
+ * as such, so it is not parsed again on every request.
+ *
+ * A version's state (wave open or closed, the definition new responses
+ * get) is read at most once a second per worker: asking on every request
+ * cost a join on the hot path, and a wave that closes a second late
+ * loses nothing.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "web.h"
 
-static int
-catalog_add(int version_id, int definition_id, const char *src,
-    const char *hidden, void *arg)
-{
-	struct def_errors	 err;
-	struct survey		*s;
-	struct version_def	*v;
-	size_t			 i;
+#define STATE_TTL_MS	1000
 
-	(void)arg;
-	/* Versions often share one definition: parse it once. */
-	s = NULL;
-	for (i = 0; i < app.nversions; i++)
-		if (app.versions[i].definition_id == definition_id)
-			s = app.versions[i].survey;
-	if (s == NULL) {
-		if ((s = def_parse("definition", src, strlen(src),
-		    &err)) == NULL) {
-			kore_log(LOG_ERR, "definition %d does not parse: %s",
-			    definition_id, err.n ? err.msg[0] : "?");
-			def_errors_free(&err);
-			return (1);
-		}
-	}
-	app.versions = xrealloc(app.versions,
-	    (app.nversions + 1) * sizeof(*app.versions));
-	v = &app.versions[app.nversions++];
-	v->version_id = version_id;
-	v->definition_id = definition_id;
-	v->survey = s;
-	v->hidden = xstrdup(hidden);
-	v->closed = 0;
-	v->checked = 0;
-	return (1);
-}
+struct cat_def {
+	int		 id;
+	struct survey	*survey;	/* NULL: does not parse */
+};
+
+struct cat_version {
+	int		 id;
+	int		 definition_id;
+	int		 closed;
+	u_int64_t	 checked;	/* ms; 0: never */
+};
+
+static struct cat_def		*defs;
+static size_t			 ndefs;
+static struct cat_version	*versions;
+static size_t			 nversions;
 
 void
 catalog_free(void)
 {
-	size_t	 i, k;
-	int	 shared;
-
-	for (i = 0; i < app.nversions; i++) {
-		shared = 0;
-		for (k = i + 1; k < app.nversions; k++)
-			if (app.versions[k].survey == app.versions[i].survey)
-				shared = 1;
-		if (!shared)
-			survey_free(app.versions[i].survey);
-		free(app.versions[i].hidden);
-	}
-	free(app.versions);
-	app.versions = NULL;
-	app.nversions = 0;
-}
-
-int
-catalog_load(void)
-{
-	catalog_free();
-	return (db_versions(app.db, catalog_add, NULL));
-}
-
-const struct version_def *
-catalog_version(int version_id)
-{
 	size_t	 i;
-	int	 pass;
 
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < app.nversions; i++)
-			if (app.versions[i].version_id == version_id)
-				return (&app.versions[i]);
-		if (pass == 0 && !catalog_load())
-			return (NULL);
-	}
-	return (NULL);
+	for (i = 0; i < ndefs; i++)
+		survey_free(defs[i].survey);
+	free(defs);
+	free(versions);
+	defs = NULL;
+	versions = NULL;
+	ndefs = nversions = 0;
 }
 
 /*
- * Whether a version's wave takes answers, and the version as it is now.
- * Read at most once a second per worker: asking on every request cost a
- * join on the hot path, and a wave that closes a second late loses
- * nothing. When svarctl has pointed the version at a new definition,
- * the catalog is read again, so every worker serves the same text.
- * *vp is valid afterwards (the catalog may have been rebuilt).
+ * The survey of a definition: CAT_OK with *sp set, CAT_BAD when its text
+ * does not parse (*why says so), DB_ERR when the database failed.
  */
-#define STATE_TTL_MS	1000
-
 int
-catalog_state(int version_id, const struct version_def **vp)
+catalog_def(int id, const struct survey **sp, const char **why)
 {
-	struct version_def	*v;
-	u_int64_t		 now = kore_time_ms();
-	int			 rc, def;
+	struct def_errors	 err;
+	struct survey		*s;
+	char			*src;
+	size_t			 i;
 
-	if ((*vp = catalog_version(version_id)) == NULL)
-		return (DB_ERR);
-	v = (struct version_def *)*vp;
-	if (v->checked != 0 && now - v->checked < STATE_TTL_MS)
-		return (v->closed);
-	if ((rc = db_version_state(app.db, version_id, &def)) == DB_ERR)
-		return (rc);
-	if (def != v->definition_id) {
-		if (!catalog_load() ||
-		    (*vp = catalog_version(version_id)) == NULL)
-			return (DB_ERR);
-		v = (struct version_def *)*vp;
+	*sp = NULL;
+	*why = NULL;
+	for (i = 0; i < ndefs; i++) {
+		if (defs[i].id != id)
+			continue;
+		if ((*sp = defs[i].survey) == NULL) {
+			*why = "definition does not parse";
+			return (CAT_BAD);
+		}
+		return (CAT_OK);
 	}
+	if ((src = db_definition(app.db, id)) == NULL) {
+		*why = db_error(app.db);
+		return (DB_ERR);
+	}
+	s = def_parse("definition", src, strlen(src), &err);
+	free(src);
+	if (s == NULL) {
+		kore_log(LOG_ERR, "definition %d does not parse: %s", id,
+		    err.n ? err.msg[0] : "?");
+		def_errors_free(&err);
+	}
+	defs = xrealloc(defs, (ndefs + 1) * sizeof(*defs));
+	defs[ndefs].id = id;
+	defs[ndefs].survey = s;
+	ndefs++;
+	*sp = s;
+	if (s == NULL) {
+		*why = "definition does not parse";
+		return (CAT_BAD);
+	}
+	return (CAT_OK);
+}
+
+/*
+ * Whether a version's wave takes answers: 1 closed (or not open yet, or
+ * no such version), 0 open, DB_ERR. *def gets the definition a new
+ * response of this version gets.
+ */
+int
+catalog_state(int version_id, int *def)
+{
+	struct cat_version	*v = NULL;
+	u_int64_t		 now = kore_time_ms();
+	size_t			 i;
+	int			 rc, d;
+
+	for (i = 0; i < nversions; i++)
+		if (versions[i].id == version_id)
+			v = &versions[i];
+	if (v != NULL && v->checked != 0 && now - v->checked < STATE_TTL_MS) {
+		*def = v->definition_id;
+		return (v->closed);
+	}
+	if ((rc = db_version_state(app.db, version_id, &d)) == DB_ERR)
+		return (DB_ERR);
+	if (v == NULL) {
+		versions = xrealloc(versions,
+		    (nversions + 1) * sizeof(*versions));
+		v = &versions[nversions++];
+		v->id = version_id;
+	}
+	v->definition_id = d;
 	v->closed = rc;
 	v->checked = now;
+	*def = d;
 	return (rc);
 }

@@ -86,27 +86,6 @@ web_redirect(struct http_request *req, const char *to)
 }
 
 /*
- * 1 when the route takes the request's method (GET brings HEAD); else
- * answers 405 naming those it takes, since Kore 4.1's routes take all.
- * Every route takes GET.
- */
-int
-web_methods(struct http_request *req, int allowed)
-{
-	if (allowed & HTTP_METHOD_GET)
-		allowed |= HTTP_METHOD_HEAD;
-	if (req->method & allowed)
-		return (1);
-	security_headers(req);
-	http_response_header(req, "allow", (allowed & HTTP_METHOD_POST) ?
-	    "GET, HEAD, POST" : "GET, HEAD");
-	http_response_header(req, "content-type", "text/plain");
-	http_response(req, HTTP_STATUS_METHOD_NOT_ALLOWED,
-	    "method not allowed\n", 19);
-	return (0);
-}
-
-/*
  * Reads and parses a urlencoded body. 0 means the body was not a form or
  * was malformed; Kore itself refuses bodies above http_body_max.
  */
@@ -285,21 +264,22 @@ web_page_lang(struct http_request *req)
 	return (l);
 }
 
+/*
+ * Links that are shown or mailed start with the configured address
+ * (SVAR_BASE_URL), never the Host header a client sent: a forged Host
+ * would otherwise put an attacker's address in a resume link.
+ */
 void
-web_base_url(struct http_request *req, struct buf *b)
+web_base_url(struct buf *b)
 {
-	if (app.base_url != NULL) {
-		buf_puts(b, app.base_url);
-		return;
-	}
-	buf_puts(b, "http://");
-	buf_puts(b, req->host != NULL ? req->host : "localhost");
+	buf_puts(b, app.base_url);
 }
 
+/* A 503 page; `why` goes to the log, never to the visitor. */
 void
-web_unavailable(struct http_request *req, enum lang l)
+web_unavailable(struct http_request *req, enum lang l, const char *why)
 {
-	kore_log(LOG_ERR, "database: %s", db_error(app.db));
+	kore_log(LOG_ERR, "unavailable: %s", why ? why : "?");
 	web_message(req, 503, l, "msg.unavailable.title",
 	    "msg.unavailable.text", NULL);
 }

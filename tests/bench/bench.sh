@@ -138,6 +138,7 @@ if [ "$mode" = full ]; then
 	workers=$((4 * $(nproc)))
 	say "Kore on port $PORT, $workers workers"
 	conf=$(scripts/kore-conf.sh bench "$PORT" "$workers")
+	SVAR_BASE_URL="http://127.0.0.1:$PORT" \
 	SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
 	    kore -f -n -r -q -c "$conf" > "$KLOG" 2>&1 &
 	kpid=$!

@@ -81,9 +81,13 @@ def csrf(html):
     return m.group(1)
 
 
-def psql(sql, *args):
-    """Runs one query as the owner; returns rows as lists of strings."""
+def psql(sql, *args, user=None):
+    """Runs SQL as the owner (or `user`); returns rows as lists of
+    strings. Arguments are psql variables: write :'p0', :'p1' in the SQL
+    and psql quotes them, so no value is ever pasted into the text."""
     cmd = ["psql", "-qAtX", "-v", "ON_ERROR_STOP=1", "-F", "\t"]
+    if user is not None:
+        cmd += ["-U", user]
     for i, a in enumerate(args):
         cmd += ["-v", f"p{i}={a}"]
     out = subprocess.run(cmd, input=sql, capture_output=True, text=True,
@@ -102,7 +106,7 @@ def new_token():
 def unit_link(kind="hf"):
     rows = psql("SELECT l.selector || l.verifier FROM unit_link l"
                 " JOIN version v ON v.id = l.version_id"
-                f" WHERE v.key = '{kind}' ORDER BY l.id LIMIT 1")
+                " WHERE v.key = :'p0' ORDER BY l.id LIMIT 1", kind)
     return "/u/" + rows[0][0]
 
 
@@ -112,15 +116,15 @@ def key_of(path):
 
 
 def response_row(key):
-    rows = psql("SELECT id, status, page_no, completed_at FROM response"
-                f" WHERE selector = '{key[:8]}'")
+    rows = psql("SELECT id, status, page_id, completed_at FROM response"
+                " WHERE selector = :'p0'", key[:8])
     return rows[0] if rows else None
 
 
 def answers(key):
     rows = psql("SELECT a.var, coalesce(a.value, ''), a.state FROM answer a"
                 " JOIN response r ON r.id = a.response_id"
-                f" WHERE r.selector = '{key[:8]}'")
+                " WHERE r.selector = :'p0'", key[:8])
     return {v: (val, st) for v, val, st in rows}
 
 
@@ -134,3 +138,17 @@ def start(client, link):
     r = client.follow(r.location)
     assert r.status == 200, (r.status, r.body[:300])
     return key_of(r.path), r
+
+
+def complete(client, key, limit=60):
+    """Answers nothing on every page, pressing Neste until the end;
+    returns the number of pages posted."""
+    r = client.follow(f"/r/{key}")
+    for n in range(limit):
+        if r.path.endswith("/takk"):
+            return n
+        assert r.status == 200, (r.status, r.path)
+        r = client.post(r.path, {"csrf": csrf(r.body), "nav": "next"})
+        assert r.status == 303, (r.status, r.body[:300])
+        r = client.follow(r.location)
+    raise AssertionError("no thank-you page after %d pages" % limit)

@@ -72,7 +72,7 @@ class UnitLink(unittest.TestCase):
         r = Client().follow(f"/r/{key}")
         self.assertEqual(r.path, f"/r/{key}/3")
         rows = psql("SELECT count(*) FROM response WHERE selector ="
-                    f" '{key[:8]}'")
+                    " :'p0'", key[:8])
         self.assertEqual(rows[0][0], "1")
         self.assertEqual(response_row(key)[1], "started")
 
@@ -80,9 +80,11 @@ class UnitLink(unittest.TestCase):
         link = unit_link("kommune")
         start(Client(), link)
         rows = psql("SELECT wu.stage, (SELECT count(*) FROM unit_event e"
-                    " WHERE e.wave_unit_id = wu.id AND e.stage ="
-                    " 'distributed') FROM unit_link l JOIN wave_unit wu ON"
-                    f" wu.id = l.wave_unit_id WHERE l.selector = '{link[3:11]}'")
+                    " WHERE e.wave_unit_id = wu.id AND e.to_stage ="
+                    " 'distributed' AND e.actor = 'respondent')"
+                    " FROM unit_link l JOIN wave_unit wu ON"
+                    " wu.id = l.wave_unit_id WHERE l.selector = :'p0'",
+                    link[3:11])
         self.assertIn(rows[0][0], ("distributed", "responding"))
         self.assertEqual(rows[0][1], "1")
 
@@ -110,8 +112,8 @@ class PersonalToken(unittest.TestCase):
         self.assertEqual(r.path, f"/r/{key}/3")
         self.assertEqual(psql("SELECT count(*) FROM response r JOIN"
                               " invitation i ON i.id = r.invitation_id"
-                              f" WHERE i.code = '{code.replace('-', '')}'")
-                         [0][0], "1")
+                              " WHERE i.code = :'p0'",
+                              code.replace("-", ""))[0][0], "1")
         self.assertEqual(answers(key)["B1"], ("3", "a"))
 
     def test_code_entry_errors(self):
@@ -320,20 +322,6 @@ class BadInput(unittest.TestCase):
         self.assertEqual(r.status, 400)
         self.assertEqual(answers(self.key)["Q3_1.video"], ("", "s"))
 
-    def test_closed_survey(self):
-        psql("UPDATE wave SET closes_at = now() - interval '1 day'")
-        time.sleep(1.2)     # workers re-read a wave's state once a second
-        try:
-            r = self.c.get(f"/r/{self.key}/1")
-            self.assertEqual(r.status, 410)
-            self.assertIn("Undersøkelsen er stengt", r.body)
-            r = Client().get(unit_link("hf"))
-            self.assertEqual(r.status, 410)
-        finally:
-            psql("UPDATE wave SET closes_at = NULL")
-        time.sleep(1.2)
-        self.assertEqual(self.c.get(f"/r/{self.key}/1").status, 200)
-
 
 class Navigation(unittest.TestCase):
     def setUp(self):
@@ -398,7 +386,7 @@ class Navigation(unittest.TestCase):
         self.assertIn(a["Q3_1.telefon"][0], ("1", "2"))
         self.assertEqual(a["Q3_12"], ("1", "a"))
         self.assertEqual(psql("SELECT count(*) FROM response WHERE selector"
-                              f" = '{self.key[:8]}'")[0][0], "1")
+                              " = :'p0'", self.key[:8])[0][0], "1")
 
     def walk(self, upto, answers):
         """Saves pages 1..upto-1 (empty unless `answers` has them)."""
@@ -428,9 +416,14 @@ class Navigation(unittest.TestCase):
         self.assertEqual(r.location, f"/r/{self.key}/takk")
         first = response_row(self.key)
         self.assertEqual(first[1], "completed")
+        # A late double submit, with the response's real token, changes
+        # nothing and lands on the thank-you page.
+        tok = psql("SELECT csrf FROM response WHERE selector = :'p0'",
+                   self.key[:8])[0][0]
         r = self.c.post(f"/r/{self.key}/22", {"B8": "2", "nav": "next",
-                                             "csrf": "whatever" * 3})
-        self.assertIn(r.status, (303, 403))
+                                             "csrf": tok})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/takk")
         again = self.c.get(f"/r/{self.key}/5")
         self.assertEqual(again.location, f"/r/{self.key}/takk")
         self.assertEqual(response_row(self.key)[3], first[3])

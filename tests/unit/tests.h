@@ -12,6 +12,7 @@ Suite	*suite_validate(void);
 Suite	*suite_tmpl(void);
 Suite	*suite_render(void);
 Suite	*suite_keys(void);
+Suite	*suite_auth(void);
 
 /* A parsed survey from a string, or a failed test. */
 struct survey	*parse_ok(const char *);

@@ -1,0 +1,217 @@
+/*
+ * svarctl load: a survey definition, its pages and variables, and one
+ * version per value of the first hidden variable (HF, kommune, fastlege),
+ * in one transaction. Loading the same text again changes nothing;
+ * loading an earlier text makes it current again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codebook.h"
+#include "db.h"
+#include "db_int.h"
+#include "survey.h"
+
+enum {
+	S_SURVEY,
+	S_WAVE,
+	S_DEF_FIND,
+	S_DEF_NEW,
+	S_PAGE,
+	S_VARIABLE,
+	S_VERSION,
+	S_HIDDEN_CLEAR,
+	S_HIDDEN,
+	S__MAX
+};
+
+#define SHA256_OF_2 "encode(sha256(convert_to($2, 'UTF8')), 'hex')"
+
+static struct db_stmt stmts[S__MAX] = {
+	[S_SURVEY] = { "load.survey",
+	  "INSERT INTO survey (key, title) VALUES ($1, $2)"
+	  " ON CONFLICT (key) DO UPDATE SET title = $2 RETURNING id", 2, 0, 0 },
+	[S_WAVE] = { "load.wave",
+	  "INSERT INTO wave (survey_id, year) VALUES ($1, $2)"
+	  " ON CONFLICT (survey_id, year) DO UPDATE SET year = $2"
+	  " RETURNING id", 2, 0, 0 },
+	[S_DEF_FIND] = { "load.def_find",
+	  "SELECT id FROM definition WHERE wave_id = $1 AND sha256 = "
+	  SHA256_OF_2, 2, 0, 0 },
+	[S_DEF_NEW] = { "load.def_new",
+	  "INSERT INTO definition (wave_id, sha256, source) VALUES ($1, "
+	  SHA256_OF_2 ", $2) RETURNING id", 2, 0, 0 },
+	[S_PAGE] = { "load.page",
+	  "INSERT INTO page (definition_id, position, page_id)"
+	  " VALUES ($1, $2, $3)", 3, 0, 0 },
+	[S_VARIABLE] = { "load.variable",
+	  "INSERT INTO variable (definition_id, var, item_id, page_no,"
+	  " position, page_id) VALUES ($1, $2, $3, $4, $5, $6)", 6, 0, 0 },
+	[S_VERSION] = { "load.version",
+	  "INSERT INTO version (wave_id, key, definition_id) VALUES ($1, $2, $3)"
+	  " ON CONFLICT (wave_id, key) DO UPDATE SET definition_id = $3"
+	  " RETURNING id", 3, 0, 0 },
+	[S_HIDDEN_CLEAR] = { "load.hidden_clear",
+	  "DELETE FROM version_hidden WHERE version_id = $1", 1, 0, 0 },
+	[S_HIDDEN] = { "load.hidden",
+	  "INSERT INTO version_hidden (version_id, var, value)"
+	  " VALUES ($1, $2, $3)", 3, 0, 0 },
+};
+
+struct varctx {
+	struct db		*db;
+	const struct survey	*s;
+	const char		*def_id;
+	int			 pos;
+	int			 ok;
+};
+
+static void
+add_var(const struct item *it, const char *var, void *arg)
+{
+	struct varctx	*vc = arg;
+	char		 page[24], pos[24];
+	const char	*p[6];
+
+	snprintf(page, sizeof(page), "%zu", it->page);
+	snprintf(pos, sizeof(pos), "%d", vc->pos++);
+	p[0] = vc->def_id;
+	p[1] = var;
+	p[2] = it->id;
+	p[3] = page;
+	p[4] = pos;
+	p[5] = vc->s->pages[it->page].id;
+	if (vc->ok && !db_do(vc->db, &stmts[S_VARIABLE], p))
+		vc->ok = 0;
+}
+
+static int
+add_pages(struct db *db, const struct survey *s, const char *def_id)
+{
+	char		 pos[24];
+	const char	*p[3];
+	size_t		 i;
+
+	for (i = 0; i < s->npages; i++) {
+		snprintf(pos, sizeof(pos), "%zu", i);
+		p[0] = def_id;
+		p[1] = pos;
+		p[2] = s->pages[i].id;
+		if (!db_do(db, &stmts[S_PAGE], p))
+			return (0);
+	}
+	return (1);
+}
+
+/* The versions: one per value of the first hidden variable, or one. */
+static int
+add_versions(struct db *db, const struct survey *s, const char *wave_id,
+    const char *def_id)
+{
+	const struct hidden	*h;
+	char			 code[16], *vid;
+	const char		*p[3];
+	size_t			 i, n;
+	int			 ok;
+
+	h = s->nhidden > 0 ? &s->hidden[0] : NULL;
+	n = h != NULL ? h->values.n : 1;
+	for (i = 0; i < n; i++) {
+		p[0] = wave_id;
+		p[1] = h != NULL ? h->values.v[i].key : "default";
+		p[2] = def_id;
+		if ((vid = db_val(db, &stmts[S_VERSION], p)) == NULL)
+			return (0);
+		p[0] = vid;
+		ok = db_do(db, &stmts[S_HIDDEN_CLEAR], p);
+		if (ok && h != NULL) {
+			snprintf(code, sizeof(code), "%d", h->values.v[i].code);
+			p[1] = h->id;
+			p[2] = code;
+			ok = db_do(db, &stmts[S_HIDDEN], p);
+		}
+		free(vid);
+		if (!ok)
+			return (0);
+	}
+	return (1);
+}
+
+static int
+def_store(struct db *db, const struct survey *s, const char *src)
+{
+	struct varctx	 vc;
+	char		 year[16];
+	char		*survey_id = NULL, *wave_id = NULL, *def_id = NULL;
+	const char	*p[2];
+	int		 ok = 0;
+
+	snprintf(year, sizeof(year), "%d", s->wave);
+	p[0] = s->key;
+	p[1] = text_get(&s->title, LANG_NB);
+	if ((survey_id = db_val(db, &stmts[S_SURVEY], p)) == NULL)
+		goto out;
+	p[0] = survey_id;
+	p[1] = year;
+	if ((wave_id = db_val(db, &stmts[S_WAVE], p)) == NULL)
+		goto out;
+	p[0] = wave_id;
+	p[1] = src;
+	vc.db = db;
+	vc.s = s;
+	vc.pos = 0;
+	vc.ok = 1;
+	/* db_val's "no row" is an answer here, not an error. */
+	if ((def_id = db_val(db, &stmts[S_DEF_FIND], p)) == NULL) {
+		if ((def_id = db_val(db, &stmts[S_DEF_NEW], p)) == NULL)
+			goto out;
+		vc.def_id = def_id;
+		if (!add_pages(db, s, def_id))
+			goto out;
+		survey_vars(s, add_var, &vc);
+		if (!vc.ok)
+			goto out;
+	} else
+		printf("definition unchanged (id %s)\n", def_id);
+	if (!add_versions(db, s, wave_id, def_id))
+		goto out;
+	if (vc.pos > 0)
+		printf("loaded definition %s: survey %s wave %d, %zu pages, "
+		    "%zu items, %d variables\n", def_id, s->key, s->wave,
+		    s->npages, s->nitems, vc.pos);
+	ok = 1;
+out:
+	free(survey_id);
+	free(wave_id);
+	free(def_id);
+	return (ok);
+}
+
+int
+db_def_load(struct db *db, const char *path, const char *src)
+{
+	struct def_errors	 err;
+	struct survey		*s;
+	size_t			 i;
+	int			 ok;
+
+	if ((s = def_parse(path, src, strlen(src), &err)) == NULL) {
+		for (i = 0; i < err.n; i++)
+			fprintf(stderr, "%s\n", err.msg[i]);
+		fprintf(stderr, "%s: refused, nothing loaded\n", path);
+		def_errors_free(&err);
+		return (0);
+	}
+	if (!db_begin(db)) {
+		survey_free(s);
+		return (0);
+	}
+	ok = def_store(db, s, src);
+	survey_free(s);
+	if (!ok) {
+		db_rollback(db);
+		return (0);
+	}
+	return (db_commit(db));
+}

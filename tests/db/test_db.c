@@ -1,0 +1,205 @@
+/*
+ * The database layer against a real PostgreSQL (the test cluster; the
+ * PG* variables say where): transactions, lost connections, and the
+ * clean-up after a request. Run by scripts/test.sh as the owner role.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_int.h"
+
+static struct db_stmt s_pid = { "test.pid", "SELECT pg_backend_pid()",
+	0, 1, 0 };
+static struct db_stmt s_insert = { "test.insert",
+	"INSERT INTO dbtest (v) VALUES ($1)", 1, 1, 0 };
+static struct db_stmt s_count = { "test.count",
+	"SELECT count(*) FROM dbtest WHERE v = $1", 1, 1, 0 };
+static struct db_stmt s_fail = { "test.fail", "SELECT 1 / 0", 0, 1, 0 };
+
+static struct db	*db, *killer;
+
+static void
+setup(void)
+{
+	struct db_stmt	 mk = { "test.mk", "DO $$ BEGIN IF to_regclass('dbtest')"
+	    " IS NULL THEN CREATE TABLE dbtest (v text); END IF;"
+	    " TRUNCATE dbtest; END $$", 0, 0, 0 };
+
+	db = db_open(NULL);
+	killer = db_open(NULL);
+	ck_assert(db_ready(db));
+	ck_assert(db_ready(killer));
+	ck_assert(db_do(db, &mk, NULL));
+}
+
+static void
+teardown(void)
+{
+	db_close(db);
+	db_close(killer);
+}
+
+static long
+count(const char *v)
+{
+	const char	*p[1] = { v };
+	char		*n;
+	long		 c;
+
+	ck_assert_ptr_nonnull(n = db_val(killer, &s_count, p));
+	c = strtol(n, NULL, 10);
+	free(n);
+	return (c);
+}
+
+/* Ends db's backend from the other connection, as a restart would. */
+static void
+kill_backend(void)
+{
+	struct db_stmt	 k = { "test.kill", "SELECT pg_terminate_backend($1)",
+	    1, 0, 0 };
+	char		*pid, *ok;
+	const char	*p[1];
+
+	ck_assert_ptr_nonnull(pid = db_val(db, &s_pid, NULL));
+	p[0] = pid;
+	ck_assert_ptr_nonnull(ok = db_val(killer, &k, p));
+	ck_assert_str_eq(ok, "t");
+	free(ok);
+	free(pid);
+}
+
+START_TEST(test_commit_and_rollback)
+{
+	const char	*a[1] = { "committed" }, *b[1] = { "rolled-back" };
+
+	ck_assert(db_begin(db));
+	ck_assert(db_do(db, &s_insert, a));
+	ck_assert(db_commit(db));
+	ck_assert_int_eq(count("committed"), 1);
+	ck_assert(db_begin(db));
+	ck_assert(db_do(db, &s_insert, b));
+	db_rollback(db);
+	ck_assert_int_eq(count("rolled-back"), 0);
+	/* No nested BEGIN: the inner one is refused, the outer one stays. */
+	ck_assert(db_begin(db));
+	ck_assert(!db_begin(db));
+	ck_assert_str_eq(db_error(db), "BEGIN inside a transaction");
+	db_rollback(db);
+}
+END_TEST
+
+/* A failed statement spoils the transaction: COMMIT must say so. */
+START_TEST(test_commit_after_error_fails)
+{
+	const char	*a[1] = { "after-error" };
+
+	ck_assert(db_begin(db));
+	ck_assert(db_do(db, &s_insert, a));
+	ck_assert_ptr_null(db_exec(db, &s_fail, NULL, PGRES_TUPLES_OK));
+	ck_assert(!db_commit(db));
+	ck_assert_int_eq(count("after-error"), 0);
+	ck_assert(db_request_end(db));
+}
+END_TEST
+
+/*
+ * The defect this layer had: a statement inside BEGIN was retried on a
+ * fresh connection, in autocommit, so half a transaction was kept.
+ */
+START_TEST(test_no_retry_inside_transaction)
+{
+	const char	*a[1] = { "half" }, *b[1] = { "after" };
+
+	ck_assert(db_begin(db));
+	kill_backend();
+	ck_assert(!db_do(db, &s_insert, a));
+	ck_assert(!db_do(db, &s_insert, a));
+	ck_assert(!db_commit(db));
+	ck_assert_int_eq(count("half"), 0);
+	/* Outside the transaction the next call reconnects by itself. */
+	ck_assert(db_do(db, &s_insert, b));
+	ck_assert_int_eq(count("after"), 1);
+}
+END_TEST
+
+/* Outside a transaction a lost connection heals on the same call. */
+START_TEST(test_retry_outside_transaction)
+{
+	const char	*a[1] = { "healed" };
+
+	kill_backend();
+	ck_assert(db_do(db, &s_insert, a));
+	ck_assert_int_eq(count("healed"), 1);
+}
+END_TEST
+
+/* A request that returns with a transaction open is cleaned up after. */
+START_TEST(test_request_end_rolls_back)
+{
+	const char	*a[1] = { "left-open" };
+
+	ck_assert(db_request_end(db));
+	ck_assert(db_begin(db));
+	ck_assert(db_do(db, &s_insert, a));
+	ck_assert(!db_request_end(db));
+	ck_assert_str_eq(db_error(db), "connection left in a transaction");
+	ck_assert(db_request_end(db));
+	ck_assert_int_eq(count("left-open"), 0);
+	/* And the connection serves the next request. */
+	ck_assert(db_begin(db));
+	ck_assert(db_commit(db));
+}
+END_TEST
+
+START_TEST(test_request_end_after_error)
+{
+	ck_assert(db_begin(db));
+	ck_assert_ptr_null(db_exec(db, &s_fail, NULL, PGRES_TUPLES_OK));
+	ck_assert(!db_request_end(db));
+	ck_assert_str_eq(db_error(db),
+	    "connection left in a failed transaction");
+	ck_assert(db_request_end(db));
+}
+END_TEST
+
+/* Statements are prepared again on a new connection, lazily. */
+START_TEST(test_prepare_after_reconnect)
+{
+	char	*a, *b;
+
+	ck_assert_ptr_nonnull(a = db_val(db, &s_pid, NULL));
+	kill_backend();
+	ck_assert_ptr_nonnull(b = db_val(db, &s_pid, NULL));
+	ck_assert_str_ne(a, b);
+	free(a);
+	free(b);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite	*s = suite_create("db");
+	TCase	*tc = tcase_create("db");
+	SRunner	*sr;
+	int	 failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_commit_and_rollback);
+	tcase_add_test(tc, test_commit_after_error_fails);
+	tcase_add_test(tc, test_no_retry_inside_transaction);
+	tcase_add_test(tc, test_retry_outside_transaction);
+	tcase_add_test(tc, test_request_end_rolls_back);
+	tcase_add_test(tc, test_request_end_after_error);
+	tcase_add_test(tc, test_prepare_after_reconnect);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed == 0 ? 0 : 1);
+}
