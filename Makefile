@@ -78,6 +78,28 @@ bench-render: build/render_bench
 	    build/render_bench 1000 2 2>&1 | grep -E 'Collected|pages'
 	@callgrind_annotate build/callgrind.out 2>/dev/null | sed -n '1,/^--.*file:function/d;p' | head -25
 
+# libFuzzer harnesses (clang) for the form parser, the definition
+# reader and the template compiler, under ASan and UBSan. make test runs
+# each for FUZZ_TEST_TIME seconds, make fuzz for FUZZ_TIME; new inputs
+# go to .run/fuzz, the seeds in tests/fuzz/corpus stay as committed.
+FUZZERS	 = form def tmpl
+FUZZ_BIN = $(FUZZERS:%=build/fuzz/fuzz_%)
+FUZZ_TIME ?= 300
+FUZZCC	 ?= clang
+FUZZFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror \
+	    -Wno-unused-parameter -Iapp/core \
+	    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(HDRS)
+	@mkdir -p build/fuzz
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $< $(CORE_SRC) $(CORE_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps $(FUZZ_BIN)
+	@FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz.sh $(FUZZERS)
+
 deps:
 	@scripts/deps.sh
 
@@ -85,7 +107,7 @@ run: deps all
 	@scripts/run.sh
 
 test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain \
-	build/db_tests
+	build/db_tests $(FUZZ_BIN)
 	@scripts/test.sh
 
 bench: deps all
@@ -94,4 +116,4 @@ bench: deps all
 clean:
 	rm -rf build
 
-.PHONY: all deps run test bench bench-render clean
+.PHONY: all deps run test bench bench-render fuzz fuzz-build clean

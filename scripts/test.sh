@@ -1,5 +1,6 @@
 #!/bin/sh
-# make test: unit tests (ASan+UBSan, then valgrind), a fresh private
+# make test: unit tests (ASan+UBSan, then valgrind), the fuzzers for a
+# bounded time (FUZZ_TEST_TIME, 20 s each), a fresh private
 # PostgreSQL, the app under Kore, integration tests over HTTP, the
 # browser test in headless Chromium, a smoke run of the benchmark, and
 # the hostile-input pass against the module as production runs it.
@@ -30,6 +31,11 @@ for f in tests/defs/bad-*.svar; do
 		failed=1
 	fi
 done
+
+echo "==> fuzzing (libFuzzer, ASan + UBSan, ${FUZZ_TEST_TIME:-20} s each)"
+FUZZ_TIME=${FUZZ_TEST_TIME:-20} scripts/fuzz.sh form def tmpl > .run/fuzz.log 2>&1 ||
+    failed=1
+cat .run/fuzz.log
 
 echo "==> database (fresh) and app"
 scripts/pg.sh start test "$PGPORT_TEST" fresh
@@ -103,6 +109,7 @@ echo "==> summary"
 echo "  unit tests:        $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/unit.log)"
 echo "  database layer:    $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/db.log)"
 echo "  integration tests: $(grep -E '^Ran [0-9]+ tests' .run/integration.log | sed 's/Ran //') $(tail -1 .run/integration.log)"
+echo "  fuzzing:           $(grep -c 'no findings' .run/fuzz.log) of 3 harnesses without findings ($(sed -n 's/^  fuzz \([a-z]*\): \([0-9]*\) s, \([0-9?]*\) runs.*/\1 \3 runs/p' .run/fuzz.log | paste -sd, - | sed 's/,/, /g'))"
 echo "  hostile input:     $(grep -E '^Ran [0-9]+ tests' .run/hostile.log | sed 's/Ran //') $(grep -E '^(OK|FAILED)' .run/hostile.log | tail -1), $(grep -qE '^hostile: a worker died' .run/hostile.log && echo 'a worker died' || echo 'no worker died')"
 echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"
 echo "                     $(grep -E '^axe violations' .run/browser.log)"

@@ -178,27 +178,6 @@ buf_html(struct buf *b, const char *s)
 		buf_html_len(b, s, strlen(s));
 }
 
-/* Percent-encodes everything but the RFC 3986 unreserved set. */
-void
-buf_url(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	unsigned char	 c;
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~') {
-			buf_putc(b, (char)c);
-			continue;
-		}
-		buf_putc(b, '%');
-		buf_putc(b, hex[c >> 4]);
-		buf_putc(b, hex[c & 15]);
-	}
-}
-
 const char *
 buf_cstr(struct buf *b)
 {

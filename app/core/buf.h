@@ -25,7 +25,6 @@ void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 buf_html(struct buf *, const char *);
 void	 buf_html_len(struct buf *, const char *, size_t);
-void	 buf_url(struct buf *, const char *);
 const char	*buf_cstr(struct buf *);
 char	*buf_steal(struct buf *);
 

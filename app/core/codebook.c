@@ -6,7 +6,7 @@ void
 item_vars(const struct item *it, var_cb cb, void *arg)
 {
 	const struct optset	*os;
-	char			 var[160];
+	char			 var[VAR_MAX];
 	size_t			 i;
 
 	switch (it->type) {

@@ -20,6 +20,17 @@ def_check(struct parser *p)
 		if (s->scales[i].opts.n == 0)
 			def_perr_line(p, s->scales[i].line, s->scales[i].id,
 			    "scale has no options");
+	/*
+	 * Scales first: a condition's codes are checked against the options
+	 * of the item it names, which for most items come from a scale.
+	 */
+	for (i = 0; i < s->nitems; i++) {
+		it = &s->items[i];
+		if (it->scale_id != NULL &&
+		    (it->scale = survey_scale(s, it->scale_id)) == NULL)
+			def_perr_line(p, it->line, it->id, "unknown scale '%s'",
+			    it->scale_id);
+	}
 	for (i = 0; i < s->npages; i++) {
 		if (s->pages[i].nitems == 0)
 			def_perr_line(p, s->pages[i].line, s->pages[i].id,
@@ -28,10 +39,6 @@ def_check(struct parser *p)
 	}
 	for (i = 0; i < s->nitems; i++) {
 		it = &s->items[i];
-		if (it->scale_id != NULL &&
-		    (it->scale = survey_scale(s, it->scale_id)) == NULL)
-			def_perr_line(p, it->line, it->id, "unknown scale '%s'",
-			    it->scale_id);
 		if (it->scale != NULL && it->opts.n > 0)
 			def_perr_line(p, it->line, it->id, "has both a scale and "
 			    "its own options");

@@ -15,10 +15,9 @@
 
 /*
  * Ids and row keys become variable names ("Q3_1.video") in the answer
- * table, the codebook and every export, so they are short and plain.
+ * table, the codebook and every export, so they are short (ID_MAX, in
+ * survey.h) and plain.
  */
-#define ID_MAX	48
-
 static int
 valid_id(const char *s)
 {

@@ -141,3 +141,16 @@ i18n_format(struct buf *b, enum lang l, const char *key, const char *a1,
 		buf_html_len(b, p, 1);
 	}
 }
+
+int
+i18n_loaded(void)
+{
+	return (table[LANG_NB] != NULL);
+}
+
+/* Whether bokmål, which every other language falls back to, has key. */
+int
+i18n_has(const char *key)
+{
+	return (lookup(LANG_NB, key) != NULL);
+}

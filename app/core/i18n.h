@@ -13,6 +13,8 @@
 int		 i18n_load(const char *, struct buf *);
 void		 i18n_free(void);
 const char	*i18n_get(enum lang, const char *);
+int		 i18n_loaded(void);
+int		 i18n_has(const char *);
 void		 i18n_format(struct buf *, enum lang, const char *,
 		    const char *, const char *);
 

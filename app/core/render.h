@@ -1,6 +1,7 @@
 /*
- * HTML for one questionnaire page. Every piece of text goes through
- * buf_html(); markup is only ever written here as literals.
+ * HTML for one questionnaire page: the page in render.c, each item type
+ * in render_item.c. Every piece of text goes through buf_html(); markup
+ * is only ever written there, as literals.
  */
 #ifndef SVAR_RENDER_H
 #define SVAR_RENDER_H
@@ -27,5 +28,7 @@ struct render_page {
 
 void	render_page(const struct render_page *, struct buf *);
 void	render_error_text(struct buf *, enum lang, const struct verr *);
+void	render_item(struct buf *, const struct render_page *,
+	    const struct item *, const struct verr *);
 
 #endif

@@ -49,7 +49,7 @@ item_answered(const struct answers *a, const struct item *it)
 static int
 multi_chosen(const struct answers *a, const struct item *it, int code)
 {
-	char		 var[128];
+	char		 var[VAR_MAX];
 	const char	*v;
 
 	snprintf(var, sizeof(var), "%s.%d", it->id, code);

@@ -91,6 +91,15 @@ struct cond {
 #define NPS_DONTKNOW	99
 #define TEXT_MAXLEN	2000
 
+/*
+ * Ids and row keys are at most ID_MAX bytes (def_parse.c refuses longer
+ * ones), so a variable name "<id>.<row key>" or "<id>.other" always
+ * fits a VAR_MAX buffer: the snprintf()s that build them cannot cut.
+ */
+#define ID_MAX		48
+#define VAR_MAX		128
+_Static_assert(2 * ID_MAX + 2 <= VAR_MAX, "variable names must fit VAR_MAX");
+
 struct item {
 	char			*id;
 	enum item_type		 type;

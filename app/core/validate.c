@@ -27,17 +27,6 @@ verrs_free(struct verrs *e)
 	e->n = 0;
 }
 
-int
-verrs_item(const struct verrs *e, const struct item *it)
-{
-	size_t	 i;
-
-	for (i = 0; i < e->n; i++)
-		if (e->v[i].item == it)
-			return (1);
-	return (0);
-}
-
 /* Leading and trailing blanks are not part of an answer. */
 static char *
 trimmed(const char *s)
@@ -106,7 +95,7 @@ static void
 other_text(const struct item *it, const struct form *f, struct answers *out,
     struct verrs *e)
 {
-	char	 var[128];
+	char	 var[VAR_MAX];
 	char	*t;
 	size_t	 n;
 
@@ -131,7 +120,7 @@ other_typed(const struct item *it, const struct form *f)
 {
 	const struct option	*o;
 	const char		*t;
-	char			 var[128];
+	char			 var[VAR_MAX];
 
 	if ((o = optset_other(item_options(it))) == NULL)
 		return (NULL);
@@ -170,7 +159,7 @@ v_multi(const struct item *it, const struct form *f, struct answers *out,
 	const struct option	*o, *excl = NULL;
 	unsigned char		*chosen;
 	size_t			 i, k, n, nchosen = 0;
-	char			 var[128], code[16];
+	char			 var[VAR_MAX], code[16];
 
 	chosen = xcalloc(it->opts.n, 1);
 	n = form_count(f, it->id);
@@ -217,7 +206,7 @@ v_grid(const struct item *it, const struct form *f, struct answers *out,
 {
 	const struct option	*o;
 	const char		*raw;
-	char			 var[128], num[16];
+	char			 var[VAR_MAX], num[16];
 	size_t			 i;
 	int			 r, any = 0, bad = 0;
 
@@ -265,7 +254,7 @@ v_sum(const struct item *it, const struct form *f, struct answers *out,
     struct verrs *e)
 {
 	long	*vals, total = 0;
-	char	 var[128], num[32];
+	char	 var[VAR_MAX], num[32];
 	char	*t;
 	size_t	 i;
 	int	 filled = 0;

@@ -37,6 +37,5 @@ struct verrs {
 void	 validate_page(const struct survey *, size_t, const struct route *,
 	    const struct form *, struct answers *, struct verrs *);
 void	 verrs_free(struct verrs *);
-int	 verrs_item(const struct verrs *, const struct item *);
 
 #endif

@@ -36,11 +36,12 @@ start_page(struct http_request *req, enum lang l, const struct link *lk,
 	}
 	web_form_token(req, token, sizeof(token));
 	snprintf(action, sizeof(action), "/u/%s", key);
-	memset(&tv, 0, sizeof(tv));
+	tvars_init(&tv, l);
 	tvars_set(&tv, "survey", text_get(&s->title, l));
 	tvars_set(&tv, "action", action);
 	tvars_set(&tv, "csrf", token);
 	web_page(req, 200, l, T_START, &tv, text_get(&s->title, l));
+	tvars_free(&tv);
 }
 
 /*

@@ -25,8 +25,9 @@ text_page(struct http_request *req, enum tmpl_id t, const char *title_key)
 	struct tvars	 tv;
 	enum lang	 l = web_page_lang(req);
 
-	memset(&tv, 0, sizeof(tv));
+	tvars_init(&tv, l);
 	web_page(req, 200, l, t, &tv, i18n_get(l, title_key));
+	tvars_free(&tv);
 	return (KORE_RESULT_OK);
 }
 
@@ -63,11 +64,12 @@ code_form(struct http_request *req, int status, enum lang l,
 	char		 token[KEY_VERIFIER_LEN + 1];
 
 	web_form_token(req, token, sizeof(token));
-	memset(&tv, 0, sizeof(tv));
+	tvars_init(&tv, l);
 	tvars_set(&tv, "csrf", token);
 	tvars_set(&tv, "code", typed);
 	tvars_set(&tv, "error", error_key ? i18n_get(l, error_key) : NULL);
 	web_page(req, status, l, T_CODE, &tv, i18n_get(l, "code.title"));
+	tvars_free(&tv);
 }
 
 int

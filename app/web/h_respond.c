@@ -149,7 +149,7 @@ show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
 	struct tvars	 tv;
 	struct buf	 link;
 
-	memset(&tv, 0, sizeof(tv));
+	tvars_init(&tv, c->lang);
 	buf_init(&link);
 	web_base_url(&link);
 	buf_printf(&link, "/r/%s", c->key);
@@ -157,6 +157,7 @@ show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
 	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
 	web_page(req, 200, c->lang, t, &tv, i18n_get(c->lang,
 	    t == T_THANKS ? "thanks.title" : "saved.title"));
+	tvars_free(&tv);
 	buf_free(&link);
 }
 

@@ -34,15 +34,23 @@ KORE_SECCOMP_FILTER("svar",
 	KORE_SYSCALL_ALLOW(uname)
 );
 
-static const char *tmpl_files[T_MAX] = {
-	"templates/layout.html",
-	"templates/message.html",
-	"templates/home.html",
-	"templates/code.html",
-	"templates/thanks.html",
-	"templates/saved.html",
-	"templates/privacy.html",
-	"templates/start.html",
+/*
+ * Each template with the keys its handler gives it (tmpl.h): a template
+ * that uses anything else does not compile, and the worker stops here.
+ */
+static const struct {
+	const char	*file;
+	const char	*keys;
+} tmpl_files[T_MAX] = {
+	[T_LAYOUT] = { "templates/layout.html",
+	    "lang title !content nb_current nn_current en_current" },
+	[T_MESSAGE] = { "templates/message.html", "heading text link" },
+	[T_HOME] = { "templates/home.html", "" },
+	[T_CODE] = { "templates/code.html", "csrf code error" },
+	[T_THANKS] = { "templates/thanks.html", "resume_url survey" },
+	[T_SAVED] = { "templates/saved.html", "resume_url survey" },
+	[T_PRIVACY] = { "templates/privacy.html", "" },
+	[T_START] = { "templates/start.html", "survey action csrf" },
 };
 
 void	kore_worker_configure(void);
@@ -98,7 +106,8 @@ kore_worker_configure(void)
 	if (!i18n_load("templates/strings", &err))
 		fatalx("strings: %s", buf_cstr(&err));
 	for (i = 0; i < T_MAX; i++)
-		if ((app.tmpl[i] = tmpl_load(tmpl_files[i], &err)) == NULL)
+		if ((app.tmpl[i] = tmpl_load(tmpl_files[i].file,
+		    tmpl_files[i].keys, &err)) == NULL)
 			fatalx("template: %s", buf_cstr(&err));
 	buf_free(&err);
 	app.secure_cookies = (v = getenv("SVAR_SECURE_COOKIES")) != NULL &&

@@ -33,8 +33,8 @@ web_html(struct http_request *req, int status, enum lang l, const char *title,
 {
 	struct tvars	 tv;
 	struct buf	 out;
-	memset(&tv, 0, sizeof(tv));
-	tv.lang = l;
+
+	tvars_init(&tv, l);
 	tvars_set(&tv, "lang", lang_code(l));
 	tvars_set(&tv, "title", title);
 	tvars_set(&tv, "content", content);
@@ -43,6 +43,7 @@ web_html(struct http_request *req, int status, enum lang l, const char *title,
 	tvars_set(&tv, "en_current", l == LANG_EN ? "true" : "");
 	buf_init(&out);
 	tmpl_render(app.tmpl[T_LAYOUT], &tv, &out);
+	tvars_free(&tv);
 	security_headers(req);
 	http_response_header(req, "content-type", "text/html; charset=utf-8");
 	http_response(req, status, out.data, out.len);
@@ -70,11 +71,12 @@ web_message(struct http_request *req, int status, enum lang l,
 {
 	struct tvars	 tv;
 
-	memset(&tv, 0, sizeof(tv));
+	tvars_init(&tv, l);
 	tvars_set(&tv, "heading", i18n_get(l, title_key));
 	tvars_set(&tv, "text", i18n_get(l, text_key));
 	tvars_set(&tv, "link", link);
 	web_page(req, status, l, T_MESSAGE, &tv, i18n_get(l, title_key));
+	tvars_free(&tv);
 }
 
 void

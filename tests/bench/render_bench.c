@@ -31,7 +31,8 @@ main(int argc, char **argv)
 	page = argc > 2 ? (size_t)atoi(argv[2]) - 1 : 1;
 	buf_init(&e);
 	if (!i18n_load("templates/strings", &e) ||
-	    (layout = tmpl_load("templates/layout.html", &e)) == NULL) {
+	    (layout = tmpl_load("templates/layout.html",
+	    "lang title !content nb_current nn_current en_current", &e)) == NULL) {
 		fprintf(stderr, "%s\n", buf_cstr(&e));
 		return (1);
 	}
@@ -61,12 +62,12 @@ main(int argc, char **argv)
 		rp.csrf = "abcdefghabcdefghabcdefghab";
 		rp.assets = "/assets/";
 		render_page(&rp, &body);
-		memset(&tv, 0, sizeof(tv));
-		tv.lang = LANG_NB;
+		tvars_init(&tv, LANG_NB);
 		tvars_set(&tv, "lang", "nb");
 		tvars_set(&tv, "title", "T");
 		tvars_set(&tv, "content", buf_cstr(&body));
 		tmpl_render(layout, &tv, &out);
+		tvars_free(&tv);
 		route_free(&r);
 	}
 	printf("%d pages of %zu bytes\n", n, out.len);

@@ -163,6 +163,34 @@ START_TEST(def_strings_and_translations)
 }
 END_TEST
 
+/*
+ * Page conditions used to be checked before the items' scales were
+ * looked up, so a scale's codes were unknown to them.
+ */
+START_TEST(def_page_if_sees_scales)
+{
+	struct survey	*s;
+
+	/* A page-level if on an earlier single-choice item with a scale. */
+	s = parse_ok(HEAD "scale S\n option 1 \"Ja\"\n option 2 \"Nei\"\n"
+	    "page p \"P\"\nsingle Q1 scale S\n text \"?\"\n"
+	    "page q \"Q\"\n if Q1 = 2\nsingle Q2 scale S\n text \"?\"\n");
+	ck_assert_ptr_nonnull(s->pages[1].cond);
+	ck_assert_ptr_eq(s->pages[1].cond->item, survey_item(s, "Q1"));
+	survey_free(s);
+	/* A grid row whose scale has no 7. */
+	expect_error(HEAD "scale S\n option 1 \"Ja\"\n option 2 \"Nei\"\n"
+	    "page p \"P\"\ngrid G1 scale S\n text \"?\"\n row a \"A\"\n"
+	    "page q \"Q\"\n if G1.a = 7\nsingle Q2 scale S\n text \"?\"\n",
+	    "condition uses code 7, which is not an option of G1.a");
+	/* The same on an item, which was right already. */
+	expect_error(HEAD "scale S\n option 1 \"Ja\"\n option 2 \"Nei\"\n"
+	    "page p \"P\"\ngrid G1 scale S\n text \"?\"\n row a \"A\"\n"
+	    "page q \"Q\"\nsingle Q2 scale S\n text \"?\"\n if G1.a = 7\n",
+	    "condition uses code 7, which is not an option of G1.a");
+}
+END_TEST
+
 Suite *
 suite_def(void)
 {
@@ -173,6 +201,7 @@ suite_def(void)
 	tcase_add_test(tc, def_errors_name_file_line_item);
 	tcase_add_test(tc, def_refuses_whole_and_reports_all);
 	tcase_add_test(tc, def_strings_and_translations);
+	tcase_add_test(tc, def_page_if_sees_scales);
 	suite_add_tcase(s, tc);
 	return (s);
 }
