@@ -15,7 +15,10 @@ KORE = urllib.parse.urlparse(os.environ.get("SVAR_HOSTILE_URL",
                                             "http://127.0.0.1:8918"))
 PROXY = urllib.parse.urlparse(os.environ.get("SVAR_HOSTILE_PROXY",
                                              "http://127.0.0.1:8919"))
+HAPROXY = urllib.parse.urlparse(os.environ.get("SVAR_HOSTILE_HAPROXY",
+                                               "http://127.0.0.1:8920"))
 KORE_PID = int(os.environ.get("SVAR_HOSTILE_KORE_PID", "0"))
+KORE_LOG = os.environ.get("SVAR_HOSTILE_LOG", ".run/hostile-kore.log")
 BODY_MAX = 262144
 # A CSRF token of the right shape; the form must repeat the cookie.
 CSRF = "abcdefghijkmnpqrstuvwxyz23"
@@ -150,8 +153,14 @@ class Bodies(Hostile):
         self.assertIsNotNone(status_of(r), "no answer to a 200 KB form")
 
     def test_bodies_over_the_limit_get_413(self):
+        # Kore answers from the head and closes; a client still sending
+        # would get a reset that can overtake the 413, so send the head
+        # and only the start of the body.
         for n in (BODY_MAX + 1, 1_000_000):
-            r = post(KORE, "/kode", b"a=" + b"b" * (n - 2))
+            r = exchange(KORE, b"POST /kode HTTP/1.1\r\nHost: svar\r\n"
+                         b"Content-Type: application/x-www-form-urlencoded"
+                         b"\r\nContent-Length: " + str(n).encode() +
+                         b"\r\n\r\na=" + b"b" * 1000)
             self.assertEqual(status_of(r), 413, f"{n} bytes")
 
     def test_a_big_multipart_body_is_answered(self):
@@ -331,10 +340,24 @@ class ContentLength(Hostile):
              b"Content-Length: 5\r\nContent-Length: 500\r\n\r\n" +
              b"a=bbb" + b"x" * 600)
 
+    @staticmethod
+    def guard_closed():
+        """How often the app's guard (svar.c) has closed a connection."""
+        try:
+            with open(KORE_LOG, errors="replace") as f:
+                return f.read().count("outran its Content-Length")
+        except OSError:
+            return 0
+
     def check(self, target, head, label, within, **kw):
         base = rss_kib(workers())
+        guarded = self.guard_closed()
         sent, closed, got = stream_after(target, head, **kw)
         grew = rss_kib(workers()) - base
+        if target is not KORE:
+            # Behind a front the bad request never reaches a worker.
+            time.sleep(0.2)
+            self.assertEqual(self.guard_closed(), guarded, label)
         self.assertIsNotNone(
             closed, f"{label}: still open after {sent >> 10} KiB "
             f"(workers' RSS +{grew >> 10} MiB)")
@@ -360,19 +383,26 @@ class ContentLength(Hostile):
         self.check(KORE, self.SHORT, "direct, fast", 8.0, seconds=0.5,
                    linger=8.0)
 
-    def test_body_longer_than_content_length_through_nginx(self):
-        got = self.check(PROXY, self.SHORT, "nginx, short Content-Length",
-                         1.0)
-        # nginx passes on the five bytes, and takes the rest for a
-        # request of its own, which it refuses.
-        self.assertEqual(status_of(got), 403)
-        self.assertIn(b"400 Bad Request", got)
+    def test_body_longer_than_content_length_through_the_fronts(self):
+        for name, front in (("nginx", PROXY), ("haproxy", HAPROXY)):
+            got = self.check(front, self.SHORT, f"{name}, short"
+                             " Content-Length", 1.0)
+            # The front passes on the five bytes (the app's answer is a
+            # 403: no CSRF token), then takes the rest for a request of
+            # its own, refuses it (400) and closes, at full speed. A
+            # front that closes on unread bytes sends a reset, which can
+            # overtake its 400 on the way: closing is what counts.
+            self.assertEqual(status_of(got), 403, name)
+            self.assertIn(b"svar_csrf=", got, name)
 
-    def test_two_content_lengths_through_nginx(self):
-        got = self.check(PROXY, self.TWICE, "nginx, two Content-Lengths",
-                         1.0)
-        self.assertEqual(status_of(got), 400)
-        self.assertIn(b"Server: nginx", got)
+    def test_two_content_lengths_through_the_fronts(self):
+        for name, front in (("nginx", PROXY), ("haproxy", HAPROXY)):
+            got = self.check(front, self.TWICE, f"{name}, two"
+                             " Content-Lengths", 1.0)
+            # Refused by the front itself (400, or a reset that overtook
+            # it): Kore never sees it.
+            self.assertIn(status_of(got), (400, None), name)
+            self.assertNotIn(b"svar_csrf=", got, name)
 
 
 class CodeLimit(Hostile):
