@@ -17,7 +17,7 @@ struct app	 app;
 /*
  * Kore's worker sandbox lists what Kore itself needs; glibc 2.36 stats
  * files with newfstatat, and libpq asks its socket a few questions.
- * The last two were found by running build/svar.so with seccomp_tracing
+ * The first two were found by running build/svar.so with seccomp_tracing
  * through every test (tests/hostile/run.sh trace), each a worker killed
  * by anyone before: glibc's realloc moves a block above its mmap
  * threshold (a request body over 128 KiB) with mremap, which cannot make
@@ -64,9 +64,10 @@ static void	body_guard(void *, u_int64_t);
  * worker keeps buffering whatever follows until http_body_timeout. No
  * request can rightly still await more than http_body_max bytes, or hold
  * more than it announced, so a connection with such a request is closed.
- * Looking every 100 ms bounds what one connection can make a worker hold
- * to what it can send in that time; the proxy in front (README) never
- * lets such a request through at all.
+ * The look runs from the worker's event loop every 100 ms, so it cannot
+ * run while Kore's read loop is kept busy by a client sending faster than
+ * the worker reads: it ends a slower client at once and a fast one when
+ * it pauses. Only the proxy in front (README) keeps such a request out.
  */
 #define BODY_GUARD_MS	100
 
