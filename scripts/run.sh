@@ -21,6 +21,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 export SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app"
+export SVAR_ADMIN_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_admin"
 export SVAR_BASE_URL="${SVAR_BASE_URL:-http://127.0.0.1:$PORT}"
 kore -f -n -r -c "$conf" &
 kpid=$!
@@ -31,5 +32,6 @@ done
 echo
 echo "Svar is running at http://127.0.0.1:$PORT/  (Ctrl-C stops it)"
 build/svarctl demo "$SVAR_BASE_URL"
+build/svarctl user demo
 echo
 wait "$kpid"

@@ -63,6 +63,7 @@ ASAN_OPTIONS="detect_leaks=0:log_path=$(pwd)/.run/asan/asan" \
 UBSAN_OPTIONS="print_stacktrace=1:log_path=$(pwd)/.run/asan/ubsan" \
 SVAR_BASE_URL="http://127.0.0.1:$PORT" \
 SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
+SVAR_ADMIN_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_admin" \
     kore -f -n -r -q -c "$conf" &
 kpid=$!
 for _ in $(seq 1 100); do

@@ -6,8 +6,9 @@
 #include "buf.h"
 #include "cli.h"
 #include "db.h"
+#include "survey.h"
 
-static struct db *
+struct db *
 cli_db(void)
 {
 	struct db	*db;
@@ -46,22 +47,44 @@ slurp(const char *path)
 	return (buf_steal(&b));
 }
 
+/* A definition is checked whole first; nothing is stored if it fails. */
 int
 cli_load(const char *path)
 {
-	struct db	*db;
-	char		*src;
-	int		 ok;
+	struct def_errors	 err;
+	struct def_loaded	 dl;
+	struct survey		*s;
+	struct db		*db;
+	char			*src;
+	size_t			 i;
+	int			 ok;
 
 	if ((src = slurp(path)) == NULL)
 		return (1);
-	if ((db = cli_db()) == NULL) {
+	if ((s = def_parse(path, src, strlen(src), &err)) == NULL) {
+		for (i = 0; i < err.n; i++)
+			fprintf(stderr, "%s\n", err.msg[i]);
+		fprintf(stderr, "%s: refused, nothing loaded\n", path);
+		def_errors_free(&err);
 		free(src);
 		return (1);
 	}
-	ok = db_def_load(db, path, src);
-	if (!ok && db_error(db)[0] != '\0')
-		fprintf(stderr, "svarctl: %s", db_error(db));
+	if ((db = cli_db()) == NULL) {
+		survey_free(s);
+		free(src);
+		return (1);
+	}
+	ok = db_begin(db) && db_def_store(db, s, src, &dl) && db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		fprintf(stderr, "svarctl: load: %s\n", db_error(db));
+	} else if (!dl.is_new)
+		printf("definition unchanged (id %d)\n", dl.definition_id);
+	else
+		printf("loaded definition %d: survey %s wave %d, %zu pages, "
+		    "%zu items, %d variables\n", dl.definition_id, s->key,
+		    s->wave, s->npages, s->nitems, dl.nvars);
+	survey_free(s);
 	db_close(db);
 	free(src);
 	return (ok ? 0 : 1);

@@ -19,6 +19,13 @@ usage(void)
 	    "tokens; prints the URLs\n"
 	    "       svarctl tokens <version> <n>      n personal tokens, "
 	    "one link per line\n"
+	    "       svarctl user add <name> --role admin|analyst\n"
+	    "                                         an admin account; "
+	    "prints its enrolment link\n"
+	    "       svarctl user reset <name>         a new enrolment link; "
+	    "ends the user's sessions\n"
+	    "       svarctl user demo                 the development admin "
+	    "'demo' (make run)\n"
 	    "The database is taken from the usual PG* variables "
 	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
 	exit(2);
@@ -38,6 +45,8 @@ main(int argc, char **argv)
 		    "http://127.0.0.1:8888"));
 	if (strcmp(argv[1], "tokens") == 0 && argc == 4)
 		return (cli_tokens(argv[2], argv[3]));
+	if (strcmp(argv[1], "user") == 0 && argc >= 3)
+		return (cli_user(argc - 2, argv + 2));
 	usage();
 	return (2);
 }

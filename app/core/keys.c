@@ -49,6 +49,13 @@ keys_random(char *out, size_t len)
 	return (random_string(out, len, url_alphabet));
 }
 
+/* Raw random bytes, e.g. a TOTP secret. */
+int
+keys_bytes(unsigned char *out, size_t len)
+{
+	return (fill_random(out, len));
+}
+
 int
 keys_code(char *out)
 {

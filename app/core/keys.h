@@ -15,6 +15,7 @@
 #define CODE_LEN		10
 
 int	keys_random(char *, size_t);
+int	keys_bytes(unsigned char *, size_t);
 int	keys_split(const char *, char *, char *);
 int	keys_code(char *);
 int	keys_code_normalize(const char *, char *);

@@ -1,10 +1,9 @@
-#include <sys/random.h>
-
 #include <string.h>
 #include <strings.h>
 
 #include <argon2.h>
 
+#include "keys.h"
 #include "password.h"
 
 int
@@ -12,7 +11,7 @@ pw_hash(const char *pw, char *out, size_t outlen)
 {
 	unsigned char	 salt[PW_SALT_LEN];
 
-	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
+	if (!keys_bytes(salt, sizeof(salt)))
 		return (0);
 	return (argon2id_hash_encoded(PW_T_COST, PW_M_COST, PW_LANES, pw,
 	    strlen(pw), salt, sizeof(salt), PW_HASH_LEN, out, outlen) ==

@@ -18,6 +18,9 @@ struct db;
 
 #define DB_ID_MAX	49	/* page ids: 48 characters and a NUL */
 
+/* A row of a listing, as text: column values, NULL as "". */
+typedef void	(*db_row_cb)(int, const char *const *, void *);
+
 /* db_conn.c */
 struct db	*db_open(const char *);
 void		 db_close(struct db *);
@@ -82,8 +85,70 @@ int		 db_rate(struct db *, const char *, int, int);
 int		 db_rate_take(struct db *, const char *, int, int);
 int		 db_rate_give(struct db *, const char *, int);
 
-/* db_load.c, db_invite.c, db_demo.c: svarctl, as the owner role. */
-int		 db_def_load(struct db *, const char *, const char *);
+/* db_auth.c: admin accounts, sessions, the audit log. */
+struct admin_user {
+	int		 id;
+	char		 name[65];
+	char		 role[8];
+	char		 password_hash[128];	/* "" until enrolled */
+	char		 totp_secret[40];	/* base32; "" until enrolled */
+	long long	 totp_last_step;
+};
+
+struct admin_session {
+	int		 user_id;
+	char		 name[65];
+	char		 role[8];
+	char		 stage[10];		/* "password" or "full" */
+	char		 csrf[40];
+};
+
+struct audit_entry {
+	int		 user_id;	/* 0: nobody logged in */
+	const char	*actor;
+	const char	*action;
+	const char	*object;
+	const char	*detail;
+	const char	*address;
+};
+
+int		 db_user_by_name(struct db *, const char *, struct admin_user *);
+int		 db_user_by_enrol(struct db *, const char *,
+		    struct admin_user *);
+int		 db_user_secret(struct db *, int, const char *, char *, size_t);
+int		 db_user_enrol(struct db *, int, const char *, long long);
+int		 db_user_step(struct db *, int, long long);
+int		 db_user_add(struct db *, const char *, const char *,
+		    const char *);
+int		 db_user_reset(struct db *, const char *, const char *);
+int		 db_user_demo(struct db *, const char *, const char *,
+		    const char *, char *, size_t);
+int		 db_session_new(struct db *, const char *, int, const char *,
+		    const char *);
+int		 db_session_get(struct db *, const char *,
+		    struct admin_session *);
+int		 db_session_end(struct db *, const char *);
+int		 db_audit(struct db *, const struct audit_entry *);
+int		 db_audit_list(struct db *, const char *, const char *, int, int,
+		    db_row_cb, void *);
+
+/* db_survey.c: surveys, waves and versions for the admin. */
+int		 db_survey_list(struct db *, db_row_cb, void *);
+int		 db_wave_set(struct db *, int, int, char *, size_t);
+int		 db_test_response(struct db *, int, const char *, const char *,
+		    const char *, const char *);
+
+/* db_load.c: a parsed definition, in the caller's transaction. */
+struct survey;
+struct def_loaded {
+	int		 definition_id;
+	int		 is_new;
+	int		 nvars;
+};
+int		 db_def_store(struct db *, const struct survey *, const char *,
+		    struct def_loaded *);
+
+/* db_invite.c, db_demo.c: svarctl, as the owner role. */
 int		 db_tokens(struct db *, const char *, int, const char *);
 int		 db_demo(struct db *, const char *);
 

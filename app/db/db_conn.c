@@ -150,6 +150,37 @@ db_do(struct db *db, struct db_stmt *st, const char *const *params)
 	return (1);
 }
 
+/* A statement that changes rows: how many, or DB_ERR. */
+int
+db_count(struct db *db, struct db_stmt *st, const char *const *params)
+{
+	PGresult	*res;
+	int		 n;
+
+	if ((res = db_exec(db, st, params, PGRES_COMMAND_OK)) == NULL)
+		return (DB_ERR);
+	n = atoi(PQcmdTuples(res));
+	PQclear(res);
+	return (n);
+}
+
+/* Every row of a query to cb; the number of rows, or DB_ERR. */
+int
+db_each(struct db *db, struct db_stmt *st, const char *const *params,
+    db_row_cb cb, void *arg)
+{
+	PGresult	*res;
+	int		 i, n;
+
+	if ((res = db_exec(db, st, params, PGRES_TUPLES_OK)) == NULL)
+		return (DB_ERR);
+	n = PQntuples(res);
+	for (i = 0; i < n; i++)
+		db_row_call(res, i, cb, arg);
+	PQclear(res);
+	return (n);
+}
+
 /* The first column of the first row, copied; NULL when there is none. */
 char *
 db_val(struct db *db, struct db_stmt *st, const char *const *params)
@@ -291,4 +322,18 @@ void
 db_copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* Calls cb with row i of res as strings (NULL as ""). */
+void
+db_row_call(PGresult *res, int i, db_row_cb cb, void *arg)
+{
+	const char	*v[32];
+	int		 c, n = PQnfields(res);
+
+	if (n > 32)
+		n = 32;
+	for (c = 0; c < n; c++)
+		v[c] = PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c);
+	cb(n, v, arg);
 }

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "buf.h"
+#include "db.h"
 
 struct db_stmt {
 	const char	*name;		/* unique across modules: "mod.what" */
@@ -30,9 +31,13 @@ struct db {
 PGresult	*db_exec(struct db *, struct db_stmt *, const char *const *,
 		    ExecStatusType);
 int		 db_do(struct db *, struct db_stmt *, const char *const *);
+int		 db_count(struct db *, struct db_stmt *, const char *const *);
+int		 db_each(struct db *, struct db_stmt *, const char *const *,
+		    db_row_cb, void *);
 char		*db_val(struct db *, struct db_stmt *, const char *const *);
 void		 db_array(struct buf *, const char *const *, size_t);
 void		 db_copy(char *, size_t, const char *);
+void		 db_row_call(PGresult *, int, db_row_cb, void *);
 
 /* db_invite.c, for db_demo.c */
 char		*db_version_by_key(struct db *, const char *);

@@ -1,8 +1,8 @@
 /*
- * svarctl load: a survey definition, its pages and variables, and one
- * version per value of the first hidden variable (HF, kommune, fastlege),
- * in one transaction. Loading the same text again changes nothing;
- * loading an earlier text makes it current again.
+ * Loading a survey definition (svarctl load, and the admin's page): its
+ * pages and variables, and one version per value of the first hidden
+ * variable (HF, kommune, fastlege). Loading the same text again changes
+ * nothing; loading an earlier text makes it current again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,8 +138,13 @@ add_versions(struct db *db, const struct survey *s, const char *wave_id,
 	return (1);
 }
 
-static int
-def_store(struct db *db, const struct survey *s, const char *src)
+/*
+ * Stores a parsed definition in the caller's transaction; *out says
+ * which definition it is and whether it was new.
+ */
+int
+db_def_store(struct db *db, const struct survey *s, const char *src,
+    struct def_loaded *out)
 {
 	struct varctx	 vc;
 	char		 year[16];
@@ -147,6 +152,7 @@ def_store(struct db *db, const struct survey *s, const char *src)
 	const char	*p[2];
 	int		 ok = 0;
 
+	memset(out, 0, sizeof(*out));
 	snprintf(year, sizeof(year), "%d", s->wave);
 	p[0] = s->key;
 	p[1] = text_get(&s->title, LANG_NB);
@@ -172,46 +178,16 @@ def_store(struct db *db, const struct survey *s, const char *src)
 		survey_vars(s, add_var, &vc);
 		if (!vc.ok)
 			goto out;
-	} else
-		printf("definition unchanged (id %s)\n", def_id);
+		out->is_new = 1;
+	}
 	if (!add_versions(db, s, wave_id, def_id))
 		goto out;
-	if (vc.pos > 0)
-		printf("loaded definition %s: survey %s wave %d, %zu pages, "
-		    "%zu items, %d variables\n", def_id, s->key, s->wave,
-		    s->npages, s->nitems, vc.pos);
+	out->definition_id = atoi(def_id);
+	out->nvars = vc.pos;
 	ok = 1;
 out:
 	free(survey_id);
 	free(wave_id);
 	free(def_id);
 	return (ok);
-}
-
-int
-db_def_load(struct db *db, const char *path, const char *src)
-{
-	struct def_errors	 err;
-	struct survey		*s;
-	size_t			 i;
-	int			 ok;
-
-	if ((s = def_parse(path, src, strlen(src), &err)) == NULL) {
-		for (i = 0; i < err.n; i++)
-			fprintf(stderr, "%s\n", err.msg[i]);
-		fprintf(stderr, "%s: refused, nothing loaded\n", path);
-		def_errors_free(&err);
-		return (0);
-	}
-	if (!db_begin(db)) {
-		survey_free(s);
-		return (0);
-	}
-	ok = def_store(db, s, src);
-	survey_free(s);
-	if (!ok) {
-		db_rollback(db);
-		return (0);
-	}
-	return (db_commit(db));
 }

@@ -51,6 +51,23 @@ static const struct {
 	[T_SAVED] = { "templates/saved.html", "resume_url survey" },
 	[T_PRIVACY] = { "templates/privacy.html", "" },
 	[T_START] = { "templates/start.html", "survey action csrf" },
+	[T_ADMIN_LAYOUT] = { "templates/admin/layout.html",
+	    "lang title !content user role is_admin csrf" },
+	[T_ADMIN_LOGIN] = { "templates/admin/login.html", "csrf name error" },
+	[T_ADMIN_TOTP] = { "templates/admin/totp.html", "csrf error" },
+	[T_ADMIN_ENROL] = { "templates/admin/enrol.html",
+	    "action csrf name secret !qr pw_error pw2_error code_error"
+	    " errors{field text}" },
+	[T_ADMIN_HOME] = { "templates/admin/home.html",
+	    "csrf is_admin notice surveys{key title waves{id year opens"
+	    " closes state is_open versions{id key definition loaded hidden"
+	    " responses completed}}}" },
+	[T_ADMIN_DEFS] = { "templates/admin/definitions.html",
+	    "csrf source loaded errors{text}" },
+	[T_ADMIN_AUDIT] = { "templates/admin/audit.html",
+	    "action actor prev next rows{at actor action object detail"
+	    " address}" },
+	[T_ADMIN_MESSAGE] = { "templates/admin/message.html", "heading text" },
 };
 
 void	kore_worker_configure(void);
@@ -120,8 +137,12 @@ kore_worker_configure(void)
 		fatalx("SVAR_BASE_URL must be set to the address people reach "
 		    "Svar at, e.g. https://svar.example.no");
 	app.base_url = xstrndup(v, strlen(v) - (v[strlen(v) - 1] == '/'));
+	if ((v = getenv("SVAR_ADMIN_DB")) == NULL)
+		fatalx("SVAR_ADMIN_DB must be set: the admin area's "
+		    "connection, as the svar_admin role");
 	kore_timer_add(body_guard, BODY_GUARD_MS, NULL, 0);
 	app.db = db_open(getenv("SVAR_DB"));
+	app.adb = db_open(v);
 	/* A database that is down now is retried on the first request. */
 	if (!db_ready(app.db))
 		kore_log(LOG_WARNING, "database not ready yet: %s",

@@ -26,11 +26,20 @@ enum tmpl_id {
 	T_SAVED,
 	T_PRIVACY,
 	T_START,
+	T_ADMIN_LAYOUT,
+	T_ADMIN_LOGIN,
+	T_ADMIN_TOTP,
+	T_ADMIN_ENROL,
+	T_ADMIN_HOME,
+	T_ADMIN_DEFS,
+	T_ADMIN_AUDIT,
+	T_ADMIN_MESSAGE,
 	T_MAX
 };
 
 struct app {
-	struct db		*db;
+	struct db		*db;		/* svar_app: respondent pages */
+	struct db		*adb;		/* svar_admin: the admin area */
 	struct tmpl		*tmpl[T_MAX];
 	int			 secure_cookies;
 	int			 trusted_proxy;	/* believe X-Forwarded-For */
@@ -40,6 +49,7 @@ struct app {
 extern struct app	 app;
 
 /* web_util.c */
+void		 web_headers(struct http_request *);
 void		 web_html(struct http_request *, int, enum lang, const char *,
 		    const char *);
 void		 web_page(struct http_request *, int, enum lang,
@@ -70,17 +80,50 @@ int		 catalog_def(int, const struct survey **, const char **);
 int		 catalog_state(int, int *);
 void		 catalog_free(void);
 
-/* web_route.c: every route's methods and checks, in one place. */
+/* web_route.c: every route's methods and access, in one place. */
 #define M_GET		0x01	/* and HEAD */
 #define M_POST		0x02
+
+enum access {
+	ACC_PUBLIC,		/* respondents: no session */
+	ACC_LOGIN,		/* the admin's way in: login, enrolment */
+	ACC_ANALYST,		/* a logged-in analyst or admin */
+	ACC_ADMIN		/* a logged-in admin */
+};
 
 struct web_route {
 	const char	*name;
 	int		 methods;
+	enum access	 access;
 	int		 (*fn)(struct http_request *);
 };
 
+/*
+ * What web_run hands an admin handler (req->hdlr_extra): the session,
+ * and for a POST the form, whose CSRF token has been checked already.
+ */
+struct admin_req {
+	struct admin_session	 s;
+	char			 id_hash[65];
+	struct form		 f;
+	enum lang		 lang;
+	char			 ip[64];
+};
+
 int		 web_run(struct http_request *, const struct web_route *);
+
+/* web_admin.c: sessions and pages of the admin area. */
+int		 admin_session_load(struct http_request *, struct admin_req *);
+int		 admin_session_start(struct http_request *, int, const char *,
+		    struct admin_req *);
+void		 admin_session_drop(struct http_request *, struct admin_req *);
+void		 admin_page(struct http_request *, int, struct admin_req *,
+		    enum tmpl_id, struct tvars *, const char *);
+void		 admin_message(struct http_request *, int, struct admin_req *,
+		    const char *, const char *);
+int		 admin_audit(struct admin_req *, const char *, const char *,
+		    const char *);
+struct admin_req *admin_req(struct http_request *);
 
 /* The handlers, by area. */
 int		 page_home(struct http_request *);
@@ -90,5 +133,14 @@ int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
 int		 page_asset_refused(struct http_request *);
+int		 admin_login(struct http_request *);
+int		 admin_totp(struct http_request *);
+int		 admin_logout(struct http_request *);
+int		 admin_enrol(struct http_request *);
+int		 admin_home(struct http_request *);
+int		 admin_wave(struct http_request *);
+int		 admin_defs(struct http_request *);
+int		 admin_preview(struct http_request *);
+int		 admin_audit_page(struct http_request *);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "keys.h"
 #include "web.h"
 
 enum {
@@ -18,19 +19,43 @@ enum {
 	R_RESPOND,
 	R_RESPOND_PAGE,
 	R_ASSET_REFUSED,
+	R_ADMIN_LOGIN,
+	R_ADMIN_TOTP,
+	R_ADMIN_ENROL,
+	R_ADMIN_LOGOUT,
+	R_ADMIN_HOME,
+	R_ADMIN_WAVE,
+	R_ADMIN_DEFS,
+	R_ADMIN_PREVIEW,
+	R_ADMIN_AUDIT,
 	R__MAX
 };
 
+#define GP	(M_GET | M_POST)
+
 static const struct web_route routes[R__MAX] = {
-	[R_HOME] =	{ "home", M_GET, page_home },
-	[R_CODE] =	{ "code", M_GET | M_POST, page_code },
-	[R_PRIVACY] =	{ "privacy", M_GET, page_privacy },
-	[R_HEALTH] =	{ "health", M_GET, page_health },
-	[R_LINK] =	{ "link", M_GET | M_POST, page_link },
+	[R_HOME] =	{ "home", M_GET, ACC_PUBLIC, page_home },
+	[R_CODE] =	{ "code", GP, ACC_PUBLIC, page_code },
+	[R_PRIVACY] =	{ "privacy", M_GET, ACC_PUBLIC, page_privacy },
+	[R_HEALTH] =	{ "health", M_GET, ACC_PUBLIC, page_health },
+	[R_LINK] =	{ "link", GP, ACC_PUBLIC, page_link },
 	/* Only a numbered page has a form to post. */
-	[R_RESPOND] =	{ "respond", M_GET, page_respond },
-	[R_RESPOND_PAGE] = { "respond_page", M_GET | M_POST, page_respond },
-	[R_ASSET_REFUSED] = { "asset_refused", M_GET, page_asset_refused },
+	[R_RESPOND] =	{ "respond", M_GET, ACC_PUBLIC, page_respond },
+	[R_RESPOND_PAGE] = { "respond_page", GP, ACC_PUBLIC, page_respond },
+	[R_ASSET_REFUSED] = { "asset_refused", M_GET, ACC_PUBLIC,
+	    page_asset_refused },
+	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, admin_login },
+	[R_ADMIN_TOTP] = { "admin/login/kode", GP, ACC_LOGIN, admin_totp },
+	[R_ADMIN_ENROL] = { "admin/enrol", GP, ACC_LOGIN, admin_enrol },
+	[R_ADMIN_LOGOUT] = { "admin/logout", M_POST, ACC_ANALYST,
+	    admin_logout },
+	[R_ADMIN_HOME] = { "admin", M_GET, ACC_ANALYST, admin_home },
+	[R_ADMIN_WAVE] = { "admin/waves", M_POST, ACC_ADMIN, admin_wave },
+	[R_ADMIN_DEFS] = { "admin/definitions", GP, ACC_ADMIN, admin_defs },
+	[R_ADMIN_PREVIEW] = { "admin/preview", M_POST, ACC_ANALYST,
+	    admin_preview },
+	[R_ADMIN_AUDIT] = { "admin/audit", M_GET, ACC_ADMIN,
+	    admin_audit_page },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -42,6 +67,15 @@ int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
 int	r_respond_page(struct http_request *);
 int	r_asset_refused(struct http_request *);
+int	r_admin_login(struct http_request *);
+int	r_admin_totp(struct http_request *);
+int	r_admin_enrol(struct http_request *);
+int	r_admin_logout(struct http_request *);
+int	r_admin_home(struct http_request *);
+int	r_admin_wave(struct http_request *);
+int	r_admin_defs(struct http_request *);
+int	r_admin_preview(struct http_request *);
+int	r_admin_audit(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -70,20 +104,80 @@ not_allowed(struct http_request *req, int methods)
 	    "method not allowed\n", 19);
 }
 
+/*
+ * The admin area's door, for every admin route alike: a session of the
+ * right stage and role, and for a POST a form that carries the
+ * session's CSRF token (before login: the form-token cookie's). A
+ * handler only runs when all of that holds.
+ */
+static void
+run_admin(struct http_request *req, const struct web_route *rt)
+{
+	struct admin_req	 ar;
+	const char		*posted;
+	int			 rc, ok;
+
+	memset(&ar, 0, sizeof(ar));
+	ar.lang = web_page_lang(req);
+	web_client_ip(req, ar.ip, sizeof(ar.ip));
+	if ((rc = admin_session_load(req, &ar)) == DB_ERR) {
+		web_unavailable(req, ar.lang, db_error(app.adb));
+		return;
+	}
+	if (rc == 0)
+		memset(&ar.s, 0, sizeof(ar.s));
+	if (rt->access >= ACC_ANALYST) {
+		if (rc == 0 || strcmp(ar.s.stage, "full") != 0) {
+			web_redirect(req, "/admin/login");
+			return;
+		}
+		if (rt->access == ACC_ADMIN && strcmp(ar.s.role, "admin") != 0) {
+			admin_message(req, 403, &ar, "admin.forbidden.title",
+			    "admin.forbidden.text");
+			return;
+		}
+	}
+	if (req->method == HTTP_METHOD_POST) {
+		if (!web_body_form(req, &ar.f)) {
+			admin_message(req, 400, &ar, "msg.badform.title",
+			    "msg.badform.text");
+			return;
+		}
+		posted = form_get(&ar.f, "csrf");
+		ok = rc == 1 ? posted != NULL && keys_equal(posted, ar.s.csrf) :
+		    web_form_token_ok(req, &ar.f);
+		if (!ok) {
+			form_free(&ar.f);
+			admin_message(req, 403, &ar, "msg.csrf.title",
+			    "msg.csrf.text");
+			return;
+		}
+	}
+	req->hdlr_extra = &ar;
+	rt->fn(req);
+	/* Kore frees hdlr_extra with the request; this one is ours. */
+	req->hdlr_extra = NULL;
+	form_free(&ar.f);
+}
+
 int
 web_run(struct http_request *req, const struct web_route *rt)
 {
-	int	 rc;
-
 	if (!method_allowed(req, rt->methods)) {
 		not_allowed(req, rt->methods);
 		return (KORE_RESULT_OK);
 	}
-	rc = rt->fn(req);
+	if (rt->access == ACC_PUBLIC)
+		rt->fn(req);
+	else
+		run_admin(req, rt);
 	if (!db_request_end(app.db))
 		kore_log(LOG_WARNING, "route %s: %s; rolled back", rt->name,
 		    db_error(app.db));
-	return (rc);
+	if (!db_request_end(app.adb))
+		kore_log(LOG_WARNING, "route %s: %s; rolled back", rt->name,
+		    db_error(app.adb));
+	return (KORE_RESULT_OK);
 }
 
 int
@@ -132,4 +226,58 @@ int
 r_asset_refused(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ASSET_REFUSED]));
+}
+
+int
+r_admin_login(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_LOGIN]));
+}
+
+int
+r_admin_totp(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_TOTP]));
+}
+
+int
+r_admin_enrol(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_ENROL]));
+}
+
+int
+r_admin_logout(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_LOGOUT]));
+}
+
+int
+r_admin_home(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_HOME]));
+}
+
+int
+r_admin_wave(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_WAVE]));
+}
+
+int
+r_admin_defs(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_DEFS]));
+}
+
+int
+r_admin_preview(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_PREVIEW]));
+}
+
+int
+r_admin_audit(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_AUDIT]));
 }

@@ -14,8 +14,8 @@ static const char *csp = "default-src 'none'; script-src 'self'; "
     "style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'";
 
-static void
-security_headers(struct http_request *req)
+void
+web_headers(struct http_request *req)
 {
 	http_response_header(req, "content-security-policy", csp);
 	http_response_header(req, "referrer-policy", "no-referrer");
@@ -44,7 +44,7 @@ web_html(struct http_request *req, int status, enum lang l, const char *title,
 	buf_init(&out);
 	tmpl_render(app.tmpl[T_LAYOUT], &tv, &out);
 	tvars_free(&tv);
-	security_headers(req);
+	web_headers(req);
 	http_response_header(req, "content-type", "text/html; charset=utf-8");
 	http_response(req, status, out.data, out.len);
 	buf_free(&out);
@@ -82,7 +82,7 @@ web_message(struct http_request *req, int status, enum lang l,
 void
 web_redirect(struct http_request *req, const char *to)
 {
-	security_headers(req);
+	web_headers(req);
 	http_response_header(req, "location", to);
 	http_response(req, HTTP_STATUS_SEE_OTHER, NULL, 0);
 }

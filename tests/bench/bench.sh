@@ -140,6 +140,7 @@ if [ "$mode" = full ]; then
 	conf=$(scripts/kore-conf.sh bench "$PORT" "$workers")
 	SVAR_BASE_URL="http://127.0.0.1:$PORT" \
 	SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
+	SVAR_ADMIN_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_admin" \
 	    kore -f -n -r -q -c "$conf" > "$KLOG" 2>&1 &
 	kpid=$!
 	up=0

@@ -93,6 +93,7 @@ stop() {
 trap stop EXIT INT TERM
 
 SVAR_DB="host=127.0.0.1 port=$PGPORT dbname=svar user=svar_app" \
+SVAR_ADMIN_DB="host=127.0.0.1 port=$PGPORT dbname=svar user=svar_admin" \
 SVAR_TRUSTED_PROXY=1 SVAR_BASE_URL="http://127.0.0.1:$KPORT" \
     stdbuf -oL -eL kore -f $flags -c "$conf" > "$log" 2>&1 &
 kpid=$!

@@ -5,6 +5,7 @@ import http.client
 import os
 import re
 import subprocess
+import time
 import urllib.parse
 
 BASE = os.environ.get("SVAR_TEST_URL", "http://127.0.0.1:8898")
@@ -152,3 +153,51 @@ def complete(client, key, limit=60):
         assert r.status == 303, (r.status, r.body[:300])
         r = client.follow(r.location)
     raise AssertionError("no thank-you page after %d pages" % limit)
+
+
+def totp(secret, steps=0):
+    """The TOTP code for `secret`, `steps` 30-second steps from now, as
+    an authenticator app computes it (oathtool, an independent peer)."""
+    t = int(time.time()) + 30 * steps
+    return subprocess.run(["oathtool", "--totp", "-b", secret, "-N", f"@{t}"],
+                          capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+_admins = 0
+
+
+def new_admin(role="admin", password="et langt nok passord"):
+    """A fresh account through svarctl user add and the enrolment page;
+    returns (name, password, secret). The enrolment spends the code of
+    the step before now, so logins can use steps 0 and +1."""
+    global _admins
+    _admins += 1
+    name = "t%s%dx%d" % (role[:2], os.getpid(), _admins)
+    out = subprocess.run(["build/svarctl", "user", "add", name, "--role",
+                          role], capture_output=True, text=True,
+                         check=True).stdout
+    path = re.search(r"(/admin/enrol/[a-z0-9]+)", out).group(1)
+    c = Client()
+    r = c.get(path)
+    assert r.status == 200, (r.status, r.body[:300])
+    secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>',
+                       r.body).group(1)
+    r = c.post(path, {"csrf": csrf(r.body), "password": password,
+                      "password2": password, "code": totp(secret, -1)})
+    assert r.status == 200 and "Kontoen er klar" in r.body, \
+        (r.status, r.body[:500])
+    return name, password, secret
+
+
+def admin_login(client, name, password, secret, steps=0):
+    """Logs `client` in; returns the response to the code step."""
+    r = client.get("/admin/login")
+    assert r.status == 200, r.status
+    r = client.post("/admin/login", {"csrf": csrf(r.body), "name": name,
+                                     "password": password})
+    assert r.status == 303 and r.location == "/admin/login/kode", \
+        (r.status, r.body[:300])
+    r = client.get("/admin/login/kode")
+    return client.post("/admin/login/kode", {"csrf": csrf(r.body),
+                                             "code": totp(secret, steps)})

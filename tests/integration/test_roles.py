@@ -25,7 +25,10 @@ class AppRole(unittest.TestCase):
                     "SELECT email FROM contact LIMIT 1",
                     "SELECT postmottak FROM unit LIMIT 1",
                     "SELECT value FROM secret",
-                    "SELECT * FROM rate_limit"):
+                    "SELECT * FROM rate_limit",
+                    "SELECT * FROM admin_user",
+                    "SELECT * FROM admin_session",
+                    "SELECT * FROM audit"):
             self.assertTrue(denied("svar_app", sql), sql)
 
     def test_cannot_send_mail_or_move_units_directly(self):
@@ -61,8 +64,20 @@ class AdminRole(unittest.TestCase):
                     "UPDATE unit_event SET note = 'x'",
                     "SELECT value FROM secret",
                     "UPDATE definition SET source = ''",
-                    "UPDATE outbox SET sent_at = now()"):
+                    "UPDATE outbox SET sent_at = now()",
+                    "UPDATE audit SET actor = 'x'",
+                    "DELETE FROM audit",
+                    "TRUNCATE audit"):
             self.assertTrue(denied("svar_admin", sql), sql)
+
+    def test_audit_is_append_only_even_for_the_owner(self):
+        psql("INSERT INTO audit (actor, action) VALUES ('test', 'test')")
+        for sql in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit",
+                    "TRUNCATE audit"):
+            r = subprocess.run(["psql", "-qAtX", "-v", "ON_ERROR_STOP=1",
+                                "-c", sql], capture_output=True, text=True)
+            self.assertNotEqual(r.returncode, 0, sql)
+            self.assertIn("the audit log is append-only", r.stderr)
 
 
 class MailRole(unittest.TestCase):
