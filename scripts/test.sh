@@ -86,6 +86,16 @@ link="http://127.0.0.1:$PORT$(psql -qAt -c "SELECT '/u/' || l.selector ||
 node tests/browser/questionnaire.mjs "$link" > .run/browser.log 2>&1 || failed=1
 cat .run/browser.log
 
+echo "==> browser test of the admin area (TOTP login, axe on every page)"
+demo=$(SVAR_BASE_URL="http://127.0.0.1:$PORT" build/svarctl user demo)
+SVAR_ADMIN_URL="http://127.0.0.1:$PORT" SVAR_ADMIN_USER=demo \
+SVAR_ADMIN_PASSWORD=$(echo "$demo" | awk '/user name/ { print $NF }') \
+SVAR_ADMIN_SECRET=$(echo "$demo" | awk '/TOTP secret/ { print $3 }') \
+SVAR_ENROL_PATH=$(build/svarctl user add browser-enrol --role analyst |
+    grep -o '/admin/enrol/[a-z0-9]*') \
+    node tests/browser/admin.mjs > .run/browser-admin.log 2>&1 || failed=1
+cat .run/browser-admin.log
+
 if [ -x tests/bench/bench.sh ]; then
 	echo "==> benchmark smoke run"
 	SVAR_BENCH_SMOKE=1 SVAR_BENCH_URL="http://127.0.0.1:$PORT" \
@@ -114,6 +124,7 @@ echo "  fuzzing:           $(grep -c 'no findings' .run/fuzz.log) of 3 harnesses
 echo "  hostile input:     $(grep -E '^Ran [0-9]+ tests' .run/hostile.log | sed 's/Ran //') $(grep -E '^(OK|FAILED)' .run/hostile.log | tail -1), $(grep -qE '^hostile: a worker died' .run/hostile.log && echo 'a worker died' || echo 'no worker died')"
 echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"
 echo "                     $(grep -E '^axe violations' .run/browser.log)"
+echo "  admin browser test: $(grep -E '^Admin pages checked' .run/browser-admin.log) $(tail -1 .run/browser-admin.log)"
 if [ "$failed" -ne 0 ]; then
 	echo "==> make test: FAILED"
 	exit 1

@@ -17,15 +17,14 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { runAxe, overflowAt, VIEWPORT, AXE_TAGS } from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NAV_TIMEOUT = 20_000;
-const VIEWPORT = { width: 390, height: 844 };
 const NARROW = 360;
 const MAX_PAGES = 60;
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /* Items that must have been shown with the answers below (HF link, B1=1). */
 const ROUTED = ['Q3_3', 'Q3_4', 'Q3_19', 'Q3_33', 'B9'];
@@ -96,54 +95,6 @@ function parseArgs() {
 /* ------------------------------------------------------------------ */
 /* Checks run on every page                                            */
 /* ------------------------------------------------------------------ */
-
-async function runAxe(page, axeSource) {
-	const has = await page.evaluate(() => typeof window.axe !== 'undefined');
-	if (!has)
-		await page.addScriptTag({ content: axeSource });
-	return page.evaluate(async (tags) => {
-		const r = await window.axe.run(document, {
-			runOnly: { type: 'tag', values: tags }
-		});
-		const pick = (list) => list.map((v) => ({
-			id: v.id,
-			impact: v.impact,
-			help: v.help,
-			helpUrl: v.helpUrl,
-			nodes: v.nodes.map((n) => ({
-				target: n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t),
-				summary: n.failureSummary
-			}))
-		}));
-		return { violations: pick(r.violations), incomplete: pick(r.incomplete),
-		    passes: r.passes.length };
-	}, AXE_TAGS);
-}
-
-async function overflowAt(page, width) {
-	await page.setViewportSize({ width, height: VIEWPORT.height });
-	/* Let layout settle (two animation frames). */
-	const r = await page.evaluate(() => new Promise((res) => {
-		requestAnimationFrame(() => requestAnimationFrame(() => {
-			const de = document.documentElement;
-			const wide = [];
-			if (de.scrollWidth > de.clientWidth) {
-				for (const el of document.body.querySelectorAll('*')) {
-					const b = el.getBoundingClientRect();
-					if (b.right > de.clientWidth + 0.5 && b.width > 0)
-						wide.push(el.tagName.toLowerCase() +
-						    (el.id ? '#' + el.id : '') +
-						    (el.className && typeof el.className === 'string' ?
-						    '.' + el.className.trim().split(/\s+/).join('.') : '') +
-						    ` (right ${Math.round(b.right)})`);
-				}
-			}
-			res({ scrollWidth: de.scrollWidth, wide: wide.slice(0, 5) });
-		}));
-	}));
-	await page.setViewportSize(VIEWPORT);
-	return r;
-}
 
 /* ------------------------------------------------------------------ */
 /* Answering                                                           */
