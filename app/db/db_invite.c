@@ -26,8 +26,9 @@ static struct db_stmt stmts[S__MAX] = {
 	  " VALUES ($1, $2, $3) RETURNING id", 3, 0, 0 },
 	[S_RESPONSE] = { "invite.response",
 	  "WITH r AS (INSERT INTO response (version_id, definition_id,"
-	  " invitation_id, selector, verifier, csrf, status)"
-	  " SELECT v.id, v.definition_id, $2, $3, $4, $5, 'invited'"
+	  " invitation_id, selector, verifier, csrf, status, channel)"
+	  " SELECT v.id, v.definition_id, $2, $3, $4, $5, 'invited',"
+	  " 'personal'"
 	  " FROM version v WHERE v.id = $1 RETURNING id)"
 	  " INSERT INTO answer (response_id, var, value, state)"
 	  " SELECT r.id, h.var, h.value, 'a' FROM r, version_hidden h"

@@ -242,6 +242,16 @@ done
 say "$NRESP whole respondents, one after another"
 $PY respondents "$URL" "$WORK/respondent.tsv" "$RES" || broke=1
 
+if [ "$mode" = full ]; then
+	say "admin area: login (argon2id) and pages, one admin clicking"
+	demo=$(SVAR_BASE_URL="$URL" "$TOP/build/svarctl" user demo)
+	SVAR_BENCH_URL=$URL python3 "$TOP/tests/bench/admin_bench.py" demo \
+	    "$(echo "$demo" | awk '/user name/ { print $NF }')" \
+	    "$(echo "$demo" | awk '/TOTP secret/ { print $3 }')" 50 \
+	    > "$WORK/admin.txt" || broke=1
+	cat "$WORK/admin.txt"
+fi
+
 # ---------------------------------------------------------------------------
 # Memory, the Kore log, the report
 
@@ -274,6 +284,7 @@ if [ "$mode" = full ]; then
 		fi
 	fi
 fi
+[ -s "$WORK/admin.txt" ] && sed 's/^  /- admin: /' "$WORK/admin.txt" >> "$tail"
 echo "- whole run: $(($(date +%s) - t_start)) s ($mode mode)" >> "$tail"
 cat "$tail"
 cat "$tail" >> "$MD"

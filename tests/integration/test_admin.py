@@ -260,10 +260,10 @@ class Surveys(unittest.TestCase):
                                                        "lang": "en"})
         self.assertEqual(r.status, 303)
         key = re.match(r"/r/([a-z0-9]{34})$", r.location).group(1)
-        row = psql("SELECT test, lang, v.key FROM response r JOIN version v"
-                   " ON v.id = r.version_id WHERE selector = :'p0'",
-                   key[:8])[0]
-        self.assertEqual(row, ["t", "en", "kommune"])
+        row = psql("SELECT test, lang, v.key, channel FROM response r JOIN"
+                   " version v ON v.id = r.version_id WHERE selector ="
+                   " :'p0'", key[:8])[0]
+        self.assertEqual(row, ["t", "en", "kommune", "test"])
         self.assertEqual(psql("SELECT count(*) FROM response WHERE NOT"
                               " test")[0][0], before)
         page = Client().follow(r.location)

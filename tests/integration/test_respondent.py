@@ -75,6 +75,8 @@ class UnitLink(unittest.TestCase):
                     " :'p0'", key[:8])
         self.assertEqual(rows[0][0], "1")
         self.assertEqual(response_row(key)[1], "started")
+        self.assertEqual(psql("SELECT channel FROM response WHERE selector"
+                              " = :'p0'", key[:8])[0][0], "link")
 
     def test_first_respondent_marks_unit_distributed(self):
         link = unit_link("kommune")

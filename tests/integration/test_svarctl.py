@@ -56,7 +56,8 @@ class Svarctl(unittest.TestCase):
         # Each waits as 'invited' on the version's definition, with the
         # version's hidden value, and its link is its own response.
         rows = psql("SELECT count(*), count(DISTINCT r.selector),"
-                    " count(*) FILTER (WHERE a.value = '3')"
+                    " count(*) FILTER (WHERE a.value = '3'"
+                    "  AND r.channel = 'personal')"
                     " FROM response r JOIN invitation i ON"
                     " i.id = r.invitation_id JOIN version v ON v.id ="
                     " r.version_id AND v.definition_id = r.definition_id"

@@ -70,6 +70,9 @@ class Waves(unittest.TestCase):
             loc = answer(c, key, page, {var: "1"})
         self.assertEqual(loc, f"/r/{key}/5")
         self.assertEqual(response_row(key)[2], "p5")
+        # A network's link (like SKIL's) is its own channel.
+        self.assertEqual(psql("SELECT channel FROM response WHERE selector"
+                              " = :'p0'", key[:8])[0][0], "network")
         before = psql("SELECT definition_id FROM response WHERE selector ="
                       " :'p0'", key[:8])[0][0]
         # A page inserted before page 3 while this response is on page 5.
