@@ -21,8 +21,10 @@ struct app	 app;
  * through every test (tests/hostile/run.sh trace), each a worker killed
  * by anyone before: glibc's realloc moves a block above its mmap
  * threshold (a request body over 128 KiB) with mremap, which cannot make
- * memory executable; and glibc's realpath() in Kore's file serving checks
- * a directory-style path ("/assets/", "/assets/x.css/") with faccessat2.
+ * memory executable; and glibc's realpath() in Kore's file map checked a
+ * directory-style path ("/assets/", "/assets/x.css/") with faccessat2.
+ * The app serves assets itself now (page_asset), but a realpath() must
+ * never cost a worker.
  */
 KORE_SECCOMP_FILTER("svar",
 	KORE_SYSCALL_ALLOW(mremap),

@@ -18,7 +18,7 @@ enum {
 	R_LINK,
 	R_RESPOND,
 	R_RESPOND_PAGE,
-	R_ASSET_REFUSED,
+	R_ASSET,
 	R_ADMIN_LOGIN,
 	R_ADMIN_TOTP,
 	R_ADMIN_ENROL,
@@ -42,8 +42,7 @@ static const struct web_route routes[R__MAX] = {
 	/* Only a numbered page has a form to post. */
 	[R_RESPOND] =	{ "respond", M_GET, ACC_PUBLIC, page_respond },
 	[R_RESPOND_PAGE] = { "respond_page", GP, ACC_PUBLIC, page_respond },
-	[R_ASSET_REFUSED] = { "asset_refused", M_GET, ACC_PUBLIC,
-	    page_asset_refused },
+	[R_ASSET] =	{ "asset", M_GET, ACC_PUBLIC, page_asset },
 	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, admin_login },
 	[R_ADMIN_TOTP] = { "admin/login/kode", GP, ACC_LOGIN, admin_totp },
 	[R_ADMIN_ENROL] = { "admin/enrol", GP, ACC_LOGIN, admin_enrol },
@@ -66,7 +65,7 @@ int	r_health(struct http_request *);
 int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
 int	r_respond_page(struct http_request *);
-int	r_asset_refused(struct http_request *);
+int	r_asset(struct http_request *);
 int	r_admin_login(struct http_request *);
 int	r_admin_totp(struct http_request *);
 int	r_admin_enrol(struct http_request *);
@@ -223,9 +222,9 @@ r_respond_page(struct http_request *req)
 }
 
 int
-r_asset_refused(struct http_request *req)
+r_asset(struct http_request *req)
 {
-	return (web_run(req, &routes[R_ASSET_REFUSED]));
+	return (web_run(req, &routes[R_ASSET]));
 }
 
 int

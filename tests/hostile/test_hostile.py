@@ -174,7 +174,8 @@ class Bodies(Hostile):
 
 class Assets(Hostile):
     """Fault 2: glibc 2.36's realpath() calls faccessat2 for a path
-    that ends in a directory, and Kore's list did not allow it."""
+    that ends in a directory, and Kore's list did not allow it. The app
+    now serves /assets/ itself, and the call is allowed all the same."""
 
     BAD = ["/assets/", "/assets/.", "/assets/..", "/assets/../README.md",
            "/assets/./svar.css", "/assets/svar.css/", "/assets/svar.css/.",
@@ -192,12 +193,29 @@ class Assets(Hostile):
             self.assertNotIn(b"Svar is a web", r, p)
 
     def test_real_assets_are_served(self):
-        for p in ("/assets/svar.css", "/assets/svar.js",
-                  "/assets/helsenorge-app.svg"):
+        for p, ctype in (("/assets/svar.css", "text/css"),
+                         ("/assets/svar.js", "javascript"),
+                         ("/assets/helsenorge-app.svg", "image/svg+xml")):
             r = get(KORE, p)
             self.assertEqual(status_of(r), 200, p)
+            self.assertIn(ctype, header_of(r, "content-type"), p)
+            with open("." + p, "rb") as f:
+                self.assertTrue(r.endswith(f.read()), p)
         r = get(KORE, "/assets/svar.css", method="HEAD")
         self.assertEqual(status_of(r), 200)
+        self.assertEqual(r.partition(b"\r\n\r\n")[2], b"")
+        since = header_of(get(KORE, "/assets/svar.css"), "last-modified")
+        r = get(KORE, "/assets/svar.css",
+                extra=f"If-Modified-Since: {since}\r\n".encode())
+        self.assertEqual(status_of(r), 304)
+
+    def test_other_methods_on_assets_get_405_with_allow(self):
+        for m in ("POST", "DELETE", "OPTIONS"):
+            extra = b"Content-Length: 0\r\n" if m == "POST" else b""
+            for p in ("/assets/svar.css", "/assets/../x"):
+                r = get(KORE, p, method=m, extra=extra)
+                self.assertEqual(status_of(r), 405, (m, p))
+                self.assertEqual(header_of(r, "allow"), "GET, HEAD", (m, p))
 
 
 class Heads(Hostile):
