@@ -69,6 +69,9 @@ void
 buf_reset(struct buf *b)
 {
 	b->len = 0;
+	/* buf_cstr hands out data as is: keep it a string. */
+	if (b->data != NULL)
+		b->data[0] = '\0';
 }
 
 static void

@@ -14,6 +14,7 @@ Suite	*suite_render(void);
 Suite	*suite_keys(void);
 Suite	*suite_auth(void);
 Suite	*suite_html(void);
+Suite	*suite_frame(void);
 
 /* A parsed survey from a string, or a failed test. */
 struct survey	*parse_ok(const char *);
