@@ -92,6 +92,11 @@ stop() {
 }
 trap stop EXIT INT TERM
 
+# glibc's own mmap threshold (128 KiB), held where it starts: glibc
+# raises it once a process frees a large mapped block, so whether a big
+# body made a worker move a buffer with mremap depended on what that
+# worker had served before. Held, every worker is as a fresh one is.
+GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 \
 SVAR_DB="host=127.0.0.1 port=$PGPORT dbname=svar user=svar_app" \
 SVAR_ADMIN_DB="host=127.0.0.1 port=$PGPORT dbname=svar user=svar_admin" \
 SVAR_TRUSTED_PROXY=1 SVAR_BASE_URL="http://127.0.0.1:$KPORT" \
