@@ -2,7 +2,8 @@
 # make test: unit tests (ASan+UBSan, then valgrind), the fuzzers for a
 # bounded time (FUZZ_TEST_TIME, 20 s each), a fresh private
 # PostgreSQL, the app under Kore, integration tests over HTTP, the
-# browser test in headless Chromium, and a smoke run of the benchmark.
+# browser test in headless Chromium, a smoke run of the benchmark, and
+# the hostile-input pass against the module as production runs it.
 set -eu
 cd "$(dirname "$0")/.."
 PORT=${SVAR_TEST_PORT:-8898}
@@ -39,18 +40,9 @@ cat .run/fuzz.log
 echo "==> database (fresh) and app"
 scripts/pg.sh start test "$PGPORT_TEST" fresh
 eval "$(scripts/pg.sh env test "$PGPORT_TEST")"
-# Kore under ASan can hang in its exit path; give it five seconds.
+. scripts/stop-pid.sh
 cleanup() {
-	if [ -n "${kpid:-}" ]; then
-		kill "$kpid" 2>/dev/null || true
-		for _ in $(seq 1 50); do
-			kill -0 "$kpid" 2>/dev/null || break
-			sleep 0.1
-		done
-		pkill -KILL -P "$kpid" 2>/dev/null || true
-		kill -KILL "$kpid" 2>/dev/null || true
-		wait "$kpid" 2>/dev/null || true
-	fi
+	[ -n "${kpid:-}" ] && stop_pid "$kpid"
 	scripts/pg.sh stop test
 }
 trap cleanup EXIT INT TERM
@@ -110,6 +102,13 @@ if [ -x tests/bench/bench.sh ]; then
 	    tests/bench/bench.sh || failed=1
 fi
 
+echo "==> hostile input (build/svar.so as in production: seccomp, nginx in front)"
+if ! tests/hostile/run.sh "${SVAR_TEST_HOSTILE_PORT:-$((PORT + 20))}" \
+    "${SVAR_TEST_PROXY_PORT:-$((PORT + 21))}" > .run/hostile.log 2>&1; then
+	failed=1
+fi
+sed 's/^/  /' .run/hostile.log
+
 if [ -n "$(ls .run/asan 2>/dev/null)" ]; then
 	echo "==> AddressSanitizer/UBSan reports from the app:"
 	cat .run/asan/*
@@ -122,6 +121,7 @@ echo "  unit tests:        $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: 
 echo "  database layer:    $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*' .run/db.log)"
 echo "  integration tests: $(grep -E '^Ran [0-9]+ tests' .run/integration.log | sed 's/Ran //') $(tail -1 .run/integration.log)"
 echo "  fuzzing:           $(grep -c 'no findings' .run/fuzz.log) of 3 harnesses without findings ($(sed -n 's/^  fuzz \([a-z]*\): \([0-9]*\) s, \([0-9?]*\) runs.*/\1 \3 runs/p' .run/fuzz.log | paste -sd, - | sed 's/,/, /g'))"
+echo "  hostile input:     $(grep -E '^Ran [0-9]+ tests' .run/hostile.log | sed 's/Ran //') $(grep -E '^(OK|FAILED)' .run/hostile.log | tail -1), $(grep -qE '^hostile: a worker died' .run/hostile.log && echo 'a worker died' || echo 'no worker died')"
 echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"
 echo "                     $(grep -E '^axe violations' .run/browser.log)"
 echo "  admin browser test: $(grep -E '^Admin pages checked' .run/browser-admin.log) $(tail -1 .run/browser-admin.log)"

@@ -83,6 +83,8 @@ char		*db_definition(struct db *, int);
 
 /* db_rate.c: rate limits shared by every app server. */
 int		 db_rate(struct db *, const char *, int, int);
+int		 db_rate_take(struct db *, const char *, int, int);
+int		 db_rate_give(struct db *, const char *, int);
 
 /* db_auth.c: admin accounts, sessions, the audit log. */
 struct admin_user {

@@ -4,10 +4,15 @@
  *   GET|POST /kode    code entry for personal invitations (rate limited)
  *   GET /personvern   privacy notice and confidentiality statement
  *   GET /healthz      for load balancers: 200 when the database answers
+ *   GET /assets/<name> CSS, JS and images from assets/
  */
+#include <sys/stat.h>
+
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "i18n.h"
 #include "keys.h"
@@ -71,19 +76,6 @@ code_form(struct http_request *req, int status, enum lang l,
 	tvars_free(&tv);
 }
 
-/* A wrong code counts against the address; a right one does not. */
-static int
-code_failed(struct http_request *req, enum lang l, const char *bucket,
-    const char *typed, const char *error_key)
-{
-	if (db_rate(app.db, bucket, CODE_WINDOW, 1) == DB_ERR) {
-		web_unavailable(req, l, db_error(app.db));
-		return (KORE_RESULT_OK);
-	}
-	code_form(req, 422, l, typed, error_key);
-	return (KORE_RESULT_OK);
-}
-
 int
 page_code(struct http_request *req)
 {
@@ -92,7 +84,7 @@ page_code(struct http_request *req)
 	char		 ip[64], bucket[96], code[CODE_LEN + 1], key[64];
 	char		 url[96];
 	const char	*typed;
-	int		 rc, hits;
+	int		 rc;
 
 	if (req->method != HTTP_METHOD_POST) {
 		code_form(req, 200, l, NULL, NULL);
@@ -108,40 +100,112 @@ page_code(struct http_request *req)
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
-	web_client_ip(req, ip, sizeof(ip));
-	snprintf(bucket, sizeof(bucket), "code:%s", ip);
-	if ((hits = db_rate(app.db, bucket, CODE_WINDOW, 0)) == DB_ERR) {
-		form_free(&f);
-		web_unavailable(req, l, db_error(app.db));
-		return (KORE_RESULT_OK);
-	}
-	if (hits >= CODE_TRIES) {
-		code_form(req, 429, l, typed, "code.err.rate");
-		form_free(&f);
-		return (KORE_RESULT_OK);
-	}
 	if (typed == NULL || *typed == '\0') {
 		code_form(req, 422, l, typed, "code.err.empty");
 		form_free(&f);
 		return (KORE_RESULT_OK);
 	}
-	if (strlen(typed) > 64 || !keys_code_normalize(typed, code)) {
-		rc = code_failed(req, l, bucket, typed, "code.err.format");
+	/*
+	 * A try is taken before the code is looked at, so that parallel
+	 * requests cannot look at more than CODE_TRIES; a right code gives
+	 * it back. Once the window is full every code is refused, the right
+	 * one too: looking at it would tell a guesser when it was right.
+	 */
+	web_client_ip(req, ip, sizeof(ip));
+	snprintf(bucket, sizeof(bucket), "code:%s", ip);
+	if ((rc = db_rate_take(app.db, bucket, CODE_WINDOW, CODE_TRIES)) !=
+	    1) {
+		if (rc == DB_ERR)
+			web_unavailable(req, l, db_error(app.db));
+		else
+			code_form(req, 429, l, typed, "code.err.rate");
 		form_free(&f);
-		return (rc);
-	}
-	if ((rc = db_code_key(app.db, code, key, sizeof(key))) == DB_ERR) {
-		form_free(&f);
-		web_unavailable(req, l, db_error(app.db));
 		return (KORE_RESULT_OK);
 	}
-	if (rc == 0) {
-		rc = code_failed(req, l, bucket, typed, "code.err.unknown");
+	if (strlen(typed) > 64 || !keys_code_normalize(typed, code)) {
+		code_form(req, 422, l, typed, "code.err.format");
 		form_free(&f);
-		return (rc);
+		return (KORE_RESULT_OK);
 	}
+	if ((rc = db_code_key(app.db, code, key, sizeof(key))) != 1) {
+		if (rc == DB_ERR) {
+			web_unavailable(req, l, db_error(app.db));
+			/* Not the visitor's fault: the try is theirs again. */
+			db_rate_give(app.db, bucket, CODE_WINDOW);
+		} else
+			code_form(req, 422, l, typed, "code.err.unknown");
+		form_free(&f);
+		return (KORE_RESULT_OK);
+	}
+	if (!db_rate_give(app.db, bucket, CODE_WINDOW))
+		kore_log(LOG_WARNING, "rate give: %s", db_error(app.db));
 	form_free(&f);
 	snprintf(url, sizeof(url), "/r/%s", key);
 	web_redirect(req, url);
+	return (KORE_RESULT_OK);
+}
+
+static int
+asset_missing(struct http_request *req)
+{
+	http_response_header(req, "content-type", "text/plain");
+	http_response(req, HTTP_STATUS_NOT_FOUND, "not found\n", 10);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * One plain file name: letters, digits, '-', '_' and dots between them.
+ * Nothing a client sends reaches the file system as a path.
+ */
+static int
+asset_name_ok(const char *n)
+{
+	static const char	 ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.";
+	size_t			 len = strlen(n);
+
+	return (len > 0 && len <= 64 && strspn(n, ok) == len &&
+	    n[0] != '.' && n[len - 1] != '.' && strstr(n, "..") == NULL);
+}
+
+/*
+ * /assets/<name>, served here rather than by Kore's file map: the map
+ * hands whatever path a client typed to realpath(), which is where a
+ * worker died on "/assets/" and "/assets/svar.css/" (svar.c), and Kore
+ * answers other methods on it with a 405 that names none. Kore's file
+ * cache still keeps each file open and checks its mtime on every use.
+ */
+int
+page_asset(struct http_request *req)
+{
+	struct kore_server	*srv = req->owner->owner->server;
+	struct kore_fileref	*ref;
+	struct stat		 st;
+	const char		*name = req->path + sizeof("/assets/") - 1;
+	char			 path[96];
+	int			 fd;
+
+	if (!asset_name_ok(name))
+		return (asset_missing(req));
+	snprintf(path, sizeof(path), "assets/%s", name);
+	if ((ref = kore_fileref_get(path, srv->tls)) == NULL) {
+		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			return (asset_missing(req));
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    st.st_size <= 0) {
+			close(fd);
+			return (asset_missing(req));
+		}
+		/* It keeps the descriptor (or maps the file and closes it). */
+		ref = kore_fileref_create(srv, path, fd, st.st_size,
+		    &st.st_mtim);
+		if (ref == NULL) {
+			close(fd);
+			http_response(req, HTTP_STATUS_INTERNAL_ERROR, NULL, 0);
+			return (KORE_RESULT_OK);
+		}
+	}
+	http_response_header(req, "x-content-type-options", "nosniff");
+	http_response_fileref(req, HTTP_STATUS_OK, ref);
 	return (KORE_RESULT_OK);
 }

@@ -138,6 +138,7 @@ int		 page_privacy(struct http_request *);
 int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
+int		 page_asset(struct http_request *);
 int		 admin_login(struct http_request *);
 int		 admin_totp(struct http_request *);
 int		 admin_logout(struct http_request *);

@@ -18,6 +18,8 @@ enum {
 	R_LINK,
 	R_RESPOND,
 	R_PORTAL,
+	R_RESPOND_PAGE,
+	R_ASSET,
 	R_ADMIN_LOGIN,
 	R_ADMIN_TOTP,
 	R_ADMIN_ENROL,
@@ -47,7 +49,12 @@ static const struct web_route routes[R__MAX] = {
 	    page_privacy },
 	[R_HEALTH] = { "health", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_health },
 	[R_LINK] = { "link", GP, ACC_PUBLIC, ACC_PUBLIC, page_link },
-	[R_RESPOND] = { "respond", GP, ACC_PUBLIC, ACC_PUBLIC, page_respond },
+	/* Only a numbered page has a form to post. */
+	[R_RESPOND] = { "respond", M_GET, ACC_PUBLIC, ACC_PUBLIC,
+	    page_respond },
+	[R_RESPOND_PAGE] = { "respond_page", GP, ACC_PUBLIC, ACC_PUBLIC,
+	    page_respond },
+	[R_ASSET] = { "asset", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_asset },
 	[R_PORTAL] = { "portal", GP, ACC_PUBLIC, ACC_PUBLIC, page_portal },
 	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, ACC_LOGIN,
 	    admin_login },
@@ -86,6 +93,8 @@ int	r_privacy(struct http_request *);
 int	r_health(struct http_request *);
 int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
+int	r_respond_page(struct http_request *);
+int	r_asset(struct http_request *);
 int	r_admin_login(struct http_request *);
 int	r_admin_totp(struct http_request *);
 int	r_admin_enrol(struct http_request *);
@@ -241,6 +250,18 @@ int
 r_respond(struct http_request *req)
 {
 	return (web_run(req, &routes[R_RESPOND]));
+}
+
+int
+r_respond_page(struct http_request *req)
+{
+	return (web_run(req, &routes[R_RESPOND_PAGE]));
+}
+
+int
+r_asset(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ASSET]));
 }
 
 int

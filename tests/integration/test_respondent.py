@@ -178,6 +178,27 @@ class PersonalToken(unittest.TestCase):
         finally:
             psql("DELETE FROM rate_limit")
 
+    def test_old_rate_windows_are_purged_through_an_index(self):
+        # svar_rate* delete windows older than a day on every hit: with
+        # many live windows that must not read the whole table.
+        plan = psql("BEGIN;"
+                    " INSERT INTO rate_limit (bucket, window_start, hits)"
+                    " SELECT 'plan' || i, now() - i * interval '1 second', 1"
+                    " FROM generate_series(1, 20000) i;"
+                    " ANALYZE rate_limit;"
+                    " EXPLAIN DELETE FROM rate_limit"
+                    " WHERE window_start < now() - interval '1 day';"
+                    " ROLLBACK;")
+        text = "\n".join(r[0] for r in plan)
+        self.assertIn("rate_limit_window_start", text)
+        self.assertNotIn("Seq Scan", text)
+        # And that is the purge the functions run.
+        for fn in ("svar_rate", "svar_rate_take"):
+            self.assertEqual(psql(
+                "SELECT prosrc LIKE '%DELETE FROM rate_limit WHERE"
+                " window_start < now() - interval ''1 day''%'"
+                " FROM pg_proc WHERE proname = :'p0'", fn), [["t"]], fn)
+
     def test_unknown_and_malformed_keys(self):
         c = Client()
         for path in ("/r/aaaaaaaabbbbbbbbbbbbbbbbbbbbbbbbbb",
