@@ -4,7 +4,8 @@
 CC	?= cc
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -Wall -Wextra -Werror \
 	   -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
-	   -Wno-unused-parameter -Iapp/core -Iapp/db -I/usr/include/postgresql
+	   -Wno-unused-parameter -Iapp/core -Iapp/db -Iapp/mail \
+	   -I/usr/include/postgresql
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 
 # The core's libraries: argon2id, QR codes, HMAC for TOTP.
@@ -14,6 +15,9 @@ CORE_SRC = $(wildcard app/core/*.c)
 DB_SRC	 = $(wildcard app/db/*.c)
 WEB_SRC	 = $(wildcard app/web/*.c)
 CLI_SRC	 = $(wildcard app/cli/*.c)
+# Message building is core-like (unit tested); smtp.c is libcurl.
+MAIL_SRC = $(wildcard app/mail/*.c)
+MSG_SRC	 = app/mail/msg.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 HDRS	 = $(wildcard app/*/*.h)
 
@@ -21,6 +25,7 @@ CORE_OBJ = $(CORE_SRC:app/%.c=build/%.o)
 DB_OBJ	 = $(DB_SRC:app/%.c=build/%.o)
 WEB_OBJ	 = $(WEB_SRC:app/%.c=build/%.o)
 CLI_OBJ	 = $(CLI_SRC:app/%.c=build/%.o)
+MAIL_OBJ = $(MAIL_SRC:app/%.c=build/%.o)
 
 all: build/svar.so build/svarctl
 
@@ -47,20 +52,20 @@ build/asan/%.o: app/%.c $(HDRS)
 build/svar-asan.so: $(ASAN_OBJ)
 	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq $(CORE_LIBS)
 
-build/svarctl: $(CLI_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -lpq $(CORE_LIBS)
+build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ)
+	$(CC) -o $@ $^ -lpq -lcurl $(CORE_LIBS)
 
 # The core's unit tests, under AddressSanitizer and UBSan.
-build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
+build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(HDRS)
 	@mkdir -p build
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -Itests/unit -o $@ \
-	    $(UNIT_SRC) $(CORE_SRC) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
+	    $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
 
 # The same tests without sanitizers, for valgrind.
-build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(HDRS)
+build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(HDRS)
 	@mkdir -p build
 	$(CC) $(CFLAGS) -O0 -Itests/unit -o $@ \
-	    $(UNIT_SRC) $(CORE_SRC) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
+	    $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
 
 # The database layer against the test cluster (scripts/test.sh runs it).
 build/db_tests: tests/db/test_db.c $(DB_SRC) $(CORE_SRC) $(HDRS)

@@ -6,6 +6,7 @@ int	cli_load(const char *);
 int	cli_demo(const char *);
 int	cli_tokens(const char *, const char *);
 int	cli_user(int, char **);
+int	cli_mail(int, char **);
 
 struct db;
 struct db	*cli_db(void);

@@ -26,6 +26,8 @@ usage(void)
 	    "ends the user's sessions\n"
 	    "       svarctl user demo                 the development admin "
 	    "'demo' (make run)\n"
+	    "       svarctl mail [--once]             send the outbox over "
+	    "SMTP (SVAR_SMTP_URL)\n"
 	    "The database is taken from the usual PG* variables "
 	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
 	exit(2);
@@ -47,6 +49,8 @@ main(int argc, char **argv)
 		return (cli_tokens(argv[2], argv[3]));
 	if (strcmp(argv[1], "user") == 0 && argc >= 3)
 		return (cli_user(argc - 2, argv + 2));
+	if (strcmp(argv[1], "mail") == 0)
+		return (cli_mail(argc - 2, argv + 2));
 	usage();
 	return (2);
 }

@@ -180,6 +180,33 @@ int		 db_unit_counts(struct db *, int, long *, long *, long *);
 int		 db_outbox_list(struct db *, db_row_cb, void *);
 int		 db_unit_note(struct db *, int, const char *, const char *);
 
+/* db_outbox.c: the mail sender, as svar_mail. */
+struct outbox_claim {
+	long long	 id;
+	int		 attempts;	/* this claim's token */
+	char		 kind[32];
+	char		*to;
+	char		*subject;
+	char		*body;
+	char		*message_id;	/* fixed at the first claim */
+	char		*unsubscribe;	/* NULL: not to a respondent */
+};
+#define OUTBOX_RETRY	1
+#define OUTBOX_FAILED	2
+#define OUTBOX_BOUNCED	3
+#define OUTBOX_LOST	0
+int		 db_outbox_claim(struct db *, const char *, int, const char *,
+		    struct outbox_claim **);
+void		 db_outbox_claims_free(struct outbox_claim *, int);
+int		 db_outbox_sent(struct db *, long long);
+int		 db_outbox_retry(struct db *, const struct outbox_claim *,
+		    const char *, int);
+int		 db_outbox_bounce(struct db *, const struct outbox_claim *,
+		    const char *);
+int		 db_outbox_fail(struct db *, const struct outbox_claim *,
+		    const char *);
+int		 db_outbox_release(struct db *, const struct outbox_claim *);
+
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;
 struct def_loaded {
