@@ -112,7 +112,7 @@ smtp_send(struct smtp *s, const char *from, const char *to, const char *data,
 	buf_free(&b);
 	if (rc == CURLE_OK)
 		return (SMTP_SENT);
-	snprintf(err, errlen, "%ld %s", code, s->errbuf[0] != '\0' ?
+	snprintf(err, errlen, "%03ld %s", code, s->errbuf[0] != '\0' ?
 	    s->errbuf : curl_easy_strerror(rc));
 	/*
 	 * A 5xx is about this recipient only at RCPT or after DATA. One

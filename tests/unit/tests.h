@@ -15,6 +15,7 @@ Suite	*suite_keys(void);
 Suite	*suite_auth(void);
 Suite	*suite_html(void);
 Suite	*suite_frame(void);
+Suite	*suite_mail(void);
 
 /* A parsed survey from a string, or a failed test. */
 struct survey	*parse_ok(const char *);
