@@ -131,7 +131,7 @@ outbox_row(int n, const char *const *v, void *arg)
 {
 	struct tvars	*row;
 
-	if (n < 6)
+	if (n < 9)
 		return;
 	row = tvars_row(arg, "mail");
 	tvars_copy(row, "at", v[0]);
@@ -140,6 +140,10 @@ outbox_row(int n, const char *const *v, void *arg)
 	tvars_copy(row, "subject", v[3]);
 	tvars_copy(row, "state", v[4]);
 	tvars_copy(row, "unit", v[5]);
+	/* The server's reply to a bounce or a retry, for the admin. */
+	tvars_copy(row, "error", v[6]);
+	tvars_copy(row, "attempts", v[7]);
+	tvars_copy(row, "done", v[8]);
 }
 
 int

@@ -86,7 +86,7 @@ static const struct {
 	    " reason_error post_error post_typed links{link_id version url}"
 	    " stages{value label} history{at from to actor note}" },
 	[T_ADMIN_OUTBOX] = { "templates/admin/outbox.html",
-	    "mail{at kind to subject state unit}" },
+	    "mail{at kind to subject state unit error attempts done}" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"
 	    " forwarded_error opened started completed threshold name email"
