@@ -115,10 +115,15 @@ test: deps all build/svar-asan.so build/unit_tests build/unit_tests_plain \
 	build/db_tests $(FUZZ_BIN)
 	@scripts/test.sh
 
+# The mail sender's outage test with the SMTP server down for a minute
+# (make test keeps it to a few seconds), against a fresh test cluster.
+test-mail-long: deps all
+	@SVAR_TEST_MAIL_DOWN=60 scripts/test-mail.sh
+
 bench: deps all
 	@tests/bench/bench.sh
 
 clean:
 	rm -rf build
 
-.PHONY: all deps run test bench bench-render fuzz fuzz-build clean
+.PHONY: all deps run test test-mail-long bench bench-render fuzz fuzz-build clean

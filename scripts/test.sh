@@ -72,7 +72,10 @@ for _ in $(seq 1 100); do
 done
 
 echo "==> integration tests (HTTP)"
+# The mail tests run their own SMTP server on loopback (SVAR_TEST_SMTP_PORT,
+# derived from the app's port so parallel runs do not collide).
 if ! SVAR_TEST_URL="http://127.0.0.1:$PORT" SVAR_TEST_PG="test $PGPORT_TEST" \
+    SVAR_TEST_SMTP_PORT="${SVAR_TEST_SMTP_PORT:-$((PORT - 6400))}" \
     python3 -m unittest discover -s tests/integration -t tests/integration \
     -p 'test_*.py' -v > .run/integration.log 2>&1; then
 	failed=1
