@@ -102,6 +102,7 @@ cat .run/browser-admin.log
 if [ -x tests/bench/bench.sh ]; then
 	echo "==> benchmark smoke run"
 	SVAR_BENCH_SMOKE=1 SVAR_BENCH_URL="http://127.0.0.1:$PORT" \
+	SVAR_BENCH_SMTP_PORT="${SVAR_TEST_SMTP_PORT:-$((PORT - 6400))}" \
 	    tests/bench/bench.sh || failed=1
 fi
 

@@ -252,6 +252,12 @@ if [ "$mode" = full ]; then
 	cat "$WORK/admin.txt"
 fi
 
+say "mail: messages per second from one sender, throttling off"
+if [ "$mode" = full ]; then nmail=5000; else nmail=200; fi
+tests/bench/mail_bench.sh "$nmail" "${SVAR_BENCH_SMTP_PORT:-2497}" \
+    > "$WORK/mail.txt" || broke=1
+cat "$WORK/mail.txt"
+
 # ---------------------------------------------------------------------------
 # Memory, the Kore log, the report
 
@@ -285,6 +291,7 @@ if [ "$mode" = full ]; then
 	fi
 fi
 [ -s "$WORK/admin.txt" ] && sed 's/^  /- admin: /' "$WORK/admin.txt" >> "$tail"
+cat "$WORK/mail.txt" >> "$tail"
 echo "- whole run: $(($(date +%s) - t_start)) s ($mode mode)" >> "$tail"
 cat "$tail"
 cat "$tail" >> "$MD"
