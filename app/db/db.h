@@ -218,7 +218,8 @@ int		 db_def_store(struct db *, const struct survey *, const char *,
 		    struct def_loaded *);
 
 /* db_invite.c, db_demo.c: svarctl, as the owner role. */
-int		 db_tokens(struct db *, const char *, int, const char *);
+int		 db_tokens(struct db *, const char *, int, const char *,
+		    const char *);
 int		 db_demo(struct db *, const char *);
 
 #endif

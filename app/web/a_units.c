@@ -216,11 +216,13 @@ link_row(int n, const char *const *v, void *arg)
 	struct tvars	*row;
 	struct buf	 b;
 
-	if (n < 3 || !c->admin)
+	if (n < 5 || !c->admin)
 		return;
 	row = tvars_row(c->tv, "links");
 	tvars_copy(row, "link_id", v[0]);
 	tvars_copy(row, "version", v[1]);
+	tvars_copy(row, "hidden", v[3]);
+	tvars_copy(row, "channel", v[4]);
 	buf_init(&b);
 	web_base_url(&b);
 	buf_printf(&b, "/u/%s", v[2]);

@@ -83,7 +83,8 @@ static const struct {
 	    "id wave kind code name rhf fylke stage ineligible reason forwarded"
 	    " wave_name postmottak address contact_name contact_email"
 	    " contact_phone portal csrf is_admin link_error move_error"
-	    " reason_error post_error post_typed links{link_id version url}"
+	    " reason_error post_error post_typed links{link_id version url"
+	    " hidden channel}"
 	    " stages{value label} history{at from to actor note}" },
 	[T_ADMIN_OUTBOX] = { "templates/admin/outbox.html",
 	    "mail{at kind to subject state unit error attempts done}" },
