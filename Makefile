@@ -15,7 +15,8 @@ CORE_SRC = $(wildcard app/core/*.c)
 DB_SRC	 = $(wildcard app/db/*.c)
 WEB_SRC	 = $(wildcard app/web/*.c)
 CLI_SRC	 = $(wildcard app/cli/*.c)
-# Message building is core-like (unit tested); smtp.c is libcurl.
+# Message building is core-like (unit tested); smtp.c is libcurl,
+# letter.c libhpdf (svarctl only).
 MAIL_SRC = $(wildcard app/mail/*.c)
 MSG_SRC	 = app/mail/msg.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -53,7 +54,7 @@ build/svar-asan.so: $(ASAN_OBJ)
 	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq $(CORE_LIBS)
 
 build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -lpq -lcurl $(CORE_LIBS)
+	$(CC) -o $@ $^ -lpq -lcurl -lhpdf $(CORE_LIBS)
 
 # The core's unit tests, under AddressSanitizer and UBSan.
 build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(HDRS)

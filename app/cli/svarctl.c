@@ -31,6 +31,9 @@ usage(void)
 	    "'demo' (make run)\n"
 	    "       svarctl mail [--once]             send the outbox over "
 	    "SMTP (SVAR_SMTP_URL)\n"
+	    "       svarctl letters <version> <file.pdf> [--posted]\n"
+	    "                                         a PDF letter per "
+	    "personal invitation\n"
 	    "The database is taken from the usual PG* variables "
 	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
 	exit(2);
@@ -53,6 +56,8 @@ main(int argc, char **argv)
 		    NULL));
 	if (strcmp(argv[1], "user") == 0 && argc >= 3)
 		return (cli_user(argc - 2, argv + 2));
+	if (strcmp(argv[1], "letters") == 0)
+		return (cli_letters(argc - 2, argv + 2));
 	if (strcmp(argv[1], "mail") == 0)
 		return (cli_mail(argc - 2, argv + 2));
 	usage();
