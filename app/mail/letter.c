@@ -13,6 +13,7 @@
 #include <qrencode.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "letter.h"
 
 #define PAGE_W	595.0f		/* A4 in points */
@@ -109,21 +110,103 @@ page(HPDF_Doc pdf, HPDF_Font font, const struct letter_text *t,
 	    12, QR_SIZE);
 }
 
-/*
- * Writes n letters to path with the TTF font at fontpath. 0 and a
- * reason in err on failure (the file may then be incomplete).
- */
-int
-letters_pdf(const char *path, const char *fontpath,
-    const struct letter_text *t, const struct letter *l, size_t n, char *err,
-    size_t errlen)
+void
+letters_init(struct letters *b, const char *base)
 {
-	struct pdf_err	 e;
-	HPDF_Doc	 pdf;
-	HPDF_Font	 font;
-	const char	*fname;
+	size_t	 i;
+
+	memset(b, 0, sizeof(*b));
+	b->base = base;
+	for (i = 0; i < 5; i++)
+		buf_init(&b->text[i]);
+}
+
+/* One invitation: id, code, response key, office name, address. */
+void
+letters_row(int n, const char *const *v, void *arg)
+{
+	struct letters	*b = arg;
+	struct letter	*l;
+	struct buf	 s;
+
+	if (n < 5)
+		return;
+	b->v = xrealloc(b->v, (b->n + 1) * sizeof(*b->v));
+	b->ids = xrealloc(b->ids, (b->n + 1) * sizeof(*b->ids));
+	b->ids[b->n] = xstrdup(v[0]);
+	l = &b->v[b->n++];
+	/* The code as people type it best: two groups of five. */
+	buf_init(&s);
+	buf_printf(&s, "%.5s-%s", v[1], strlen(v[1]) > 5 ? v[1] + 5 : "");
+	l->code = buf_steal(&s);
+	buf_init(&s);
+	buf_printf(&s, "%s/r/%s", b->base, v[2]);
+	l->url = buf_steal(&s);
+	l->name = xstrdup(v[3]);
+	l->address = xstrdup(v[4]);
+}
+
+void
+letters_free(struct letters *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->n; i++) {
+		free((char *)b->v[i].code);
+		free((char *)b->v[i].url);
+		free((char *)b->v[i].name);
+		free((char *)b->v[i].address);
+		free(b->ids[i]);
+	}
+	free(b->v);
+	free(b->ids);
+	for (i = 0; i < 5; i++)
+		buf_free(&b->text[i]);
+}
+
+/* The shared texts, from the UI strings (bokmål: letters go by post to
+ * Norwegian offices). */
+static void
+texts(struct letters *b, struct letter_text *t)
+{
+	struct buf	*s = b->text;
 	size_t		 i;
 
+	for (i = 0; i < 5; i++)
+		buf_reset(&s[i]);
+	i18n_plain(&s[0], LANG_NB, "letter.title", NULL, NULL);
+	i18n_plain(&s[1], LANG_NB, "letter.body", NULL, NULL);
+	i18n_plain(&s[2], LANG_NB, "letter.url_intro", NULL, NULL);
+	buf_printf(&s[4], "%s/kode", b->base);
+	i18n_plain(&s[3], LANG_NB, "letter.code_intro", buf_cstr(&s[4]), NULL);
+	buf_reset(&s[4]);
+	i18n_plain(&s[4], LANG_NB, "letter.sender", NULL, NULL);
+	t->title = buf_cstr(&s[0]);
+	t->body = buf_cstr(&s[1]);
+	t->url_intro = buf_cstr(&s[2]);
+	t->code_intro = buf_cstr(&s[3]);
+	t->sender = buf_cstr(&s[4]);
+}
+
+/*
+ * The batch as one PDF, with the TTF font at fontpath: to the file at
+ * path, or into out when path is NULL. 0 and a reason in err on failure.
+ */
+int
+letters_pdf(const struct letters *cb, const char *fontpath, const char *path,
+    struct buf *out, char *err, size_t errlen)
+{
+	struct letters		*b = (struct letters *)cb;
+	struct letter_text	 t;
+	struct pdf_err		 e;
+	HPDF_Doc		 pdf;
+	HPDF_Font		 font;
+	HPDF_UINT32		 len;
+	HPDF_BYTE		*bytes;
+	const char		*fname;
+	size_t			 i;
+
+	texts(b, &t);
 	memset(&e, 0, sizeof(e));
 	if ((pdf = HPDF_New(on_error, &e)) == NULL) {
 		snprintf(err, errlen, "libhpdf did not start");
@@ -139,9 +222,18 @@ letters_pdf(const char *path, const char *fontpath,
 	HPDF_SetCurrentEncoder(pdf, "UTF-8");
 	fname = HPDF_LoadTTFontFromFile(pdf, fontpath, HPDF_TRUE);
 	font = HPDF_GetFont(pdf, fname, "UTF-8");
-	for (i = 0; i < n; i++)
-		page(pdf, font, t, &l[i]);
-	HPDF_SaveToFile(pdf, path);
+	for (i = 0; i < b->n; i++)
+		page(pdf, font, &t, &b->v[i]);
+	if (path != NULL)
+		HPDF_SaveToFile(pdf, path);
+	else {
+		HPDF_SaveToStream(pdf);
+		len = HPDF_GetStreamSize(pdf);
+		bytes = xmalloc(len > 0 ? len : 1);
+		HPDF_ReadFromStream(pdf, bytes, &len);
+		buf_append(out, bytes, len);
+		free(bytes);
+	}
 	HPDF_Free(pdf);
 	return (1);
 }

@@ -8,6 +8,11 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
+/* Debian fonts-dejavu-core; SVAR_LETTER_FONT names another. */
+#define LETTER_FONT	"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
 struct letter {
 	const char	*name;		/* the office */
 	const char	*address;	/* lines separated by ", " or "\n" */
@@ -24,7 +29,19 @@ struct letter_text {
 	const char	*sender;
 };
 
-int	 letters_pdf(const char *, const char *, const struct letter_text *,
-	    const struct letter *, size_t, char *, size_t);
+/* A batch read from the database: rows of id, code, key, name, address. */
+struct letters {
+	struct letter	*v;
+	char		**ids;
+	size_t		 n;
+	const char	*base;		/* SVAR_BASE_URL */
+	struct buf	 text[5];
+};
+
+void	 letters_init(struct letters *, const char *);
+void	 letters_row(int, const char *const *, void *);
+void	 letters_free(struct letters *);
+int	 letters_pdf(const struct letters *, const char *, const char *,
+	    struct buf *, char *, size_t);
 
 #endif
