@@ -37,12 +37,13 @@ build/%.o: app/%.c $(HDRS)
 
 build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
-build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -shared -o $@ $^ -lpq $(CORE_LIBS)
+# The admin's letters (a_letters.c) need the PDF writer.
+build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) build/mail/letter.o
+	$(CC) -shared -o $@ $^ -lpq -lhpdf $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
-	   $(WEB_SRC:app/%.c=build/asan/%.o)
+	   $(WEB_SRC:app/%.c=build/asan/%.o) build/asan/mail/letter.o
 
 build/asan/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -51,7 +52,7 @@ build/asan/%.o: app/%.c $(HDRS)
 	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
 
 build/svar-asan.so: $(ASAN_OBJ)
-	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq $(CORE_LIBS)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lhpdf $(CORE_LIBS)
 
 build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^ -lpq -lcurl -lhpdf $(CORE_LIBS)

@@ -49,7 +49,7 @@ cli_letters(int argc, char **argv)
 	if ((db = cli_db()) == NULL)
 		return (1);
 	letters_init(&b, base);
-	if (db_letters(db, argv[0], letters_row, &b) == DB_ERR) {
+	if (db_letters(db, argv[0], 0, letters_row, &b) == DB_ERR) {
 		fprintf(stderr, "svarctl letters: %s\n", db_error(db));
 		goto done;
 	}

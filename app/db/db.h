@@ -208,7 +208,9 @@ int		 db_outbox_fail(struct db *, const struct outbox_claim *,
 int		 db_outbox_release(struct db *, const struct outbox_claim *);
 
 /* db_letters.c: printed letters, for svarctl. */
-int		 db_letters(struct db *, const char *, db_row_cb, void *);
+int		 db_letters(struct db *, const char *, int, db_row_cb, void *);
+int		 db_letters_pending(struct db *, const char *, db_row_cb,
+		    void *);
 int		 db_letters_posted(struct db *, const char *const *, size_t);
 
 /* db_load.c: a parsed definition, in the caller's transaction. */

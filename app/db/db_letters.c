@@ -14,36 +14,62 @@
 enum {
 	S_TO_POST,
 	S_POSTED,
+	S_PENDING,
 	S__MAX
 };
+
+/* Still to post: not posted, not completed, not opted out; up to an id
+ * ($2, 0 for all), so a batch printed is exactly the batch marked. */
+#define TO_POST \
+	" FROM invitation i JOIN response r ON r.invitation_id = i.id"	\
+	" LEFT JOIN unit u ON u.id = i.unit_id"				\
+	" WHERE i.version_id = $1::integer AND i.letter_sent_at IS NULL"	\
+	" AND i.opted_out_at IS NULL AND r.status <> 'completed'"		\
+	" AND ($2::integer = 0 OR i.id <= $2::integer)"
 
 static struct db_stmt stmts[S__MAX] = {
 	[S_TO_POST] = { "letters.to_post",
 	  "SELECT i.id, i.code, r.selector || r.verifier, coalesce(u.name, ''),"
-	  " coalesce(u.address, '') FROM invitation i"
-	  " JOIN response r ON r.invitation_id = i.id"
-	  " LEFT JOIN unit u ON u.id = i.unit_id"
-	  " WHERE i.version_id = $1::integer AND i.letter_sent_at IS NULL"
-	  " AND i.opted_out_at IS NULL AND r.status <> 'completed'"
-	  " ORDER BY i.id", 1, 1 },
+	  " coalesce(u.address, '')" TO_POST " ORDER BY i.id", 2, 1 },
 	[S_POSTED] = { "letters.posted",
 	  "UPDATE invitation SET letter_sent_at = now()"
 	  " WHERE id = ANY($1::integer[]) AND letter_sent_at IS NULL", 1, 0 },
+	[S_PENDING] = { "letters.pending",
+	  "SELECT count(*), coalesce(max(i.id), 0)" TO_POST, 2, 1 },
 };
 
-int
-db_letters(struct db *db, const char *version, db_row_cb cb, void *arg)
+static int
+by_version(struct db *db, int st, const char *version, int upto,
+    db_row_cb cb, void *arg)
 {
-	const char	*p[1];
-	char		*vid;
+	const char	*p[2];
+	char		*vid, su[16];
 	int		 n;
 
 	if ((vid = db_version_by_key(db, version)) == NULL)
 		return (DB_ERR);
+	snprintf(su, sizeof(su), "%d", upto);
 	p[0] = vid;
-	n = db_each(db, &stmts[S_TO_POST], p, cb, arg);
+	p[1] = su;
+	n = db_each(db, &stmts[st], p, cb, arg);
 	free(vid);
 	return (n);
+}
+
+/* The letters of a version still to post, up to invitation id upto. */
+int
+db_letters(struct db *db, const char *version, int upto, db_row_cb cb,
+    void *arg)
+{
+	return (by_version(db, S_TO_POST, version, upto, cb, arg));
+}
+
+/* One row: how many to post, and the highest invitation id of them. */
+int
+db_letters_pending(struct db *db, const char *version, db_row_cb cb,
+    void *arg)
+{
+	return (by_version(db, S_PENDING, version, 0, cb, arg));
 }
 
 /* Marks the invitations (ids as text) posted; how many, or DB_ERR. */

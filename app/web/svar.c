@@ -88,6 +88,8 @@ static const struct {
 	    " stages{value label} history{at from to actor note}" },
 	[T_ADMIN_OUTBOX] = { "templates/admin/outbox.html",
 	    "mail{at kind to subject state unit error attempts done}" },
+	[T_ADMIN_LETTERS] = { "templates/admin/letters.html",
+	    "csrf count upto" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"
 	    " forwarded_error opened started completed threshold name email"

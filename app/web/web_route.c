@@ -34,6 +34,7 @@ enum {
 	R_ADMIN_UNIT,
 	R_ADMIN_RECRUIT,
 	R_ADMIN_OUTBOX,
+	R_ADMIN_LETTERS,
 	R__MAX
 };
 
@@ -84,6 +85,8 @@ static const struct web_route routes[R__MAX] = {
 	    admin_recruit },
 	[R_ADMIN_OUTBOX] = { "admin/outbox", M_GET, ACC_ADMIN, ACC_ADMIN,
 	    admin_outbox },
+	[R_ADMIN_LETTERS] = { "admin/letters", GP, ACC_ADMIN, ACC_ADMIN,
+	    admin_letters },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -109,6 +112,7 @@ int	r_admin_units(struct http_request *);
 int	r_admin_unit(struct http_request *);
 int	r_admin_recruit(struct http_request *);
 int	r_admin_outbox(struct http_request *);
+int	r_admin_letters(struct http_request *);
 int	r_portal(struct http_request *);
 
 static int
@@ -346,6 +350,12 @@ int
 r_admin_outbox(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_OUTBOX]));
+}
+
+int
+r_admin_letters(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_LETTERS]));
 }
 
 int

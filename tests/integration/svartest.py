@@ -50,7 +50,12 @@ class Client:
             h.setdefault("Content-Type", "application/x-www-form-urlencoded")
         conn.request(method, target, body=body, headers=h)
         r = conn.getresponse()
-        resp = Response(r.status, r.getheaders(), r.read().decode("utf-8"))
+        raw = r.read()
+        # A PDF (the admin's letters) is bytes; every page must be UTF-8.
+        pdf = (r.getheader("content-type") or "") == "application/pdf"
+        resp = Response(r.status, r.getheaders(),
+                        "" if pdf else raw.decode("utf-8"))
+        resp.raw = raw
         conn.close()
         for k, v in resp.headers:
             if k.lower() == "set-cookie":

@@ -3,11 +3,12 @@
 invitation's own link."""
 import glob
 import os
+import re
 import subprocess
 import tempfile
 import unittest
 
-from svartest import psql, new_token
+from svartest import Client, admin_login, csrf, new_admin, psql, new_token
 
 BASE = "https://svar.example"
 
@@ -85,6 +86,40 @@ class Letters(unittest.TestCase):
                             "/dev/null"], env=env, capture_output=True,
                            text=True)
         self.assertEqual(r.returncode, 2)
+
+    def test_from_the_admin_pdf_then_posted(self):
+        url, code = new_token()
+        admin = Client()
+        name, pw, secret = new_admin("admin")
+        admin_login(admin, name, pw, secret)
+        page = admin.get("/admin/letters")
+        self.assertEqual(page.status, 200)
+        upto = re.search(r'name="upto" value="(\d+)"', page.body).group(1)
+        r = admin.post("/admin/letters", {"csrf": csrf(page.body),
+                                          "upto": upto, "action": "pdf"})
+        self.assertEqual(r.status, 200, r.body[:300])
+        self.assertEqual(r.header("content-type"), "application/pdf")
+        with tempfile.TemporaryDirectory() as d:
+            pdf = os.path.join(d, "a.pdf")
+            with open(pdf, "wb") as f:
+                f.write(r.raw)
+            t = text(pdf)
+            self.assertIn(code, t)
+            self.assertIn(url, t)
+            self.assertIn(url, " ".join(qr_codes(pdf, d)))
+        r = admin.post("/admin/letters", {"csrf": csrf(page.body),
+                                          "upto": upto, "action": "posted"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(psql("SELECT letter_sent_at IS NOT NULL FROM"
+                              " invitation WHERE code = :'p0'",
+                              code.replace("-", "")), [["t"]])
+        self.assertEqual(psql("SELECT count(*) FROM audit WHERE actor ="
+                              " :'p0' AND action IN ('letters.pdf',"
+                              " 'letters.posted')", name), [["2"]])
+        # Not an admin's own choice of batch: a bad upto is refused.
+        r = admin.post("/admin/letters", {"csrf": csrf(page.body),
+                                          "upto": "0", "action": "posted"})
+        self.assertEqual(r.status, 400)
 
 
 if __name__ == "__main__":
