@@ -142,7 +142,7 @@ people_row(int n, const char *const *v, void *arg)
 	struct tvars	*row;
 	long		 inv, op, st, co, unknown;
 
-	if (n < 6)
+	if (n < 7)
 		return;
 	inv = strtol(v[1], NULL, 10);
 	op = strtol(v[2], NULL, 10);
@@ -155,6 +155,7 @@ people_row(int n, const char *const *v, void *arg)
 	count_set(c, row, "opened", op);
 	count_set(c, row, "started", st);
 	count_set(c, row, "completed", co);
+	count_set(c, row, "views", strtol(v[6], NULL, 10));
 	rate_set(c, row, "rate", co, inv);
 	rate_set(c, row, "trinn3", inv > co ? inv - co : 0, inv);
 	if (unknown > 0)
