@@ -74,6 +74,7 @@ long long	 db_resp_new(struct db *, int, int, const char *, const char *,
 		    const char *, const char *);
 int		 db_page_save(struct db *, const struct save *);
 int		 db_link_get(struct db *, const char *, struct link *);
+int		 db_link_view(struct db *, int);
 int		 db_code_key(struct db *, const char *, char *, size_t);
 int		 db_ping(struct db *);
 
@@ -148,7 +149,7 @@ int		 db_sample_record(struct db *, int, unsigned long long,
 int		 db_waves(struct db *, db_row_cb, void *);
 int		 db_frame_counts(struct db *, int, db_row_cb, void *);
 int		 db_units(struct db *, int, const char *, const char *,
-		    db_row_cb, void *);
+		    const char *, db_row_cb, void *);
 int		 db_unit(struct db *, int, db_row_cb, void *);
 int		 db_unit_history(struct db *, int, db_row_cb, void *);
 int		 db_unit_eligible(struct db *, int, int, const char *);
@@ -212,6 +213,12 @@ int		 db_letters(struct db *, const char *, int, db_row_cb, void *);
 int		 db_letters_pending(struct db *, const char *, db_row_cb,
 		    void *);
 int		 db_letters_posted(struct db *, const char *const *, size_t);
+/* db_funnel.c: the dropout funnel. */
+int		 db_funnel_units(struct db *, int, const char *, db_row_cb,
+		    void *);
+int		 db_funnel_people(struct db *, int, db_row_cb, void *);
+int		 db_funnel_breakoff(struct db *, int, const char *, db_row_cb,
+		    void *);
 
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;

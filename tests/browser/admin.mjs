@@ -234,6 +234,14 @@ async function main() {
 		if (!(await page.content()).includes('<dd>har svar'))
 			problems.push('the unit did not move to responding');
 		await check(page, 'unit, responding');
+		/* The funnel, and a count followed to its units. */
+		await page.goto(`${base}/admin/funnel`);
+		await check(page, 'funnel');
+		if (await page.locator('svg.chart').count() !== 2)
+			problems.push('the funnel page lacks its two charts');
+		await Promise.all([page.waitForNavigation(),
+		    page.locator('a[href*="reached=invited"]').first().click()]);
+		await check(page, 'units behind a count');
 
 		/* Log out: the admin pages send us to log in again. */
 		await page.goto(`${base}/admin`);
