@@ -190,6 +190,8 @@ async function main() {
 		await check(page, 'outbox');
 		if (!(await page.content()).includes('postmottak@browser-test.invalid'))
 			problems.push('the recruitment request is not in the outbox');
+		await page.goto(`${base}/admin/letters`);
+		await check(page, 'letters');
 		await page.goto(unitUrl);
 		const portal = (await page.locator('dd code.secret').first()
 		    .textContent()).trim();

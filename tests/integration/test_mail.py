@@ -336,9 +336,10 @@ class Concurrency(unittest.TestCase):
         got = delivered()
         self.assertEqual(len(set(mids)), 1000)
         self.assertEqual([m for m in mids if got.get(m) != 1], [])
-        # Both took part (each printed its own count).
+        # Their own counts add up (other mail already due in the test
+        # database may go out with these).
         counts = [int(o.split()[2]) for o, _ in outs]
-        self.assertEqual(sum(counts), 1000)
+        self.assertGreaterEqual(sum(counts), 1000)
 
     def test_server_down_then_up_loses_nothing_sends_nothing_twice(self):
         down = int(os.environ.get("SVAR_TEST_MAIL_DOWN", "3"))
