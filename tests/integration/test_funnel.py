@@ -183,6 +183,28 @@ class Funnel(unittest.TestCase):
                 self.assertEqual(r[2], str(stopped))
         self.assertIn("Tall under 5 vises som", body)
 
+    def test_csv_matches_and_is_logged(self):
+        before = int(psql("SELECT count(*) FROM audit WHERE action ="
+                          " 'export'")[0][0])
+        r = ADMIN.get(f"/admin/funnel.csv?wave={WAVE}&table=pages")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.header("content-type").startswith("text/csv"))
+        lines = r.body.lstrip("\ufeff").split("\r\n")
+        self.assertEqual(lines[0], "page,reached,stopped")
+        live = [(s, p) for s, p, t in RESPONSES if not t]
+        for line in lines[1:4]:
+            page, reached, stopped = line.split(",")
+            self.assertEqual(int(stopped), sum(
+                1 for s, p in live if s == "started" and p == page))
+        r = ANALYST.get(f"/admin/funnel.csv?wave={WAVE}&table=units")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(int(psql("SELECT count(*) FROM audit WHERE action"
+                                  " = 'export'")[0][0]), before + 2)
+        self.assertEqual(ADMIN.get(f"/admin/funnel.csv?wave={WAVE}"
+                                   "&table=nope").status, 404)
+        self.assertEqual(Client().get("/admin/funnel.csv?table=units")
+                         .location, "/admin/login")
+
     def test_a_count_links_to_its_units(self):
         body = self.page(ADMIN)
         m = re.search(r'href="(/admin/units\?wave=\d+&amp;reached=accepted)"'
