@@ -344,6 +344,8 @@ r_number(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_html(b, it->id);
 	buf_putc(b, '"');
 	described_by(b, it, e, it->unit.s[LANG_NB] != NULL);
+	if (e != NULL)
+		buf_puts(b, " aria-invalid=\"true\"");
 	buf_puts(b, " value=\"");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "\">");
@@ -368,6 +370,8 @@ r_text(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_html(b, it->id);
 	buf_putc(b, '"');
 	described_by(b, it, e, 0);
+	if (e != NULL)
+		buf_puts(b, " aria-invalid=\"true\"");
 	buf_puts(b, ">");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "</textarea>\n</div>\n");

@@ -36,6 +36,10 @@ struct verrs {
 
 void	 validate_page(const struct survey *, size_t, const struct route *,
 	    const struct form *, struct answers *, struct verrs *);
+void	 validate_keep(const struct survey *, const struct form *,
+	    const struct verrs *, struct answers *);
+int	 validate_kept(const struct survey *, size_t, const struct route *,
+	    const struct answers *, struct form *);
 void	 verrs_free(struct verrs *);
 
 #endif

@@ -110,7 +110,8 @@ current_page(const struct survey *s, const struct route *rt,
 
 static void
 show_page(struct http_request *req, struct ctx *c, const struct route *rt,
-    size_t page, const struct form *posted, const struct verrs *errs)
+    size_t page, const struct form *posted, const struct verrs *errs,
+    int status)
 {
 	const struct survey	*s = c->s;
 	struct render_page	 rp;
@@ -136,11 +137,42 @@ show_page(struct http_request *req, struct ctx *c, const struct route *rt,
 		buf_printf(&title, "%s: ", i18n_get(c->lang, "err.title"));
 	buf_printf(&title, "%s – %s", text_get(&s->pages[page].title, c->lang),
 	    text_get(&s->title, c->lang));
-	web_html(req, errs != NULL && errs->n > 0 ? 422 : 200, c->lang,
+	web_html(req, status, c->lang,
 	    buf_cstr(&title), buf_cstr(&body));
 	buf_free(&body);
 	buf_free(&action);
 	buf_free(&title);
+}
+
+/*
+ * A page as stored. When something on it was kept as typed ("Forrige"
+ * or "Lagre" with an error), it is shown as typed with its messages.
+ */
+static void
+show_stored(struct http_request *req, struct ctx *c, const struct route *rt,
+    size_t page)
+{
+	struct form	 kept;
+	struct answers	 rows;
+	struct verrs	 errs;
+	size_t		 i, n;
+
+	if (!validate_kept(c->s, page, rt, &c->a, &kept)) {
+		show_page(req, c, rt, page, NULL, NULL, 200);
+		return;
+	}
+	answers_init(&rows);
+	memset(&errs, 0, sizeof(errs));
+	validate_page(c->s, page, rt, &kept, &rows, &errs);
+	/* Only what was kept: an empty required item was never typed. */
+	for (i = n = 0; i < errs.n; i++)
+		if (errs.v[i].code != VERR_REQUIRED)
+			errs.v[n++] = errs.v[i];
+	errs.n = n;
+	show_page(req, c, rt, page, &kept, &errs, 200);
+	verrs_free(&errs);
+	answers_free(&rows);
+	form_free(&kept);
 }
 
 static void
@@ -219,7 +251,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	struct route		 rt;
 	struct save		 sv;
 	size_t			 target;
-	int			 rc, complete;
+	int			 rc, complete, leave;
 
 	answers_init(&rows);
 	memset(&errs, 0, sizeof(errs));
@@ -235,8 +267,11 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	}
 	validate_page(s, page, &rt, f, &rows, &errs);
 	route_free(&rt);
+	/* Only "Neste" insists; what is wrong is kept as typed. */
+	leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0;
+	validate_keep(s, f, &errs, &rows);
 	merge_rows(s, &c->a, &rows, &rt);
-	if (errs.n > 0)
+	if (errs.n > 0 && !leave)
 		target = page;
 	else if (strcmp(nav, "prev") == 0)
 		target = route_prev(s, &rt, page);
@@ -266,8 +301,8 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	if (rc >= 0 && locked && !db_commit(app.db))
 		rc = DB_ERR;
 	if (rc >= 0) {
-		if (errs.n > 0)
-			show_page(req, c, &rt, page, f, &errs);
+		if (errs.n > 0 && !leave)
+			show_page(req, c, &rt, page, f, &errs, 422);
 		else if (complete)
 			web_go_response(req, c->key, "takk");
 		else if (strcmp(nav, "save") == 0)
@@ -395,7 +430,7 @@ page_respond(struct http_request *req)
 		} else if (req->method == HTTP_METHOD_POST) {
 			post_page(req, &c, page);
 		} else
-			show_page(req, &c, &rt, page, NULL, NULL);
+			show_stored(req, &c, &rt, page);
 	}
 	route_free(&rt);
 	ctx_free(&c);

@@ -480,3 +480,73 @@ class Pages(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def reach(key, page_id):
+    """Moves a response's furthest page reached to `page_id`, as if the
+    respondent had come that far."""
+    psql("UPDATE response SET furthest_page_id = :'p1'"
+         " WHERE selector = :'p0'", key[:8], page_id)
+
+
+class KeepInvalid(unittest.TestCase):
+    """Issue 8, defect 1: Forrige and Lagre save what is valid, keep what
+    is invalid as typed, and go where the button says; only Neste
+    insists."""
+
+    def setUp(self):
+        self.c = Client()
+        self.key, _ = start(self.c, unit_link("hf"))
+
+    def test_prev_keeps_invalid_age_as_typed(self):
+        reach(self.key, "bg2")
+        r = save(self.c, self.key, 21, {"B4": "1", "B5": "200"}, nav="prev")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/20")
+        a = answers(self.key)
+        self.assertEqual(a["B4"], ("1", "a"))
+        self.assertEqual(a["B5"], ("200", "i"))
+        r = self.c.get(f"/r/{self.key}/21")
+        self.assertEqual(r.status, 200)
+        self.assertIn('value="200"', r.body)
+        self.assertIn("Skriv et helt tall fra 15 til 90.", r.body)
+        self.assertRegex(r.body, r'id="B5"[^>]*aria-invalid="true"')
+        # Neste still insists, and a valid age replaces what was kept.
+        r = save(self.c, self.key, 21, {"B4": "1", "B5": "200"})
+        self.assertEqual(r.status, 422)
+        r = save(self.c, self.key, 21, {"B4": "1", "B5": "44"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(answers(self.key)["B5"], ("44", "a"))
+        r = self.c.get(f"/r/{self.key}/21")
+        self.assertNotIn("Skriv et helt tall", r.body)
+
+    def test_save_keeps_a_wrong_sum_and_goes_to_saved(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "fem",
+                                       "Q3_6.skriftlig": "",
+                                       "Q3_6.video": "5"}, nav="save")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/lagret")
+        a = answers(self.key)
+        self.assertEqual(a["Q3_6.telefon"], ("fem", "i"))
+        self.assertEqual(a["Q3_6.fysisk"], ("50", "i"))
+        r = self.c.get(f"/r/{self.key}/5")
+        self.assertEqual(r.status, 200)
+        self.assertIn('value="fem"', r.body)
+        self.assertIn('value="50"', r.body)
+        # Resuming goes back to the page with the kept input.
+        self.assertEqual(self.c.get(f"/r/{self.key}").location,
+                         f"/r/{self.key}/5")
+
+    def test_exclusive_is_kept_and_prev_goes_back(self):
+        save(self.c, self.key, 9, {"Q3_18": "2"})
+        r = save(self.c, self.key, 10, {"Q3_19": ["1", "9"]}, nav="prev")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/9")
+        a = answers(self.key)
+        self.assertEqual(a["Q3_19.1"], ("1", "i"))
+        self.assertEqual(a["Q3_19.9"], ("1", "i"))
+        r = self.c.get(f"/r/{self.key}/10")
+        self.assertRegex(r.body, r'id="Q3_19-1" value="1" checked')
+        self.assertRegex(r.body, r'id="Q3_19-9" value="9" checked')
+        self.assertIn('id="err-Q3_19"', r.body)
