@@ -17,6 +17,7 @@ verr_add(struct verrs *e, const struct item *it, enum verr_code code,
 	e->v[e->n].a = a;
 	e->v[e->n].b = b;
 	e->v[e->n].opt = opt;
+	e->v[e->n].row = NULL;
 	e->n++;
 }
 
@@ -258,7 +259,7 @@ v_sum(const struct item *it, const struct form *f, struct answers *out,
 	char	 var[VAR_MAX], num[32];
 	char	*t;
 	size_t	 i;
-	int	 filled = 0;
+	int	 filled = 0, bad = 0;
 
 	vals = xcalloc(it->nrows, sizeof(long));
 	for (i = 0; i < it->nrows; i++) {
@@ -270,14 +271,20 @@ v_sum(const struct item *it, const struct form *f, struct answers *out,
 		}
 		if (!parse_int(t, &vals[i]) || vals[i] < 0 ||
 		    vals[i] > it->total) {
+			/* Each wrong field its own message. */
 			free(t);
-			free(vals);
 			verr_add(e, it, VERR_SUM_NUMBER, it->total, 0, NULL);
-			return (0);
+			e->v[e->n - 1].row = &it->rows[i];
+			bad = 1;
+			continue;
 		}
 		free(t);
 		filled = 1;
 		total += vals[i];
+	}
+	if (bad) {
+		free(vals);
+		return (0);
 	}
 	if (filled && total != it->total) {
 		free(vals);

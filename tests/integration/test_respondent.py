@@ -550,3 +550,44 @@ class KeepInvalid(unittest.TestCase):
         self.assertRegex(r.body, r'id="Q3_19-1" value="1" checked')
         self.assertRegex(r.body, r'id="Q3_19-9" value="9" checked')
         self.assertIn('id="err-Q3_19"', r.body)
+
+
+class FieldErrors(unittest.TestCase):
+    """Issue 8, defect 2: each wrong box of a constant sum gets its own
+    message and aria-invalid; the summary links to the first wrong box;
+    aria-invalid on every field in error."""
+
+    def setUp(self):
+        self.c = Client()
+        self.key, _ = start(self.c, unit_link("hf"))
+
+    def test_sum_names_the_wrong_box(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "fem",
+                                       "Q3_6.skriftlig": "",
+                                       "Q3_6.video": "5"})
+        self.assertEqual(r.status, 422)
+        self.assertIn('href="#Q3_6.telefon"', r.body)
+        self.assertIn('id="err-Q3_6.telefon"', r.body)
+        self.assertRegex(r.body, r'id="Q3_6.telefon"[^>]*aria-invalid="true"')
+        for ok in ("fysisk", "skriftlig", "video"):
+            self.assertNotRegex(
+                r.body, r'id="Q3_6.%s"[^>]*aria-invalid' % ok)
+        self.assertEqual(r.body.count('aria-invalid="true"'), 1)
+
+    def test_wrong_total_marks_every_box_and_says_the_sum(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "20"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Tallene må bli 100 til sammen. Nå blir de 70.", r.body)
+        self.assertEqual(r.body.count('aria-invalid="true"'), 4)
+        self.assertIn('href="#Q3_6.fysisk"', r.body)
+
+    def test_choice_errors_mark_their_inputs(self):
+        r = save(self.c, self.key, 3, {"Q3_2": "77"})
+        self.assertEqual(r.status, 422)
+        self.assertRegex(r.body, r'name="Q3_2"[^>]*aria-invalid="true"')
+        r = save(self.c, self.key, 9, {"Q3_18": "2"})
+        r = save(self.c, self.key, 10, {"Q3_19": ["1", "9"]})
+        self.assertEqual(r.status, 422)
+        self.assertRegex(r.body, r'id="Q3_19-1"[^>]*aria-invalid="true"')
