@@ -108,6 +108,21 @@ current_page(const struct survey *s, const struct route *rt,
 	return (p < s->npages ? p : route_first(s, rt));
 }
 
+/*
+ * May the response see page p? Only up to the furthest page it reached
+ * or the next one asked, so routing and break-off figures stay true.
+ */
+static int
+reachable(const struct survey *s, const struct route *rt,
+    const char *furthest, size_t p)
+{
+	size_t	 f = survey_page(s, furthest);
+
+	if (f >= s->npages)
+		f = route_first(s, rt);
+	return (p <= f || p == route_next(s, rt, f));
+}
+
 static void
 show_page(struct http_request *req, struct ctx *c, const struct route *rt,
     size_t page, const struct form *posted, const struct verrs *errs,
@@ -425,7 +440,8 @@ page_respond(struct http_request *req)
 		n = strtol(tail, &end, 10);
 		page = (size_t)(n - 1);
 		if (*end != '\0' || n < 1 || (size_t)n > s->npages ||
-		    !rt.page_vis[page]) {
+		    !rt.page_vis[page] ||
+		    !reachable(s, &rt, c.r.furthest_page_id, page)) {
 			go_page(req, c.key, current_page(s, &rt, c.r.page_id));
 		} else if (req->method == HTTP_METHOD_POST) {
 			post_page(req, &c, page);
