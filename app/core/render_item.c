@@ -201,12 +201,32 @@ input_choice(struct buf *b, const char *type, const char *name,
 	buf_puts(b, "</label></div>\n");
 }
 
+/*
+ * The head of an "Annet, noter..." label: up to the first comma or
+ * ellipsis, without trailing blanks and dots ("Annet", "Other").
+ */
+static size_t
+other_head(const char *s)
+{
+	size_t	 n = strcspn(s, ",");
+	const char	*dots;
+
+	if ((dots = strstr(s, "...")) != NULL && (size_t)(dots - s) < n)
+		n = (size_t)(dots - s);
+	if ((dots = strstr(s, "\xe2\x80\xa6")) != NULL && (size_t)(dots - s) < n)
+		n = (size_t)(dots - s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.'))
+		n--;
+	return (n > 0 ? n : strlen(s));
+}
+
 static void
 other_field(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct option *o, int invalid)
 {
 	char		 var[VAR_MAX];
-	const char	*v;
+	const char	*v, *label = text_get(&o->label, rp->lang);
+	char		*head;
 
 	snprintf(var, sizeof(var), "%s.other", it->id);
 	v = current(rp, var);
@@ -214,12 +234,20 @@ other_field(struct buf *b, const struct render_page *rp, const struct item *it,
 	    "for=\"", o->code);
 	buf_html(b, var);
 	buf_puts(b, "\">");
-	buf_html(b, text_get(&o->label, rp->lang));
-	buf_puts(b, ": ");
+	head = xstrndup(label, other_head(label));
+	buf_html(b, head);
+	free(head);
+	buf_puts(b, " \xe2\x80\x93 ");
 	buf_html(b, i18n_get(rp->lang, "q.other_specify"));
-	buf_puts(b, "</label> <input type=\"text\" name=\"");
+	buf_puts(b, "</label> <span class=\"note\" id=\"note-");
+	buf_html(b, var);
+	buf_puts(b, "\">");
+	buf_html(b, i18n_get(rp->lang, "q.other_note"));
+	buf_puts(b, "</span> <input type=\"text\" name=\"");
 	buf_html(b, var);
 	buf_puts(b, "\" id=\"");
+	buf_html(b, var);
+	buf_puts(b, "\" aria-describedby=\"note-");
 	buf_html(b, var);
 	buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\"%s value=\"",
 	    TEXT_MAXLEN, invalid ? " aria-invalid=\"true\"" : "");

@@ -634,3 +634,22 @@ class NoJumpingAhead(unittest.TestCase):
         save(c, key, 3, {}, nav="prev")
         self.assertEqual(c.get(f"/r/{key}/5").status, 200)
         self.assertEqual(c.get(f"/r/{key}/6").location, f"/r/{key}/2")
+
+
+class OtherLabels(unittest.TestCase):
+    """Issue 8, defect 6: the "Annet, noter" text box has a clean label
+    in each language, and the privacy note apart from it."""
+
+    def test_labels(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        reach(key, "bg1")
+        for lang, label in (("nb", "Annet – skriv inn"),
+                            ("nn", "Anna – skriv inn"),
+                            ("en", "Other – please specify")):
+            c.get(f"/r/{key}/20?lang={lang}")
+            r = c.get(f"/r/{key}/20")
+            self.assertIn(f'<label for="B2.other">{label}</label>', r.body)
+            self.assertIn('aria-describedby="note-B2.other"', r.body)
+            self.assertNotIn("specify...:", r.body)
+            self.assertNotIn("noter...:", r.body)
