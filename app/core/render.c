@@ -117,16 +117,22 @@ render_page(const struct render_page *rp, struct buf *b)
 	char			 a[32], c[32];
 	int			 last;
 
+	/*
+	 * Progress that never goes back: the step among the pages asked so
+	 * far, and the share of the definition's pages behind this one. A
+	 * count of the pages still to come would grow as answers open
+	 * pages ("3 av 19", then "4 av 20").
+	 */
 	pos = route_position(s, rp->route, rp->page, &total);
 	last = route_next(s, rp->route, rp->page) >= s->npages;
 	snprintf(a, sizeof(a), "%zu", pos);
-	snprintf(c, sizeof(c), "%zu", total);
+	snprintf(c, sizeof(c), "%zu", rp->page * 100 / s->npages);
 
 	buf_puts(b, "<div class=\"progress\"><p id=\"progress-label\">");
 	i18n_format(b, rp->lang, "q.progress", a, c);
 	buf_printf(b, "</p><progress max=\"%zu\" value=\"%zu\" "
 	    "aria-labelledby=\"progress-label\"></progress></div>\n",
-	    total, pos);
+	    s->npages, rp->page);
 	buf_puts(b, "<h1>");
 	buf_html(b, text_get(&pg->title, rp->lang));
 	buf_puts(b, "</h1>\n");

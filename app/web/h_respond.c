@@ -131,6 +131,8 @@ show_page(struct http_request *req, struct ctx *c, const struct route *rt,
 	const struct survey	*s = c->s;
 	struct render_page	 rp;
 	struct buf		 body, action, title;
+	char			 step[24];
+	size_t			 n;
 
 	buf_init(&body);
 	buf_init(&action);
@@ -150,7 +152,10 @@ show_page(struct http_request *req, struct ctx *c, const struct route *rt,
 	render_page(&rp, &body);
 	if (errs != NULL && errs->n > 0)
 		buf_printf(&title, "%s: ", i18n_get(c->lang, "err.title"));
-	buf_printf(&title, "%s – %s", text_get(&s->pages[page].title, c->lang),
+	snprintf(step, sizeof(step), "%zu", route_position(s, rt, page, &n));
+	i18n_format(&title, c->lang, "q.step", step, NULL);
+	buf_printf(&title, " – %s – %s",
+	    text_get(&s->pages[page].title, c->lang),
 	    text_get(&s->title, c->lang));
 	web_html(req, status, c->lang,
 	    buf_cstr(&title), buf_cstr(&body));

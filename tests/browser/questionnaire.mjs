@@ -438,6 +438,7 @@ async function main() {
 
 		console.log('Pages:');
 		let lastPath = null;
+		let lastProgress = { value: -1, step: -1 };
 		for (let n = 0; ; n++) {
 			if (n >= MAX_PAGES)
 				fail(`still not at the thank-you page after ${MAX_PAGES} pages`);
@@ -455,6 +456,19 @@ async function main() {
 				    (es ? ` – the page reports: ${es}` : ''));
 			}
 			lastPath = path;
+			/* Issue 8, defect 4: progress never goes back; the step is in the title. */
+			const prog = await page.evaluate(() => {
+				const p = document.querySelector('main progress');
+				const m = /^Side (\d+) · /.exec(document.querySelector('#progress-label')
+				    ?.textContent || '');
+				return { value: p ? p.value : -1, step: m ? +m[1] : -1, title: document.title };
+			});
+			if (prog.step < 0 || !prog.title.startsWith(`Side ${prog.step} – `))
+				fail(`${path}: no step in the progress label or the title ("${prog.title}")`);
+			if (prog.value < lastProgress.value || prog.step < lastProgress.step)
+				fail(`${path}: progress went back (${lastProgress.step}/${lastProgress.value}` +
+				    ` -> ${prog.step}/${prog.value})`);
+			lastProgress = prog;
 			const es = await errorSummary(page);
 			if (es)
 				fail(`${path} shows an error summary: ${es}`);

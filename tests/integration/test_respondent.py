@@ -2,6 +2,7 @@
 (started by scripts/test.sh). Pages of the 2021 survey: 1 intro,
 2 Q3_1 grid, 3 Q3_2, 4 Q3_3+Q3_4 (if Q3_2 = Ja), 5 Q3_6 sum, ...,
 20 B2+B3, 21 B4-B7 (B5 age), 22 B8+B9."""
+import re
 import subprocess
 import threading
 import time
@@ -653,3 +654,30 @@ class OtherLabels(unittest.TestCase):
             self.assertIn('aria-describedby="note-B2.other"', r.body)
             self.assertNotIn("specify...:", r.body)
             self.assertNotIn("noter...:", r.body)
+
+
+class Progress(unittest.TestCase):
+    """Issue 8, defect 4: progress never goes back when routing adds
+    pages, and the step is in the page title."""
+
+    def test_progress_only_grows(self):
+        c = Client()
+        key, r = start(c, unit_link("hf"))
+        seen = []
+        fields = {3: {"Q3_2": "1"}}     # Ja opens page 4
+        page = 1
+        while page < 12:
+            r = c.get(f"/r/{key}/{page}")
+            m = re.search(r'id="progress-label">Side (\d+) · (\d+) % ferdig<',
+                          r.body)
+            self.assertIsNotNone(m, r.body[:1500])
+            step, share = int(m.group(1)), int(m.group(2))
+            title = re.search(r"<title>([^<]*)</title>", r.body).group(1)
+            self.assertTrue(title.startswith(f"Side {step} – "), title)
+            if seen:
+                self.assertEqual(step, seen[-1][0] + 1)
+                self.assertGreater(share, seen[-1][1])
+            seen.append((step, share))
+            r = save(c, key, page, fields.get(page, {}))
+            page = int(r.location.rsplit("/", 1)[1])
+        self.assertIn(4, [s for s, _ in seen])
