@@ -17,13 +17,14 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { runAxe, overflowAt, VIEWPORT, AXE_TAGS } from './lib.mjs';
+import { runAxe, overflowAt, cutWords, VIEWPORT, AXE_TAGS } from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NAV_TIMEOUT = 20_000;
 const NARROW = 360;
+const NARROWEST = 320;
 const MAX_PAGES = 60;
 
 /* Items that must have been shown with the answers below (HF link, B1=1). */
@@ -327,6 +328,7 @@ async function main() {
 
 	const violations = [];		/* { path, v } */
 	const overflow = [];		/* { path, width, scrollWidth, wide } */
+	const cut = [];			/* { path, words }: cut without a hyphen */
 	const incomplete = [];		/* { path, v }: axe "needs review", not failures */
 	const visited = [];		/* path tails, in order (with repeats) */
 	const seenItems = new Set();
@@ -377,6 +379,9 @@ async function main() {
 				if (o.scrollWidth > w)
 					overflow.push({ path, width: w, ...o });
 			}
+			const words = await cutWords(page, NARROWEST);
+			if (words.length)
+				cut.push({ path, words });
 			const h1 = (await page.locator('main h1').first().textContent()
 			    .catch(() => '') || '').trim();
 			console.log(`  ${path.padEnd(12)} ${h1}` + (label ? `  (${label})` : '') +
@@ -571,6 +576,15 @@ async function main() {
 				    (o.wide.length ? `; too wide: ${o.wide.join(', ')}` : ''));
 		} else {
 			console.log(`Horizontal scrolling: none at ${VIEWPORT.width}px or ${NARROW}px`);
+		}
+
+		if (cut.length) {
+			bad = true;
+			console.log(`Words cut without a hyphen at ${NARROWEST}px on ${cut.length} page view(s):`);
+			for (const c of cut)
+				console.log(`  ${c.path}: ${[...new Set(c.words)].join(', ')}`);
+		} else {
+			console.log(`Headings at ${NARROWEST}px: no word cut`);
 		}
 
 		if (incomplete.length) {
