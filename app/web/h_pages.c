@@ -168,6 +168,8 @@ asset_name_ok(const char *n)
 	    n[0] != '.' && n[len - 1] != '.' && strstr(n, "..") == NULL);
 }
 
+static int	asset_serve(struct http_request *, const char *);
+
 /*
  * /assets/<name>, served here rather than by Kore's file map: the map
  * hands whatever path a client typed to realpath(), which is where a
@@ -178,10 +180,31 @@ asset_name_ok(const char *n)
 int
 page_asset(struct http_request *req)
 {
+	return (asset_serve(req, req->path + sizeof("/assets/") - 1));
+}
+
+/* /favicon.ico, which browsers and crawlers ask for on their own. */
+int
+page_favicon(struct http_request *req)
+{
+	return (asset_serve(req, "favicon.svg"));
+}
+
+/* Any path no route knows: a page in the layout, in the visitor's language. */
+int
+page_notfound(struct http_request *req)
+{
+	web_message(req, 404, web_page_lang(req), "msg.notfound.title",
+	    "msg.notfound.text", "/");
+	return (KORE_RESULT_OK);
+}
+
+static int
+asset_serve(struct http_request *req, const char *name)
+{
 	struct kore_server	*srv = req->owner->owner->server;
 	struct kore_fileref	*ref;
 	struct stat		 st;
-	const char		*name = req->path + sizeof("/assets/") - 1;
 	char			 path[96];
 	int			 fd;
 

@@ -139,6 +139,8 @@ int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
 int		 page_asset(struct http_request *);
+int		 page_favicon(struct http_request *);
+int		 page_notfound(struct http_request *);
 int		 admin_login(struct http_request *);
 int		 admin_totp(struct http_request *);
 int		 admin_logout(struct http_request *);

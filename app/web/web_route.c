@@ -20,6 +20,8 @@ enum {
 	R_PORTAL,
 	R_RESPOND_PAGE,
 	R_ASSET,
+	R_FAVICON,
+	R_NOTFOUND,
 	R_ADMIN_LOGIN,
 	R_ADMIN_TOTP,
 	R_ADMIN_ENROL,
@@ -55,6 +57,11 @@ static const struct web_route routes[R__MAX] = {
 	[R_RESPOND_PAGE] = { "respond_page", GP, ACC_PUBLIC, ACC_PUBLIC,
 	    page_respond },
 	[R_ASSET] = { "asset", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_asset },
+	[R_FAVICON] = { "favicon", M_GET, ACC_PUBLIC, ACC_PUBLIC,
+	    page_favicon },
+	/* Last in the configuration: any path no other route takes. */
+	[R_NOTFOUND] = { "notfound", GP, ACC_PUBLIC, ACC_PUBLIC,
+	    page_notfound },
 	[R_PORTAL] = { "portal", GP, ACC_PUBLIC, ACC_PUBLIC, page_portal },
 	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, ACC_LOGIN,
 	    admin_login },
@@ -95,6 +102,8 @@ int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
 int	r_respond_page(struct http_request *);
 int	r_asset(struct http_request *);
+int	r_favicon(struct http_request *);
+int	r_notfound(struct http_request *);
 int	r_admin_login(struct http_request *);
 int	r_admin_totp(struct http_request *);
 int	r_admin_enrol(struct http_request *);
@@ -262,6 +271,18 @@ int
 r_asset(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ASSET]));
+}
+
+int
+r_favicon(struct http_request *req)
+{
+	return (web_run(req, &routes[R_FAVICON]));
+}
+
+int
+r_notfound(struct http_request *req)
+{
+	return (web_run(req, &routes[R_NOTFOUND]));
 }
 
 int

@@ -540,6 +540,12 @@ async function main() {
 				fail(`${p} gave HTTP ${r ? r.status() : 'no response'}`);
 			await checkPage();
 		}
+		{
+			const r = await page.goto(origin + '/finnes-ikke', { timeout: NAV_TIMEOUT });
+			if (!r || r.status() !== 404)
+				fail(`an unknown path gave HTTP ${r ? r.status() : 'no response'}, not 404`);
+			await checkPage('unknown path');
+		}
 		await page.goto(origin + '/kode', { timeout: NAV_TIMEOUT });
 		await page.fill('#code', 'ZZZZZ-ZZZZZ');
 		await Promise.all([

@@ -681,3 +681,29 @@ class Progress(unittest.TestCase):
             r = save(c, key, page, fields.get(page, {}))
             page = int(r.location.rsplit("/", 1)[1])
         self.assertIn(4, [s for s, _ in seen])
+
+
+class NotFound(unittest.TestCase):
+    """Issue 8, defect 9: an unknown path gets a real page in the layout,
+    in the visitor's language; there is a favicon."""
+
+    def test_unknown_path_is_a_page(self):
+        for path, lang in (("/finnes-ikke", "nb"), ("/a/b/c?lang=en", "en"),
+                           ("/r", "nb"), ("/adminx", "nb")):
+            r = Client().request("GET", path)
+            self.assertEqual(r.status, 404, path)
+            self.assertTrue(r.body.startswith("<!doctype html>"), path)
+            self.assertIn(f'<html lang="{lang}">', r.body)
+            self.assertRegex(r.body, r"<title>[^<]+</title>")
+            self.assertIn('href="/"', r.body)
+            self.assertIn("text/html", r.header("content-type"))
+        self.assertIn("Page not found", Client().get("/x?lang=en").body)
+
+    def test_favicon(self):
+        c = Client()
+        r = c.get("/favicon.ico")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("content-type"), "image/svg+xml")
+        self.assertIn("<svg", r.body)
+        self.assertIn('<link rel="icon" href="/assets/favicon.svg"',
+                      c.get("/").body)
