@@ -65,3 +65,4 @@ SET search_path = public, pg_temp AS $$
 $$;
 REVOKE ALL ON FUNCTION svar_unit_note FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION svar_unit_note(integer, text, text) TO svar_admin;
+GRANT EXECUTE ON FUNCTION svar_link_channel(integer) TO svar_admin;

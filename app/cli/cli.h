@@ -4,7 +4,7 @@
 int	cli_check(int, char **);
 int	cli_load(const char *);
 int	cli_demo(const char *);
-int	cli_tokens(const char *, const char *);
+int	cli_tokens(const char *, const char *, const char *);
 int	cli_user(int, char **);
 
 struct db;

@@ -91,7 +91,7 @@ cli_demo(const char *base)
 }
 
 int
-cli_tokens(const char *version, const char *count)
+cli_tokens(const char *version, const char *count, const char *office)
 {
 	struct db	*db;
 	char		*end;
@@ -105,7 +105,7 @@ cli_tokens(const char *version, const char *count)
 	}
 	if ((db = cli_db()) == NULL)
 		return (1);
-	ok = db_tokens(db, version, (int)n, getenv("SVAR_BASE_URL") ?
+	ok = db_tokens(db, version, (int)n, office, getenv("SVAR_BASE_URL") ?
 	    getenv("SVAR_BASE_URL") : "");
 	if (!ok)
 		fprintf(stderr, "svarctl: tokens: %s\n", db_error(db));

@@ -17,8 +17,11 @@ usage(void)
 	    "its versions\n"
 	    "       svarctl demo [base-url]           demo units, links and "
 	    "tokens; prints the URLs\n"
-	    "       svarctl tokens <version> <n>      n personal tokens, "
-	    "one link per line\n"
+	    "       svarctl tokens <version> <n> [office]\n"
+	    "                                         n personal tokens, "
+	    "one link per line;\n"
+	    "                                         of a fastlegekontor "
+	    "(its code) when given\n"
 	    "       svarctl user add <name> --role admin|analyst\n"
 	    "                                         an admin account; "
 	    "prints its enrolment link\n"
@@ -43,8 +46,9 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "demo") == 0 && argc <= 3)
 		return (cli_demo(argc == 3 ? argv[2] :
 		    "http://127.0.0.1:8888"));
-	if (strcmp(argv[1], "tokens") == 0 && argc == 4)
-		return (cli_tokens(argv[2], argv[3]));
+	if (strcmp(argv[1], "tokens") == 0 && (argc == 4 || argc == 5))
+		return (cli_tokens(argv[2], argv[3], argc == 5 ? argv[4] :
+		    NULL));
 	if (strcmp(argv[1], "user") == 0 && argc >= 3)
 		return (cli_user(argc - 2, argv + 2));
 	usage();

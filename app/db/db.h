@@ -148,7 +148,7 @@ int		 db_sample_record(struct db *, int, unsigned long long,
 int		 db_waves(struct db *, db_row_cb, void *);
 int		 db_frame_counts(struct db *, int, db_row_cb, void *);
 int		 db_units(struct db *, int, const char *, const char *,
-		    db_row_cb, void *);
+		    const char *, db_row_cb, void *);
 int		 db_unit(struct db *, int, db_row_cb, void *);
 int		 db_unit_history(struct db *, int, db_row_cb, void *);
 int		 db_unit_eligible(struct db *, int, int, const char *);
@@ -180,6 +180,13 @@ int		 db_unit_counts(struct db *, int, long *, long *, long *);
 int		 db_outbox_list(struct db *, db_row_cb, void *);
 int		 db_unit_note(struct db *, int, const char *, const char *);
 
+/* db_funnel.c: the dropout funnel. */
+int		 db_funnel_units(struct db *, int, const char *, db_row_cb,
+		    void *);
+int		 db_funnel_people(struct db *, int, db_row_cb, void *);
+int		 db_funnel_breakoff(struct db *, int, const char *, db_row_cb,
+		    void *);
+
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;
 struct def_loaded {
@@ -191,7 +198,8 @@ int		 db_def_store(struct db *, const struct survey *, const char *,
 		    struct def_loaded *);
 
 /* db_invite.c, db_demo.c: svarctl, as the owner role. */
-int		 db_tokens(struct db *, const char *, int, const char *);
+int		 db_tokens(struct db *, const char *, int, const char *,
+		    const char *);
 int		 db_demo(struct db *, const char *);
 
 #endif

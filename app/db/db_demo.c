@@ -129,7 +129,7 @@ demo_token(struct db *db, const char *base)
 	if (PQntuples(res) == 1) {
 		db_copy(key, sizeof(key), PQgetvalue(res, 0, 0));
 		db_copy(code, sizeof(code), PQgetvalue(res, 0, 1));
-	} else if (!db_token_new(db, vid, DEMO_EMAIL, key, code)) {
+	} else if (!db_token_new(db, vid, DEMO_EMAIL, NULL, key, code)) {
 		PQclear(res);
 		free(vid);
 		return (0);

@@ -83,7 +83,14 @@ static struct db_stmt stmts[S__MAX] = {
 	  " LEFT JOIN unit p ON p.id = u.parent_id"
 	  " WHERE wu.wave_id = $1 AND ($2 = '' OR u.kind = $2)"
 	  " AND ($3 = '' OR wu.stage = $3)"
-	  " ORDER BY u.kind, u.name LIMIT 2000", 3, 1 },
+	  /* reached: the funnel's units behind a count (eligible ones). */
+	  " AND ($4 = '' OR (wu.eligible AND CASE $4"
+	  "  WHEN 'frame' THEN true WHEN 'invited' THEN wu.stage <> 'frame'"
+	  "  WHEN 'accepted' THEN wu.stage IN ('accepted', 'distributed',"
+	  "   'responding')"
+	  "  WHEN 'distributed' THEN wu.stage IN ('distributed', 'responding')"
+	  "  ELSE wu.stage = $4 END))"
+	  " ORDER BY u.kind, u.name LIMIT 2000", 4, 1 },
 	[S_UNIT] = { "frame.unit",
 	  "SELECT wu.id, wu.wave_id, u.kind, u.code, u.name,"
 	  " coalesce(p.name, ''), coalesce(u.fylke, ''), wu.stage,"
@@ -199,10 +206,10 @@ db_frame_counts(struct db *db, int wave, db_row_cb cb, void *arg)
 
 int
 db_units(struct db *db, int wave, const char *kind, const char *stage,
-    db_row_cb cb, void *arg)
+    const char *reached, db_row_cb cb, void *arg)
 {
 	char		 sw[16];
-	const char	*p[3] = { sw, kind, stage };
+	const char	*p[4] = { sw, kind, stage, reached };
 
 	snprintf(sw, sizeof(sw), "%d", wave);
 	return (db_each(db, &stmts[S_UNITS], p, cb, arg));

@@ -43,7 +43,7 @@ void		 db_row_call(PGresult *, int, db_row_cb, void *);
 
 /* db_invite.c, for db_demo.c */
 char		*db_version_by_key(struct db *, const char *);
-int		 db_token_new(struct db *, const char *, const char *, char *,
-		    char *);
+int		 db_token_new(struct db *, const char *, const char *,
+		    const char *, char *, char *);
 
 #endif

@@ -14,6 +14,7 @@ enum {
 	S_VERSION_BY_KEY,
 	S_INVITATION,
 	S_RESPONSE,
+	S_OFFICE,
 	S__MAX
 };
 
@@ -21,9 +22,14 @@ static struct db_stmt stmts[S__MAX] = {
 	[S_VERSION_BY_KEY] = { "invite.version_by_key",
 	  "SELECT v.id FROM version v JOIN wave w ON w.id = v.wave_id"
 	  " WHERE v.key = $1 ORDER BY w.year DESC LIMIT 1", 1, 0 },
+	/* A fastleger's invitation belongs to the office, when named. */
 	[S_INVITATION] = { "invite.invitation",
-	  "INSERT INTO invitation (version_id, code, email)"
-	  " VALUES ($1, $2, $3) RETURNING id", 3, 0 },
+	  "INSERT INTO invitation (version_id, code, email, unit_id)"
+	  " VALUES ($1, $2, $3, (SELECT id FROM unit WHERE kind ="
+	  " 'fastlegekontor' AND code = $4)) RETURNING id", 4, 0 },
+	[S_OFFICE] = { "invite.office",
+	  "SELECT id FROM unit WHERE kind = 'fastlegekontor' AND code = $1",
+	  1, 0 },
 	[S_RESPONSE] = { "invite.response",
 	  "WITH r AS (INSERT INTO response (version_id, definition_id,"
 	  " invitation_id, selector, verifier, csrf, status, channel)"
@@ -51,7 +57,7 @@ db_version_by_key(struct db *db, const char *key)
 /* One invitation with its response; key and code are written. */
 int
 db_token_new(struct db *db, const char *version, const char *email,
-    char *key, char *code)
+    const char *office, char *key, char *code)
 {
 	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
 	char		 csrf[KEY_VERIFIER_LEN + 1];
@@ -68,6 +74,7 @@ db_token_new(struct db *db, const char *version, const char *email,
 	p[0] = version;
 	p[1] = code;
 	p[2] = email;
+	p[3] = office;
 	if ((inv = db_val(db, &stmts[S_INVITATION], p)) == NULL)
 		return (0);
 	p[0] = version;
@@ -82,13 +89,23 @@ db_token_new(struct db *db, const char *version, const char *email,
 }
 
 int
-db_tokens(struct db *db, const char *version, int n, const char *base)
+db_tokens(struct db *db, const char *version, int n, const char *office,
+    const char *base)
 {
-	char	*vid, key[KEY_LEN + 1], code[CODE_LEN + 1];
-	int	 i;
+	const char	*p[1] = { office };
+	char		*vid, *oid, key[KEY_LEN + 1], code[CODE_LEN + 1];
+	int		 i;
 
 	if (!db_ready(db))
 		return (0);
+	if (office != NULL) {
+		if ((oid = db_val(db, &stmts[S_OFFICE], p)) == NULL) {
+			snprintf(db->err, sizeof(db->err), "no fastlegekontor "
+			    "'%s' (import the offices first)", office);
+			return (0);
+		}
+		free(oid);
+	}
 	if ((vid = db_version_by_key(db, version)) == NULL)
 		return (0);
 	if (!db_begin(db)) {
@@ -96,7 +113,7 @@ db_tokens(struct db *db, const char *version, int n, const char *base)
 		return (0);
 	}
 	for (i = 0; i < n; i++) {
-		if (!db_token_new(db, vid, NULL, key, code)) {
+		if (!db_token_new(db, vid, NULL, office, key, code)) {
 			db_rollback(db);
 			free(vid);
 			return (0);

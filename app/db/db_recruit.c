@@ -66,7 +66,10 @@ static struct db_stmt stmts[S__MAX] = {
 	  " DO UPDATE SET name = excluded.name, email = excluded.email,"
 	  " phone = excluded.phone, updated_at = now()", 4, 0 },
 	[S_LINKS] = { "recruit.links",
-	  "SELECT l.id, v.key, l.selector || l.verifier FROM unit_link l"
+	  "SELECT l.id, v.key, l.selector || l.verifier,"
+	  " coalesce((SELECT string_agg(h.var || ' = ' || h.value, ', '"
+	  "  ORDER BY h.var) FROM version_hidden h WHERE h.version_id = v.id),"
+	  "  ''), svar_link_channel(l.id) FROM unit_link l"
 	  " JOIN version v ON v.id = l.version_id WHERE l.wave_unit_id = $1"
 	  " AND l.revoked_at IS NULL ORDER BY v.id", 1, 1 },
 	/* The versions this unit should have a live link for and has not. */

@@ -108,7 +108,7 @@ admin_units(struct http_request *req)
 	struct list_ctx		 c;
 	struct tvars		 tv;
 	struct form		 q;
-	const char		*kind, *stage;
+	const char		*kind, *stage, *reached;
 	int			 wave;
 
 	if (!web_query(req, &q)) {
@@ -119,11 +119,13 @@ admin_units(struct http_request *req)
 	wave = query_int(&q, "wave");
 	kind = query_pick(&q, "kind", kinds);
 	stage = query_pick(&q, "stage", stages);
+	reached = query_pick(&q, "reached", stages);
 	tvars_init(&tv, ar->lang);
 	c.tv = &tv;
 	c.lang = ar->lang;
 	c.n = 0;
-	if (db_units(app.adb, wave, kind, stage, unit_row, &c) == DB_ERR) {
+	if (db_units(app.adb, wave, kind, stage, reached, unit_row, &c) ==
+	    DB_ERR) {
 		tvars_free(&tv);
 		form_free(&q);
 		web_unavailable(req, ar->lang, db_error(app.adb));
@@ -133,6 +135,8 @@ admin_units(struct http_request *req)
 	tvars_int(&tv, "count", c.n);
 	tvars_set(&tv, "kind", kind);
 	tvars_set(&tv, "stage", stage);
+	tvars_set(&tv, "reached", reached[0] ? stage_label(ar->lang, reached) :
+	    NULL);
 	tvars_set(&tv, "csrf", ar->s.csrf);
 	tvars_set(&tv, "is_admin", strcmp(ar->s.role, "admin") == 0 ? "1" :
 	    NULL);
@@ -216,11 +220,13 @@ link_row(int n, const char *const *v, void *arg)
 	struct tvars	*row;
 	struct buf	 b;
 
-	if (n < 3 || !c->admin)
+	if (n < 5 || !c->admin)
 		return;
 	row = tvars_row(c->tv, "links");
 	tvars_copy(row, "link_id", v[0]);
 	tvars_copy(row, "version", v[1]);
+	tvars_copy(row, "hidden", v[3]);
+	tvars_copy(row, "channel", v[4]);
 	buf_init(&b);
 	web_base_url(&b);
 	buf_printf(&b, "/u/%s", v[2]);

@@ -77,16 +77,23 @@ static const struct {
 	    " responding} n_error seed_error plan_n plan_seed plan_strata pool"
 	    " strata{key size take} csv csv_error" },
 	[T_ADMIN_UNITS] = { "templates/admin/units.html",
-	    "wave count kind stage csrf is_admin units{id kind code name rhf"
+	    "wave count kind stage reached csrf is_admin units{id kind code name rhf"
 	    " fylke stage ineligible forwarded completed noaddr}" },
 	[T_ADMIN_UNIT] = { "templates/admin/unit.html",
 	    "id wave kind code name rhf fylke stage ineligible reason forwarded"
 	    " wave_name postmottak address contact_name contact_email"
 	    " contact_phone portal csrf is_admin link_error move_error"
-	    " reason_error post_error post_typed links{link_id version url}"
+	    " reason_error post_error post_typed links{link_id version url"
+	    " hidden channel}"
 	    " stages{value label} history{at from to actor note}" },
 	[T_ADMIN_OUTBOX] = { "templates/admin/outbox.html",
 	    "mail{at kind to subject state unit}" },
+	[T_ADMIN_FUNNEL] = { "templates/admin/funnel.html",
+	    "wave by by_kind by_rhf by_fylke version suppressed trinn1 trinn2"
+	    " !units_chart !pages_chart stages{label stage n rate}"
+	    " groups{group is_kind frame invited accepted declined distributed"
+	    " responding trinn1 trinn2} people{version invited opened started"
+	    " completed rate trinn3 unknown} pages{page reached stopped share}" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"
 	    " forwarded_error opened started completed threshold name email"

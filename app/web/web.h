@@ -39,6 +39,7 @@ enum tmpl_id {
 	T_ADMIN_UNIT,
 	T_ADMIN_OUTBOX,
 	T_PORTAL,
+	T_ADMIN_FUNNEL,
 	T_MAX
 };
 
@@ -155,6 +156,7 @@ int		 admin_units(struct http_request *);
 int		 admin_unit(struct http_request *);
 int		 admin_recruit(struct http_request *);
 int		 admin_outbox(struct http_request *);
+int		 admin_funnel(struct http_request *);
 int		 page_portal(struct http_request *);
 
 /* a_units.c, for the portal too */

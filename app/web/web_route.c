@@ -36,6 +36,7 @@ enum {
 	R_ADMIN_UNIT,
 	R_ADMIN_RECRUIT,
 	R_ADMIN_OUTBOX,
+	R_ADMIN_FUNNEL,
 	R__MAX
 };
 
@@ -91,6 +92,8 @@ static const struct web_route routes[R__MAX] = {
 	    admin_recruit },
 	[R_ADMIN_OUTBOX] = { "admin/outbox", M_GET, ACC_ADMIN, ACC_ADMIN,
 	    admin_outbox },
+	[R_ADMIN_FUNNEL] = { "admin/funnel", M_GET, ACC_ANALYST, ACC_ANALYST,
+	    admin_funnel },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -119,6 +122,7 @@ int	r_admin_unit(struct http_request *);
 int	r_admin_recruit(struct http_request *);
 int	r_admin_outbox(struct http_request *);
 int	r_portal(struct http_request *);
+int	r_admin_funnel(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -373,4 +377,10 @@ int
 r_portal(struct http_request *req)
 {
 	return (web_run(req, &routes[R_PORTAL]));
+}
+
+int
+r_admin_funnel(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_FUNNEL]));
 }

@@ -7,6 +7,7 @@ as one admin clicks. Standard library only.
         <user> <password> <totp-secret> [n]
 """
 import os
+import re
 import statistics
 import sys
 import time
@@ -45,14 +46,29 @@ def main():
     tok = csrf(c.get("/admin/login/kode").body)
     r = c.post("/admin/login/kode", {"csrf": tok, "code": totp(secret)})
     assert r.location == "/admin", (r.status, r.body[:200])
-    for path in ("/admin", "/admin/audit", "/admin/definitions"):
+    # The full frame: every HF and all 356 kommuner in the wave's frame.
+    wave = re.search(r'action="/admin/waves/(\d+)"', c.get("/admin").body)
+    wave = wave.group(1) if wave else "1"
+    tok = csrf(c.get("/admin/frame?wave=" + wave).body)
+    c.post("/admin/frame", {"csrf": tok, "wave": wave, "action": "import"})
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "data",
+                           "kommuner-2020.csv")) as f:
+        r = c.post("/admin/frame", {"csrf": tok, "wave": wave,
+                                    "action": "upload", "kind": "kommune",
+                                    "to_frame": "1", "csv": f.read()})
+    assert r.status == 200, (r.status, r.body[:300])
+    unit = re.search(r'href="/admin/units/(\d+)"', c.get(
+        "/admin/units?wave=" + wave).body).group(1)
+    for path in ("/admin", "/admin/audit", "/admin/definitions",
+                 "/admin/frame?wave=" + wave, "/admin/units?wave=" + wave,
+                 "/admin/units/" + unit):
         times = []
         for _ in range(n * 4):
             t = time.perf_counter()
             r = c.get(path)
             times.append(time.perf_counter() - t)
             assert r.status == 200, (path, r.status)
-        print("  GET %-20s %s" % (path, ms(times)))
+        print("  GET %-22s %s" % (re.sub(r"\d+$", "<n>", path), ms(times)))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@
  * password, then a TOTP code computed here from the secret, RFC 6238),
  * visits every admin page with axe-core and the 360 px check, sees the
  * error states of the definition form and of enrolment, previews a
- * version, and logs out.
+ * version; then the recruitment path: imports the frame, draws a sample
+ * of 40 kommuner, sends the request to one unit, accepts in its portal,
+ * answers through its link, and sees the unit's stage follow; logs out.
  *
  *   SVAR_ADMIN_URL=http://127.0.0.1:8898 SVAR_ADMIN_USER=demo \
  *   SVAR_ADMIN_PASSWORD=... SVAR_ADMIN_SECRET=BASE32... \
@@ -78,7 +80,7 @@ async function main() {
 
 		async function check(p, label) {
 			const path = new URL(p.url()).pathname
-			    .replace(/^\/(r|admin\/enrol)\/[^/]+/, '/$1/…');
+			    .replace(/^\/(r|u|k|admin\/enrol)\/[^/]+/, '/$1/…');
 			const res = await runAxe(p, axeSource);
 			if (res.passes === 0)
 				problems.push(`axe did not run on ${path}`);
@@ -148,6 +150,98 @@ async function main() {
 			problems.push(`preview went to ${page.url()}`);
 		else
 			await check(page, 'preview (en)');
+
+		/*
+		 * Issue 10's path: import the frame, plan and draw 40 kommuner,
+		 * give one a postmottak, send the request, accept through the
+		 * unit's portal, answer through its link, see the stage follow.
+		 */
+		await page.goto(`${base}/admin/frame`);
+		await check(page, 'frame, empty');
+		await Promise.all([page.waitForNavigation(),
+		    page.click('button[value="import"]')]);
+		await check(page, 'frame imported');
+		await page.fill('#n', '40');
+		await page.check('#strata-fylke');
+		await page.fill('#seed', '20211020');
+		await Promise.all([page.waitForNavigation(),
+		    page.click('button[value="plan"]')]);
+		await check(page, 'sample plan');
+		await Promise.all([page.waitForNavigation(),
+		    page.click('button[value="draw"]')]);
+		if (!(await page.content()).includes('Kommuner trukket inn i utvalget: 40'))
+			problems.push('the sample of 40 was not drawn');
+		await check(page, 'sample drawn');
+		await page.goto(`${base}/admin/units?kind=kommune&wave=` +
+		    await page.locator('#wave').inputValue());
+		await check(page, 'units');
+		await Promise.all([page.waitForNavigation(),
+		    page.locator('table a[href^="/admin/units/"]').first().click()]);
+		const unitUrl = page.url();
+		await check(page, 'unit');
+		await page.fill('#postmottak', 'postmottak@browser-test.invalid');
+		await Promise.all([page.waitForNavigation(),
+		    page.click('button[value="postmottak"]')]);
+		await page.goto(`${base}/admin/frame`);
+		await page.selectOption('#rkind', 'kommune');
+		await Promise.all([page.waitForNavigation(),
+		    page.click('form[action="/admin/recruit"] button')]);
+		await page.goto(`${base}/admin/outbox`);
+		await check(page, 'outbox');
+		if (!(await page.content()).includes('postmottak@browser-test.invalid'))
+			problems.push('the recruitment request is not in the outbox');
+		await page.goto(unitUrl);
+		const portal = (await page.locator('dd code.secret').first()
+		    .textContent()).trim();
+		const cp = await browser.newContext({ viewport: VIEWPORT,
+		    bypassCSP: true, locale: 'nb-NO' });
+		const pp = await cp.newPage();
+		await pp.goto(portal);
+		await check(pp, 'portal');
+		await pp.fill('#name', 'Kari Kontakt');
+		await pp.fill('#email', 'feil');
+		await Promise.all([pp.waitForNavigation(),
+		    pp.click('button[value="contact"]')]);
+		await check(pp, 'portal, error');
+		await pp.fill('#email', 'kari@browser-test.invalid');
+		await Promise.all([pp.waitForNavigation(),
+		    pp.click('button[value="contact"]')]);
+		await Promise.all([pp.waitForNavigation(),
+		    pp.click('button[value="accept"]')]);
+		await check(pp, 'portal, taking part');
+		if (await pp.locator('.qr-box svg').count() === 0)
+			problems.push('no QR code in the portal');
+		const link = (await pp.locator('.poster code.secret').first()
+		    .textContent()).trim();
+		await pp.fill('#forwarded', '12');
+		await Promise.all([pp.waitForNavigation(),
+		    pp.click('button[value="forwarded"]')]);
+		/* A colleague answers through the link, pressing Neste only. */
+		const rc = await browser.newContext({ viewport: VIEWPORT,
+		    bypassCSP: true, locale: 'nb-NO' });
+		const rp = await rc.newPage();
+		await rp.goto(link);
+		await Promise.all([rp.waitForNavigation(),
+		    rp.click('button.primary')]);
+		for (let i = 0; i < 40 && !rp.url().endsWith('/takk'); i++)
+			await Promise.all([rp.waitForNavigation(),
+			    rp.click('button[value="next"]')]);
+		if (!rp.url().endsWith('/takk'))
+			problems.push('the respondent did not reach the thank-you page');
+		await rc.close();
+		await cp.close();
+		await page.goto(unitUrl);
+		if (!(await page.content()).includes('<dd>har svar'))
+			problems.push('the unit did not move to responding');
+		await check(page, 'unit, responding');
+		/* The funnel, and a count followed to its units. */
+		await page.goto(`${base}/admin/funnel`);
+		await check(page, 'funnel');
+		if (await page.locator('svg.chart').count() !== 2)
+			problems.push('the funnel page lacks its two charts');
+		await Promise.all([page.waitForNavigation(),
+		    page.locator('a[href*="reached=invited"]').first().click()]);
+		await check(page, 'units behind a count');
 
 		/* Log out: the admin pages send us to log in again. */
 		await page.goto(`${base}/admin`);

@@ -76,5 +76,23 @@ class Svarctl(unittest.TestCase):
                                                 for c in codes))})
 
 
+    def test_tokens_belong_to_their_office(self):
+        r = svarctl("tokens", "fastlege", "2", "no-such-office")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no fastlegekontor 'no-such-office'", r.stderr)
+        psql("INSERT INTO unit (kind, code, name, address, postmottak)"
+             " VALUES ('fastlegekontor', 'lk-tokens', 'Tokenkontoret',"
+             " 'Gata 1', 'post@lk-tokens.invalid')")
+        r = svarctl("tokens", "fastlege", "2", "lk-tokens")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        codes = [line.split()[1].replace("-", "")
+                 for line in r.stdout.split("\n")[:-1]]
+        rows = psql("SELECT count(*) FROM invitation i JOIN unit u ON"
+                    " u.id = i.unit_id WHERE u.code = 'lk-tokens' AND"
+                    " i.code = ANY(string_to_array(:'p0', ','))",
+                    ",".join(codes))
+        self.assertEqual(rows[0][0], "2")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,122 @@
+/*
+ * The dropout funnel (SPEC §3): units by stage reached, respondents by
+ * status, and where those who started stopped. Test responses never
+ * count. As svar_admin.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "db_int.h"
+
+enum {
+	S_UNITS,
+	S_PEOPLE,
+	S_BREAKOFF,
+	S__MAX
+};
+
+/*
+ * A unit counts at every stage it has reached: a responding unit was
+ * also invited, accepted and distributed. Declined is a branch off
+ * invited. Only eligible units are in the funnel. $2 picks the
+ * breakdown: '' overall, kind, rhf, fylke.
+ */
+#define UNIT_GROUP \
+	"CASE $2 WHEN 'kind' THEN u.kind WHEN 'rhf' THEN"		\
+	" coalesce(p.name, '–') WHEN 'fylke' THEN coalesce(u.fylke, '–')"\
+	" ELSE '' END"
+
+static struct db_stmt stmts[S__MAX] = {
+	[S_UNITS] = { "funnel.units",
+	  "SELECT " UNIT_GROUP " AS g, count(*),"
+	  " count(*) FILTER (WHERE wu.stage <> 'frame'),"
+	  " count(*) FILTER (WHERE wu.stage IN ('accepted', 'distributed',"
+	  "  'responding')),"
+	  " count(*) FILTER (WHERE wu.stage = 'declined'),"
+	  " count(*) FILTER (WHERE wu.stage IN ('distributed', 'responding')),"
+	  " count(*) FILTER (WHERE wu.stage = 'responding')"
+	  " FROM wave_unit wu JOIN unit u ON u.id = wu.unit_id"
+	  " LEFT JOIN unit p ON p.id = u.parent_id"
+	  " WHERE wu.wave_id = $1 AND wu.eligible GROUP BY g ORDER BY g",
+	  2, 1 },
+	/*
+	 * Respondents per version: invited is the headcount the contact
+	 * persons reported for their units plus the personal invitations;
+	 * opened, started and completed come from the responses.
+	 */
+	[S_PEOPLE] = { "funnel.people",
+	  "SELECT v.key,"
+	  " coalesce((SELECT sum(wu.forwarded_count) FROM wave_unit wu"
+	  "  JOIN unit u ON u.id = wu.unit_id WHERE wu.wave_id = v.wave_id"
+	  "  AND wu.eligible AND (CASE u.kind WHEN 'fastlegekontor' THEN"
+	  "  'fastlege' WHEN 'network' THEN 'fastlege' ELSE u.kind END) ="
+	  "  v.key), 0)"
+	  " + (SELECT count(*) FROM invitation i WHERE i.version_id = v.id),"
+	  " count(r.id) FILTER (WHERE r.status <> 'invited'),"
+	  " count(r.id) FILTER (WHERE r.status IN ('started', 'completed')),"
+	  " count(r.id) FILTER (WHERE r.status = 'completed'),"
+	  " (SELECT count(*) FROM wave_unit wu JOIN unit u ON u.id ="
+	  "  wu.unit_id WHERE wu.wave_id = v.wave_id AND wu.eligible AND"
+	  "  wu.stage IN ('distributed', 'responding') AND"
+	  "  wu.forwarded_count IS NULL AND (CASE u.kind WHEN 'fastlegekontor'"
+	  "  THEN 'fastlege' WHEN 'network' THEN 'fastlege' ELSE u.kind END)"
+	  "  = v.key)"
+	  " FROM version v LEFT JOIN response r ON r.version_id = v.id"
+	  "  AND NOT r.test"
+	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key, v.wave_id ORDER BY v.id",
+	  1, 1 },
+	/*
+	 * Break-off: responses that started and did not complete, by the
+	 * page they are on (by id, so a changed definition lines up), in
+	 * the order of the pages; with how many reached each page.
+	 */
+	[S_BREAKOFF] = { "funnel.breakoff",
+	  "SELECT pg.page_id, min(pg.position),"
+	  " count(r.id) FILTER (WHERE r.status = 'started' AND"
+	  "  r.page_id = pg.page_id),"
+	  " count(r.id) FILTER (WHERE r.status IN ('started', 'completed')"
+	  "  AND (r.status = 'completed' OR fp.position >= pg.position))"
+	  " FROM version v JOIN page pg ON pg.definition_id IN (SELECT"
+	  "  DISTINCT r2.definition_id FROM response r2 WHERE r2.version_id"
+	  "  = v.id) LEFT JOIN response r ON r.version_id = v.id AND NOT r.test"
+	  "  AND r.definition_id = pg.definition_id"
+	  " LEFT JOIN page fp ON fp.definition_id = r.definition_id AND"
+	  "  fp.page_id = r.furthest_page_id"
+	  " WHERE v.wave_id = $1 AND ($2 = '' OR v.key = $2)"
+	  " GROUP BY pg.page_id ORDER BY min(pg.position), pg.page_id",
+	  2, 1 },
+};
+
+int
+db_funnel_units(struct db *db, int wave, const char *by, db_row_cb cb,
+    void *arg)
+{
+	char		 sw[16];
+	const char	*p[2] = { sw, by };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[S_UNITS], p, cb, arg));
+}
+
+int
+db_funnel_people(struct db *db, int wave, db_row_cb cb, void *arg)
+{
+	char		 sw[16];
+	const char	*p[1] = { sw };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[S_PEOPLE], p, cb, arg));
+}
+
+int
+db_funnel_breakoff(struct db *db, int wave, const char *version,
+    db_row_cb cb, void *arg)
+{
+	char		 sw[16];
+	const char	*p[2] = { sw, version };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[S_BREAKOFF], p, cb, arg));
+}

@@ -1,0 +1,273 @@
+/*
+ * GET /admin/funnel?wave=<id>&by=kind|rhf|fylke&version=<key>
+ * The dropout funnel of a wave (SPEC §3): units by the stage they
+ * reached, with Trinn 1 and 2; respondents per version, with Trinn 3 and
+ * the response rate where the headcount is known; break-off by page.
+ * Every rate shows its count and denominator; to analysts, counts
+ * under 5 show as "<5".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "i18n.h"
+#include "web.h"
+
+#define SMALL	5
+
+struct fctx {
+	struct tvars	*tv;
+	enum lang	 lang;
+	int		 exact;		/* admins see every count */
+	int		 wave;
+	const char	*by;
+	long		 u[6];		/* overall unit counts */
+	struct chart_bar bars[64];
+	char		 labels[64][64];
+	char		 shown[64][8];
+	size_t		 nbars;
+};
+
+static void
+count_set(struct fctx *c, struct tvars *tv, const char *k, long n)
+{
+	if (!c->exact && n > 0 && n < SMALL)
+		tvars_set(tv, k, "<5");
+	else
+		tvars_int(tv, k, n);
+}
+
+/* "12 av 40 (30 %)": a rate never without its count and denominator. */
+static void
+rate_set(struct fctx *c, struct tvars *tv, const char *k, long n, long of)
+{
+	char	 b[96];
+
+	if (of <= 0) {
+		tvars_set(tv, k, "–");
+		return;
+	}
+	if (!c->exact && ((n > 0 && n < SMALL) || of < SMALL)) {
+		tvars_set(tv, k, "<5");
+		return;
+	}
+	snprintf(b, sizeof(b), "%ld %s %ld (%.0f %%)", n, i18n_get(c->lang,
+	    "admin.funnel.of"), of, 100.0 * (double)n / (double)of);
+	tvars_copy(tv, k, b);
+}
+
+static const char *const unit_stages[] = {
+	"frame", "invited", "accepted", "declined", "distributed", "responding"
+};
+
+static void
+bar_add(struct fctx *c, const char *label, long v)
+{
+	size_t	 i = c->nbars;
+
+	if (i >= 64)
+		return;
+	snprintf(c->labels[i], sizeof(c->labels[i]), "%s", label);
+	c->bars[i].label = c->labels[i];
+	c->bars[i].value = v;
+	c->bars[i].shown = NULL;
+	if (!c->exact && v > 0 && v < SMALL) {
+		snprintf(c->shown[i], sizeof(c->shown[i]), "<5");
+		c->bars[i].shown = c->shown[i];
+		/* The bar must not tell what the text hides. */
+		c->bars[i].value = SMALL;
+	}
+	c->nbars++;
+}
+
+static void
+units_overall(int n, const char *const *v, void *arg)
+{
+	struct fctx	*c = arg;
+	struct tvars	*row;
+	char		 key[48];
+	size_t		 i;
+
+	if (n < 7)
+		return;
+	for (i = 0; i < 6; i++)
+		c->u[i] = strtol(v[1 + i], NULL, 10);
+	for (i = 0; i < 6; i++) {
+		row = tvars_row(c->tv, "stages");
+		snprintf(key, sizeof(key), "admin.stage.%s", unit_stages[i]);
+		tvars_set(row, "label", i18n_get(c->lang, key));
+		tvars_set(row, "stage", unit_stages[i]);
+		count_set(c, row, "n", c->u[i]);
+		rate_set(c, row, "rate", c->u[i], i == 0 ? 0 : i == 1 ?
+		    c->u[0] : i == 2 || i == 3 ? c->u[1] : i == 4 ? c->u[2] :
+		    c->u[4]);
+		if (i != 3)
+			bar_add(c, i18n_get(c->lang, key), c->u[i]);
+	}
+	/* Trinn 1: invited, no contact person; Trinn 2: no participation. */
+	rate_set(c, c->tv, "trinn1", c->u[1] - c->u[2], c->u[1]);
+	rate_set(c, c->tv, "trinn2", c->u[2] - c->u[5], c->u[2]);
+}
+
+static void
+units_by(int n, const char *const *v, void *arg)
+{
+	struct fctx	*c = arg;
+	struct tvars	*row;
+	long		 x[6];
+	size_t		 i;
+
+	if (n < 7)
+		return;
+	row = tvars_row(c->tv, "groups");
+	tvars_copy(row, "group", v[0]);
+	tvars_set(row, "is_kind", strcmp(c->by, "kind") == 0 ? "1" : NULL);
+	for (i = 0; i < 6; i++)
+		x[i] = strtol(v[1 + i], NULL, 10);
+	count_set(c, row, "frame", x[0]);
+	count_set(c, row, "invited", x[1]);
+	count_set(c, row, "accepted", x[2]);
+	count_set(c, row, "declined", x[3]);
+	count_set(c, row, "distributed", x[4]);
+	count_set(c, row, "responding", x[5]);
+	rate_set(c, row, "trinn1", x[1] - x[2], x[1]);
+	rate_set(c, row, "trinn2", x[2] - x[5], x[2]);
+}
+
+static void
+people_row(int n, const char *const *v, void *arg)
+{
+	struct fctx	*c = arg;
+	struct tvars	*row;
+	long		 inv, op, st, co, unknown;
+
+	if (n < 6)
+		return;
+	inv = strtol(v[1], NULL, 10);
+	op = strtol(v[2], NULL, 10);
+	st = strtol(v[3], NULL, 10);
+	co = strtol(v[4], NULL, 10);
+	unknown = strtol(v[5], NULL, 10);
+	row = tvars_row(c->tv, "people");
+	tvars_copy(row, "version", v[0]);
+	count_set(c, row, "invited", inv);
+	count_set(c, row, "opened", op);
+	count_set(c, row, "started", st);
+	count_set(c, row, "completed", co);
+	rate_set(c, row, "rate", co, inv);
+	rate_set(c, row, "trinn3", inv > co ? inv - co : 0, inv);
+	if (unknown > 0)
+		tvars_int(row, "unknown", unknown);
+}
+
+static void
+breakoff_row(int n, const char *const *v, void *arg)
+{
+	struct fctx	*c = arg;
+	struct tvars	*row;
+	long		 stopped, reached;
+
+	if (n < 4)
+		return;
+	stopped = strtol(v[2], NULL, 10);
+	reached = strtol(v[3], NULL, 10);
+	row = tvars_row(c->tv, "pages");
+	tvars_copy(row, "page", v[0]);
+	count_set(c, row, "reached", reached);
+	count_set(c, row, "stopped", stopped);
+	rate_set(c, row, "share", stopped, reached);
+	bar_add(c, v[0], stopped);
+}
+
+static void
+newest_wave(int n, const char *const *v, void *arg)
+{
+	int	*w = arg;
+
+	if (n > 0 && *w == 0)
+		*w = atoi(v[0]);
+}
+
+static int
+chart(struct fctx *c, const char *key, const char *id, const char *title,
+    const char *desc)
+{
+	struct buf	 b;
+	int		 ok;
+
+	buf_init(&b);
+	ok = chart_bars(&b, id, title, desc, c->bars, c->nbars);
+	if (ok)
+		tvars_copy(c->tv, key, buf_cstr(&b));
+	buf_free(&b);
+	c->nbars = 0;
+	return (ok);
+}
+
+int
+admin_funnel(struct http_request *req)
+{
+	struct admin_req	*ar = admin_req(req);
+	struct fctx		 c;
+	struct tvars		 tv;
+	struct form		 q;
+	const char		*by, *version, *w;
+	int			 rc;
+
+	if (!web_query(req, &q)) {
+		admin_message(req, 400, ar, "msg.badform.title",
+		    "msg.badform.text");
+		return (KORE_RESULT_OK);
+	}
+	memset(&c, 0, sizeof(c));
+	c.wave = (w = form_get(&q, "wave")) != NULL ? atoi(w) : 0;
+	by = form_get(&q, "by");
+	if (by == NULL || (strcmp(by, "kind") != 0 && strcmp(by, "rhf") != 0 &&
+	    strcmp(by, "fylke") != 0))
+		by = "kind";
+	version = form_get(&q, "version");
+	if (version == NULL || strlen(version) > 48 || strspn(version,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(version))
+		version = "";
+	tvars_init(&tv, ar->lang);
+	c.tv = &tv;
+	c.lang = ar->lang;
+	c.by = by;
+	c.exact = strcmp(ar->s.role, "admin") == 0;
+	rc = c.wave > 0 ? 0 : db_waves(app.adb, newest_wave, &c.wave);
+	if (rc != DB_ERR)
+		rc = db_funnel_units(app.adb, c.wave, "", units_overall, &c);
+	if (rc != DB_ERR)
+		chart(&c, "units_chart", "chart-units", i18n_get(ar->lang,
+		    "admin.funnel.units"), i18n_get(ar->lang,
+		    "admin.funnel.units.desc"));
+	if (rc != DB_ERR)
+		rc = db_funnel_units(app.adb, c.wave, by, units_by, &c);
+	if (rc != DB_ERR)
+		rc = db_funnel_people(app.adb, c.wave, people_row, &c);
+	if (rc != DB_ERR)
+		rc = db_funnel_breakoff(app.adb, c.wave, version, breakoff_row,
+		    &c);
+	if (rc == DB_ERR) {
+		tvars_free(&tv);
+		form_free(&q);
+		web_unavailable(req, ar->lang, db_error(app.adb));
+		return (KORE_RESULT_OK);
+	}
+	chart(&c, "pages_chart", "chart-pages", i18n_get(ar->lang,
+	    "admin.funnel.breakoff"), i18n_get(ar->lang,
+	    "admin.funnel.breakoff.desc"));
+	tvars_int(&tv, "wave", c.wave);
+	tvars_set(&tv, "by", by);
+	tvars_set(&tv, "by_kind", strcmp(by, "kind") == 0 ? "1" : NULL);
+	tvars_set(&tv, "by_rhf", strcmp(by, "rhf") == 0 ? "1" : NULL);
+	tvars_set(&tv, "by_fylke", strcmp(by, "fylke") == 0 ? "1" : NULL);
+	tvars_set(&tv, "version", version);
+	tvars_set(&tv, "suppressed", c.exact ? NULL : "1");
+	admin_page(req, 200, ar, T_ADMIN_FUNNEL, &tv,
+	    i18n_get(ar->lang, "admin.funnel.title"));
+	tvars_free(&tv);
+	form_free(&q);
+	return (KORE_RESULT_OK);
+}

@@ -1,0 +1,183 @@
+"""The funnel against a synthetic wave whose true counts the test knows
+from what it generated (not from Svar's queries): units by stage
+reached, respondents per version, break-off by page, and small-cell
+suppression for analysts."""
+import random
+import re
+import subprocess
+import unittest
+
+from svartest import Client, admin_login, new_admin, psql
+
+STAGES = ["frame", "invited", "accepted", "declined", "distributed",
+          "responding"]
+REACHED = {  # a unit at stage s counts at these stages
+    "frame": {"frame"},
+    "invited": {"frame", "invited"},
+    "accepted": {"frame", "invited", "accepted"},
+    "declined": {"frame", "invited", "declined"},
+    "distributed": {"frame", "invited", "accepted", "distributed"},
+    "responding": {"frame", "invited", "accepted", "distributed",
+                   "responding"},
+}
+PAGES = ["p1", "p2", "p3"]
+
+
+def setUpModule():
+    global WAVE, UNITS, RESPONSES, ADMIN, ANALYST
+    subprocess.run(["build/svarctl", "load", "tests/defs/funnel.svar"],
+                   check=True, capture_output=True)
+    WAVE, version, definition = psql(
+        "SELECT w.id, v.id, v.definition_id FROM wave w JOIN survey s ON"
+        " s.id = w.survey_id JOIN version v ON v.wave_id = w.id WHERE"
+        " s.key = 'testfunnel'")[0]
+    rnd = random.Random(20211020)
+    UNITS, RESPONSES = [], []
+    for i in range(40):
+        stage = rnd.choice(STAGES)
+        eligible = rnd.random() < 0.9
+        fwd = rnd.randint(5, 60) if stage in ("distributed", "responding") \
+            and rnd.random() < 0.8 else None
+        UNITS.append((f"f{i:03d}", stage, eligible, fwd))
+    values = []
+    for code, stage, eligible, fwd in UNITS:
+        values.append(f"('{code}', '{stage}', {str(eligible).lower()},"
+                      f" {fwd if fwd is not None else 'NULL'})")
+    # Values are the test's own literals, not input: safe to inline.
+    psql(f"""
+        WITH d(code, stage, eligible, fwd) AS (VALUES {", ".join(values)}),
+        u AS (INSERT INTO unit (kind, code, name, fylke)
+              SELECT 'kommune', '9' || substr(code, 2), 'Funnel ' || code,
+                     'Testfylke' FROM d RETURNING id, code)
+        INSERT INTO wave_unit (wave_id, unit_id, stage, eligible,
+                               forwarded_count)
+        SELECT :'p0', u.id, d.stage, d.eligible, d.fwd FROM d
+          JOIN u ON u.code = '9' || substr(d.code, 2)""", WAVE)
+    psql("""
+        INSERT INTO unit_link (wave_unit_id, version_id, selector, verifier)
+        SELECT wu.id, :'p1', translate(substr(md5(wu.id::text || 'f'),
+               1, 8), '01', 'xy'), translate(substr(md5(wu.id::text),
+               1, 26), '01', 'xy')
+          FROM wave_unit wu WHERE wu.wave_id = :'p0'""", WAVE, version)
+    links = dict(psql("SELECT u.code, l.id FROM unit_link l JOIN wave_unit"
+                      " wu ON wu.id = l.wave_unit_id JOIN unit u ON u.id ="
+                      " wu.unit_id WHERE wu.wave_id = :'p0'", WAVE))
+    rows = []
+    for code, stage, eligible, fwd in UNITS:
+        if stage not in ("distributed", "responding"):
+            continue
+        for j in range(rnd.randint(0, 9)):
+            status = rnd.choice(["opened", "started", "started",
+                                 "completed"])
+            if stage == "responding" and j == 0:
+                status = "completed"
+            page = rnd.choice(PAGES) if status == "started" else \
+                ("p3" if status == "completed" else None)
+            test = rnd.random() < 0.1
+            RESPONSES.append((status, page, test))
+            rows.append(f"({links['9' + code[1:]]}, '{status}',"
+                        f" {repr(page) if page else 'NULL'},"
+                        f" {str(test).lower()}, '{code}x{j}')")
+    psql(f"""
+        INSERT INTO response (version_id, definition_id, unit_link_id,
+            status, page_id, furthest_page_id, test, selector, verifier,
+            csrf)
+        SELECT :'p0', :'p1', l, s, p, p, t,
+               translate(substr(md5(k), 1, 8), '01', 'xy'),
+               translate(substr(md5(k || 'v'), 1, 26), '01', 'xy'), 'c'
+          FROM (VALUES {", ".join(rows)}) AS r(l, s, p, t, k)""",
+         version, definition)
+    ADMIN = Client()
+    n, p, s = new_admin("admin")
+    admin_login(ADMIN, n, p, s)
+    ANALYST = Client()
+    n, p, s = new_admin("analyst")
+    admin_login(ANALYST, n, p, s)
+
+
+def cells(body, caption):
+    """The rows of the table with this caption: [label, cell, ...]."""
+    table = body.split(caption, 1)[1].split("</table>", 1)[0]
+    out = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+        out.append([re.sub(r"<[^>]+>", "", c).strip()
+                    for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr,
+                                        re.S)])
+    return out
+
+
+class Funnel(unittest.TestCase):
+    def page(self, client):
+        r = client.get(f"/admin/funnel?wave={WAVE}")
+        self.assertEqual(r.status, 200)
+        return r.body
+
+    def test_units_by_stage_reached(self):
+        body = self.page(ADMIN)
+        rows = cells(body, "Enheter som har nådd trinnet")
+        got = {r[0]: int(r[1]) for r in rows}
+        labels = ["i utvalget", "invitert", "har kontaktperson",
+                  "takket nei", "videresendt", "har svar"]
+        for label, stage in zip(labels, STAGES):
+            want = sum(1 for _, s, e, _ in UNITS
+                       if e and stage in REACHED[s])
+            self.assertEqual(got[label], want, stage)
+        # Trinn 1 and 2, as count, denominator and percent.
+        inv = sum(1 for _, s, e, _ in UNITS if e and "invited" in REACHED[s])
+        acc = sum(1 for _, s, e, _ in UNITS if e and "accepted" in REACHED[s])
+        resp = sum(1 for _, s, e, _ in UNITS if e and s == "responding")
+        self.assertIn(f"{inv - acc} av {inv} (", body)
+        self.assertIn(f"{acc - resp} av {acc} (", body)
+
+    def test_respondents_and_breakoff(self):
+        body = self.page(ADMIN)
+        live = [(s, p) for s, p, t in RESPONSES if not t]
+        # Only the eligible units' reported headcount is the denominator.
+        invited = sum(f for _, s, e, f in UNITS if e and f)
+        row = [r for r in cells(body, "Inviterte, åpnet, begynt")
+               if r[0].startswith("kommune")][0]
+        self.assertEqual(int(row[1]), invited)
+        self.assertEqual(int(row[2]), len(live))
+        self.assertEqual(int(row[3]), sum(1 for s, _ in live
+                                          if s != "opened"))
+        completed = sum(1 for s, _ in live if s == "completed")
+        self.assertEqual(int(row[4]), completed)
+        self.assertTrue(row[5].startswith(f"{completed} av {invited} ("),
+                        row[5])
+        rows = cells(body, "Nådd og stoppet per side")
+        self.assertEqual([r[0] for r in rows], PAGES)
+        for r in rows:
+            pos = PAGES.index(r[0])
+            stopped = sum(1 for s, p in live if s == "started" and p == r[0])
+            reached = sum(1 for s, p in live if s == "completed" or
+                          (s == "started" and PAGES.index(p) >= pos))
+            self.assertEqual(int(r[2]), stopped, r)
+            self.assertEqual(int(r[1]), reached, r)
+        # Each chart has its title and description.
+        self.assertEqual(body.count('<svg xmlns="http://www.w3.org/2000/svg"'
+                                    ' viewBox'), 2)
+        self.assertIn('<title id="chart-pages-title">', body)
+
+    def test_analysts_see_small_cells_as_under_5(self):
+        body = self.page(ANALYST)
+        rows = cells(body, "Nådd og stoppet per side")
+        live = [(s, p) for s, p, t in RESPONSES if not t]
+        for r in rows:
+            stopped = sum(1 for s, p in live if s == "started" and p == r[0])
+            if 0 < stopped < 5:
+                self.assertEqual(r[2], "&lt;5")
+            else:
+                self.assertEqual(r[2], str(stopped))
+        self.assertIn("Tall under 5 vises som", body)
+
+    def test_a_count_links_to_its_units(self):
+        body = self.page(ADMIN)
+        m = re.search(r'href="(/admin/units\?wave=\d+&amp;reached=accepted)"'
+                      r'>(\d+)</a>', body)
+        r = ADMIN.get(m.group(1).replace("&amp;", "&"))
+        self.assertEqual(r.status, 200)
+        self.assertIn(f"<p>{m.group(2)} enheter", r.body)
+
+
+if __name__ == "__main__":
+    unittest.main()
