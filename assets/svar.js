@@ -155,10 +155,40 @@
 			busyUntil = new WeakMap();
 	}
 
+	/*
+	 * On a questionnaire page the language links post the page as a save
+	 * with the new language (nav=lang), so what was typed stays. Without
+	 * JavaScript they are plain links that switch language.
+	 */
+	function initLangSwitch() {
+		var form = doc.querySelector('main form button[name=nav][value=next]');
+		form = form && form.form;
+		if (!form)
+			return;
+		all('nav.lang a[hreflang]').forEach(function (a) {
+			a.addEventListener('click', function (e) {
+				if (e.defaultPrevented || e.button !== 0 || e.ctrlKey ||
+				    e.metaKey || e.shiftKey || e.altKey)
+					return;
+				e.preventDefault();
+				[['nav', 'lang'], ['lang', a.getAttribute('hreflang')]]
+				    .forEach(function (kv) {
+					var i = doc.createElement('input');
+					i.type = 'hidden';
+					i.name = kv[0];
+					i.value = kv[1];
+					form.appendChild(i);
+				});
+				form.submit();
+			});
+		});
+	}
+
 	function init() {
 		initSums();
 		initOther();
 		initErrorSummary();
+		initLangSwitch();
 	}
 
 	doc.addEventListener('change', onExclusiveChange);

@@ -287,15 +287,19 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	}
 	validate_page(s, page, &rt, f, &rows, &errs);
 	route_free(&rt);
-	/* Only "Neste" insists; what is wrong is kept as typed. */
-	leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0;
+	/*
+	 * Only "Neste" insists; what is wrong is kept as typed. "lang" is
+	 * svar.js switching language: a save that stays on the page.
+	 */
+	leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0 ||
+	    strcmp(nav, "lang") == 0;
 	validate_keep(s, f, &errs, &rows);
 	merge_rows(s, &c->a, &rows, &rt);
 	if (errs.n > 0 && !leave)
 		target = page;
 	else if (strcmp(nav, "prev") == 0)
 		target = route_prev(s, &rt, page);
-	else if (strcmp(nav, "save") == 0)
+	else if (strcmp(nav, "save") == 0 || strcmp(nav, "lang") == 0)
 		target = page;
 	else
 		target = route_next(s, &rt, page);
@@ -341,6 +345,7 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	struct form		 f;
 	const char		*nav, *csrf;
 	char			 sel[KEY_SELECTOR_LEN + 1];
+	enum lang		 l;
 	int			 rc;
 
 	if (!web_body_form(req, &f)) {
@@ -357,6 +362,10 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	}
 	if ((nav = form_get(&f, "nav")) == NULL)
 		nav = "next";
+	if (strcmp(nav, "lang") == 0 &&
+	    (l = lang_parse(form_get(&f, "lang"))) != LANG_MAX &&
+	    !db_resp_lang(app.db, c->r.id, lang_code(l)))
+		kore_log(LOG_WARNING, "lang: %s", db_error(app.db));
 	/*
 	 * First optimistically, on the revision read; if another tab saved
 	 * in between, once more holding the response row, which cannot lose.

@@ -418,6 +418,28 @@ async function main() {
 				await answerItem(page, it);
 		}
 
+		/*
+		 * Issue 8, defect 7: switching language keeps what was typed on
+		 * the page (nothing saved yet), and back again.
+		 */
+		async function checkLangSwitch(page, path) {
+			const sel = `#${CSS_escape('q-' + ERROR_ITEM)} input${cssName(ERROR_ITEM)}`;
+			const typed = await page.locator(sel).inputValue();
+			for (const [lang, name] of [['en', 'English'], ['nb', 'Bokmål']]) {
+				const nav = page.waitForNavigation({ timeout: NAV_TIMEOUT, waitUntil: 'load' });
+				await page.locator(`nav.lang a[hreflang=${lang}]`).click();
+				await afterNavigation(page, nav, `switching to ${name} on ${path}`);
+				const got = await page.evaluate(() => document.documentElement.lang);
+				if (got !== lang || redact(page.url()) !== path)
+					fail(`switching to ${name} on ${path}: lang="${got}" on ${redact(page.url())}`);
+				const v = await page.locator(sel).inputValue();
+				if (v !== typed)
+					fail(`switching to ${name} on ${path} lost ${ERROR_ITEM}: "${typed}" became "${v}"`);
+			}
+			await checkPage('after switching language twice');
+			console.log(`    language switched to English and back, ${ERROR_ITEM}="${typed}" kept`);
+		}
+
 		let resp;
 		try {
 			resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
@@ -518,6 +540,7 @@ async function main() {
 			for (const it of items)
 				await answerItem(page, it);
 			if (!errorChecked && items.some((it) => it.id === ERROR_ITEM)) {
+				await checkLangSwitch(page, path);
 				await checkErrorState(page, path, items);
 				errorChecked = true;
 			}

@@ -708,3 +708,29 @@ class NotFound(unittest.TestCase):
         self.assertIn("<svg", r.body)
         self.assertIn('<link rel="icon" href="/assets/favicon.svg"',
                       c.get("/").body)
+
+
+class LanguageSwitch(unittest.TestCase):
+    """Issue 8, defect 7: switching language on a page keeps what was
+    typed there (svar.js posts the form as a save with the new
+    language)."""
+
+    def test_switch_posts_and_keeps_input(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        r = save(c, key, 21, {"B4": "1", "B5": "200", "lang": "en"},
+                 nav="lang")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{key}/21")
+        a = answers(key)
+        self.assertEqual(a["B4"], ("1", "a"))
+        self.assertEqual(a["B5"], ("200", "i"))
+        r = c.get(f"/r/{key}/21")
+        self.assertIn('<html lang="en">', r.body)
+        self.assertIn('value="200"', r.body)
+        self.assertIn("Type a whole number from 15 to 90.", r.body)
+        # A language that does not exist changes nothing but still saves.
+        r = save(c, key, 21, {"B5": "45", "lang": "xx"}, nav="lang")
+        self.assertEqual(r.location, f"/r/{key}/21")
+        self.assertIn('<html lang="en">', c.get(f"/r/{key}/21").body)
+        self.assertEqual(answers(key)["B5"], ("45", "a"))
