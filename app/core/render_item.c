@@ -349,29 +349,34 @@ r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
 	const struct verr	*fe;
 	char			 var[VAR_MAX], total[32];
 	size_t			 i;
+	int			 hint;
 
-	fieldset_open(b, rp, it, "sum", e, 1);
+	/* One instruction: the definition's help, else the generic hint. */
+	hint = it->help.s[LANG_NB] == NULL;
+	fieldset_open(b, rp, it, "sum", e, hint);
 	snprintf(total, sizeof(total), "%ld", it->total);
-	hint_open(b, it, "hint");
-	i18n_format(b, rp->lang, "q.sum_hint", total, NULL);
-	buf_puts(b, "</p>\n");
+	if (hint) {
+		hint_open(b, it, "hint");
+		i18n_format(b, rp->lang, "q.sum_hint", total, NULL);
+		buf_puts(b, "</p>\n");
+	}
 	for (i = 0; i < it->nrows; i++) {
 		snprintf(var, sizeof(var), "%s.%s", it->id, it->rows[i].key);
-		buf_puts(b, "<div class=\"sum-row\"><label for=\"");
-		buf_html(b, var);
-		buf_puts(b, "\">");
-		buf_html(b, text_get(&it->rows[i].label, rp->lang));
-		buf_puts(b, "</label> ");
+		/* A wrong box's message above its row, outside the row's grid. */
 		if ((fe = render_error_of(rp, it, &it->rows[i])) != NULL) {
-			buf_puts(b, "<span class=\"error\" id=\"err-");
+			buf_puts(b, "<p class=\"error sum-error\" id=\"err-");
 			buf_html(b, var);
 			buf_puts(b, "\"><span class=\"visually-hidden\">");
 			buf_html(b, i18n_get(rp->lang, "err.prefix"));
 			buf_puts(b, " </span>");
 			render_error_text(b, rp->lang, fe);
-			buf_puts(b, "</span> ");
+			buf_puts(b, "</p>\n");
 		}
-		buf_puts(b, "<input type=\"text\" inputmode=\"numeric\" "
+		buf_puts(b, "<div class=\"sum-row\"><label for=\"");
+		buf_html(b, var);
+		buf_puts(b, "\">");
+		buf_html(b, text_get(&it->rows[i].label, rp->lang));
+		buf_puts(b, "</label> <input type=\"text\" inputmode=\"numeric\" "
 		    "class=\"num\" size=\"4\" name=\"");
 		buf_html(b, var);
 		buf_puts(b, "\" id=\"");

@@ -21,6 +21,7 @@ import { runAxe, overflowAt, cutWords, VIEWPORT, AXE_TAGS } from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
+const BUILD = join(HERE, '..', '..', 'build');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NAV_TIMEOUT = 20_000;
 const NARROW = 360;
@@ -440,6 +441,47 @@ async function main() {
 			console.log(`    language switched to English and back, ${ERROR_ITEM}="${typed}" kept`);
 		}
 
+		/* Screenshots at 360 and 1280 px into build/, to be looked at. */
+		async function shots(page, name) {
+			for (const w of [NARROW, 1280]) {
+				await page.setViewportSize({ width: w, height: VIEWPORT.height });
+				await page.screenshot({ path: join(BUILD, `${name}-${w}.png`), fullPage: true });
+			}
+			await page.setViewportSize(VIEWPORT);
+		}
+
+		/*
+		 * Issue 8, defects 2 and 5 on the constant-sum page: one wrong box
+		 * gets its own message and aria-invalid, the summary leads to it;
+		 * at 1280 px each box stays next to its label.
+		 */
+		async function checkSumPage(page, path, it) {
+			const scope = `#${CSS_escape('q-' + it.id)}`;
+			const inputs = page.locator(`${scope} .sum-row input`);
+			await page.setViewportSize({ width: 1280, height: VIEWPORT.height });
+			const far = await page.$$eval(`${scope} .sum-row`, (rows) => rows.map((row) => {
+				const l = row.querySelector('label').getBoundingClientRect();
+				const i = row.querySelector('input').getBoundingClientRect();
+				return Math.round(i.left - l.left);
+			}));
+			await page.setViewportSize(VIEWPORT);
+			if (far.some((d) => d > 320))
+				fail(`${it.id} at 1280px: boxes ${far.join(', ')} px from their labels`);
+			await inputs.nth(1).fill('fem');
+			await clickNav(page, 'next', `"Neste" with a wrong box on ${path}`);
+			const bad = await page.$$eval('[aria-invalid="true"]', (els) => els.map((e) => e.id));
+			const second = await inputs.nth(1).getAttribute('id');
+			if (bad.length !== 1 || bad[0] !== second)
+				fail(`${it.id}: aria-invalid on [${bad.join(', ')}], expected only ${second}`);
+			const href = await page.locator('#errors a').first().getAttribute('href');
+			if (href !== `#${second}`)
+				fail(`${it.id}: the error summary links to ${href}, not #${second}`);
+			await checkPage(`error state (${it.id}, one wrong box)`);
+			await shots(page, 'sum-error');
+			await answerItem(page, it);
+			console.log(`    ${it.id}: a wrong box named on its own; boxes ${far.join(', ')} px from their labels at 1280px`);
+		}
+
 		let resp;
 		try {
 			resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
@@ -475,6 +517,7 @@ async function main() {
 				const h1 = (await page.locator('main h1').textContent() || '').trim();
 				if (h1 !== 'Takk for svarene!')
 					fail(`thank-you page heading is "${h1}"`);
+				await shots(page, 'thanks');
 				break;
 			}
 			if (path === lastPath) {
@@ -508,6 +551,7 @@ async function main() {
 			if (isGrid) {
 				if (items.some((it) => it.id !== GRID_ID))
 					fail(`${path}: the keyboard page holds more than ${GRID_ID}`);
+				await shots(page, 'grid');
 				const expected = await answerGridByKeyboard(page);
 				const next = await checkPage();
 				lastPath = next;
@@ -539,6 +583,8 @@ async function main() {
 
 			for (const it of items)
 				await answerItem(page, it);
+			for (const it of items.filter((x) => x.kind === 'sum'))
+				await checkSumPage(page, path, it);
 			if (!errorChecked && items.some((it) => it.id === ERROR_ITEM)) {
 				await checkLangSwitch(page, path);
 				await checkErrorState(page, path, items);

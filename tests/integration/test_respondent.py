@@ -734,3 +734,16 @@ class LanguageSwitch(unittest.TestCase):
         self.assertEqual(r.location, f"/r/{key}/21")
         self.assertIn('<html lang="en">', c.get(f"/r/{key}/21").body)
         self.assertEqual(answers(key)["B5"], ("45", "a"))
+
+
+class SumPage(unittest.TestCase):
+    """Issue 8, defect 5: one instruction on the constant-sum page."""
+
+    def test_one_instruction(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        reach(key, "a4")
+        r = c.get(f"/r/{key}/5")
+        self.assertIn('id="help-Q3_6"', r.body)
+        self.assertNotIn('id="hint-Q3_6"', r.body)
+        self.assertNotIn("hint-Q3_6", r.body)
