@@ -32,7 +32,7 @@ build/%.o: app/%.c $(HDRS)
 build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -shared -o $@ $^ -lpq $(CORE_LIBS)
+	$(CC) -shared -o $@ $^ -lpq -lz $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
@@ -45,7 +45,7 @@ build/asan/%.o: app/%.c $(HDRS)
 	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
 
 build/svar-asan.so: $(ASAN_OBJ)
-	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq $(CORE_LIBS)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lz $(CORE_LIBS)
 
 build/svarctl: $(CLI_OBJ) $(DB_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^ -lpq $(CORE_LIBS)

@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="kore check pkg-config libsubunit-dev libpq-dev libssl-dev
-postgresql-15 postgresql-contrib libcurl4-openssl-dev libargon2-dev libqrencode-dev
+postgresql-15 postgresql-contrib libcurl4-openssl-dev libargon2-dev libqrencode-dev zlib1g-dev
 oathtool python3 python3-aiosmtpd
 curl wrk valgrind clang chromium nodejs npm ca-certificates nginx-light haproxy strace"
 

@@ -45,7 +45,7 @@ static const struct {
 	const char	*keys;
 } tmpl_files[T_MAX] = {
 	[T_LAYOUT] = { "templates/layout.html",
-	    "lang title !content nb_current nn_current en_current" },
+	    "lang title !content nb_current nn_current en_current v" },
 	[T_MESSAGE] = { "templates/message.html", "heading text link" },
 	[T_HOME] = { "templates/home.html", "" },
 	[T_CODE] = { "templates/code.html", "csrf code error" },
@@ -54,7 +54,7 @@ static const struct {
 	[T_PRIVACY] = { "templates/privacy.html", "" },
 	[T_START] = { "templates/start.html", "survey action csrf" },
 	[T_ADMIN_LAYOUT] = { "templates/admin/layout.html",
-	    "lang title !content user role is_admin csrf" },
+	    "lang title !content user role is_admin csrf v" },
 	[T_ADMIN_LOGIN] = { "templates/admin/login.html", "csrf name error" },
 	[T_ADMIN_TOTP] = { "templates/admin/totp.html", "csrf error" },
 	[T_ADMIN_ENROL] = { "templates/admin/enrol.html",

@@ -140,6 +140,10 @@ int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
 int		 page_asset(struct http_request *);
+const char	*asset_version(void);
+int		 asset_accepts_gzip(struct http_request *);
+int		 asset_gzip(const char *, const char *, const unsigned char **,
+		    size_t *);
 int		 page_favicon(struct http_request *);
 int		 page_notfound(struct http_request *);
 int		 admin_login(struct http_request *);

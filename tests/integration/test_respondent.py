@@ -8,6 +8,7 @@ import threading
 import time
 import unittest
 
+import svartest
 from svartest import (Client, answers, csrf, key_of, new_token, psql,
                       response_row, start, unit_link)
 
@@ -706,7 +707,7 @@ class NotFound(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertEqual(r.header("content-type"), "image/svg+xml")
         self.assertIn("<svg", r.body)
-        self.assertIn('<link rel="icon" href="/assets/favicon.svg"',
+        self.assertIn('<link rel="icon" href="/assets/favicon.svg?v=',
                       c.get("/").body)
 
 
@@ -747,3 +748,56 @@ class SumPage(unittest.TestCase):
         self.assertIn('id="help-Q3_6"', r.body)
         self.assertNotIn('id="hint-Q3_6"', r.body)
         self.assertNotIn("hint-Q3_6", r.body)
+
+
+class Assets(unittest.TestCase):
+    """Issue 8, defect 11: versioned asset URLs are cached for a year,
+    CSS and JS go out gzipped to a client that takes it."""
+
+    def fetch(self, path, headers=None):
+        import http.client
+        import urllib.parse
+        u = urllib.parse.urlparse(svartest.BASE)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        conn.request("GET", path, headers=headers or {})
+        r = conn.getresponse()
+        body = r.read()
+        h = {k.lower(): v for k, v in r.getheaders()}
+        conn.close()
+        return r.status, h, body
+
+    def test_versioned_urls_are_cached_long(self):
+        page = Client().get("/").body
+        m = re.search(r'href="(/assets/svar\.css\?v=[0-9a-f]+)"', page)
+        self.assertIsNotNone(m, page[:600])
+        self.assertRegex(page, r'src="/assets/svar\.js\?v=[0-9a-f]+"')
+        st, h, _ = self.fetch(m.group(1))
+        self.assertEqual(st, 200)
+        self.assertIn("max-age=31536000", h["cache-control"])
+        self.assertIn("immutable", h["cache-control"])
+        # An unversioned or stale URL is revalidated, never kept a year.
+        for p in ("/assets/svar.css", "/assets/svar.css?v=0000"):
+            st, h, _ = self.fetch(p)
+            self.assertEqual(st, 200)
+            self.assertEqual(h["cache-control"], "no-cache")
+
+    def test_gzip_for_css_and_js(self):
+        import gzip
+        for name, ctype in (("svar.css", "text/css"),
+                            ("svar.js", "application/javascript")):
+            with open(f"assets/{name}", "rb") as f:
+                want = f.read()
+            st, h, body = self.fetch(f"/assets/{name}",
+                                     {"Accept-Encoding": "gzip, br"})
+            self.assertEqual(st, 200)
+            self.assertEqual(h.get("content-encoding"), "gzip")
+            self.assertIn("Accept-Encoding", h.get("vary", ""))
+            self.assertTrue(h["content-type"].startswith(ctype))
+            self.assertLess(len(body), len(want))
+            self.assertEqual(gzip.decompress(body), want)
+            st, h, body = self.fetch(f"/assets/{name}")
+            self.assertNotIn("content-encoding", h)
+            self.assertEqual(body, want)
+            st, h, body = self.fetch(f"/assets/{name}",
+                                     {"Accept-Encoding": "gzip;q=0"})
+            self.assertNotIn("content-encoding", h)
