@@ -184,7 +184,37 @@
 		});
 	}
 
+	/*
+	 * A copy button for the resume link on the saved page, where the
+	 * browser lets a page write to the clipboard; the link stays a link.
+	 */
+	function initCopy() {
+		var p = doc.querySelector('p.resume[data-copy]');
+		var a = p && p.querySelector('a');
+		if (!a || !navigator.clipboard || !window.isSecureContext)
+			return;
+		var btn = doc.createElement('button');
+		btn.type = 'button';
+		btn.className = 'secondary copy';
+		btn.textContent = p.getAttribute('data-copy');
+		var status = doc.createElement('span');
+		status.className = 'copy-status';
+		status.setAttribute('role', 'status');
+		btn.addEventListener('click', function () {
+			navigator.clipboard.writeText(a.href).then(function () {
+				status.textContent = p.getAttribute('data-copied');
+			}, function () {
+				status.textContent = '';
+			});
+		});
+		p.appendChild(doc.createTextNode(' '));
+		p.appendChild(btn);
+		p.appendChild(doc.createTextNode(' '));
+		p.appendChild(status);
+	}
+
 	function init() {
+		initCopy();
 		initSums();
 		initOther();
 		initErrorSummary();

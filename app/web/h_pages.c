@@ -47,6 +47,13 @@ page_privacy(struct http_request *req)
 	return (text_page(req, T_PRIVACY, "privacy.title"));
 }
 
+/* The accessibility statement (tilgjengelighetserklæring). */
+int
+page_accessibility(struct http_request *req)
+{
+	return (text_page(req, T_ACCESSIBILITY, "a11y.title"));
+}
+
 int
 page_health(struct http_request *req)
 {

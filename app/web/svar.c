@@ -52,6 +52,7 @@ static const struct {
 	[T_THANKS] = { "templates/thanks.html", "resume_url survey" },
 	[T_SAVED] = { "templates/saved.html", "resume_url survey" },
 	[T_PRIVACY] = { "templates/privacy.html", "" },
+	[T_ACCESSIBILITY] = { "templates/accessibility.html", "" },
 	[T_START] = { "templates/start.html", "survey action csrf" },
 	[T_ADMIN_LAYOUT] = { "templates/admin/layout.html",
 	    "lang title !content user role is_admin csrf v" },

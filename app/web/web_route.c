@@ -14,6 +14,7 @@ enum {
 	R_HOME,
 	R_CODE,
 	R_PRIVACY,
+	R_ACCESSIBILITY,
 	R_HEALTH,
 	R_LINK,
 	R_RESPOND,
@@ -50,6 +51,8 @@ static const struct web_route routes[R__MAX] = {
 	[R_CODE] = { "code", GP, ACC_PUBLIC, ACC_PUBLIC, page_code },
 	[R_PRIVACY] = { "privacy", M_GET, ACC_PUBLIC, ACC_PUBLIC,
 	    page_privacy },
+	[R_ACCESSIBILITY] = { "accessibility", M_GET, ACC_PUBLIC, ACC_PUBLIC,
+	    page_accessibility },
 	[R_HEALTH] = { "health", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_health },
 	[R_LINK] = { "link", GP, ACC_PUBLIC, ACC_PUBLIC, page_link },
 	/* Only a numbered page has a form to post. */
@@ -100,6 +103,7 @@ static const struct web_route routes[R__MAX] = {
 int	r_home(struct http_request *);
 int	r_code(struct http_request *);
 int	r_privacy(struct http_request *);
+int	r_accessibility(struct http_request *);
 int	r_health(struct http_request *);
 int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
@@ -275,6 +279,12 @@ int
 r_asset(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ASSET]));
+}
+
+int
+r_accessibility(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ACCESSIBILITY]));
 }
 
 int

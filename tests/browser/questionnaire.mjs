@@ -603,7 +603,7 @@ async function main() {
 
 		/* The pages around the questionnaire get the same checks. */
 		const origin = new URL(link).origin;
-		for (const p of ['/', '/kode', '/personvern']) {
+		for (const p of ['/', '/kode', '/personvern', '/tilgjengelighet']) {
 			const r = await page.goto(origin + p, { timeout: NAV_TIMEOUT });
 			if (!r || !r.ok())
 				fail(`${p} gave HTTP ${r ? r.status() : 'no response'}`);
@@ -635,6 +635,20 @@ async function main() {
 			page.locator('button[name=nav][value=save]').press('Enter'),
 		]);
 		await checkPage('saved, with the resume link');
+		/* Issue 8, defect 10: the copy button svar.js adds, and what it copies. */
+		await context.grantPermissions(['clipboard-read', 'clipboard-write'],
+		    { origin: new URL(link).origin });
+		const copy = page.locator('p.resume button.copy');
+		if (await copy.count() !== 1)
+			fail('the saved page has no copy button');
+		await copy.click();
+		await page.locator('p.resume .copy-status').filter({ hasText: 'kopiert' })
+		    .waitFor({ timeout: NAV_TIMEOUT });
+		const copied = await page.evaluate(() => navigator.clipboard.readText());
+		if (copied !== await page.locator('p.resume a').getAttribute('href'))
+			fail('the copy button did not copy the resume link');
+		await checkPage('saved, link copied');
+		await shots(page, 'saved');
 
 		const distinct = [...new Set(visited)];
 		console.log('');

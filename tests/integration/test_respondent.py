@@ -9,7 +9,7 @@ import time
 import unittest
 
 import svartest
-from svartest import (Client, answers, csrf, key_of, new_token, psql,
+from svartest import (Client, answers, complete, csrf, key_of, new_token, psql,
                       response_row, start, unit_link)
 
 
@@ -801,3 +801,46 @@ class Assets(unittest.TestCase):
             st, h, body = self.fetch(f"/assets/{name}",
                                      {"Accept-Encoding": "gzip;q=0"})
             self.assertNotIn("content-encoding", h)
+
+
+class TrustAndContent(unittest.TestCase):
+    """Issue 8, defect 10 (the parts built): the accessibility statement
+    linked from every page, the thank-you panel, the copy button's
+    labels on the saved page, alt texts that describe the drawings."""
+
+    def test_accessibility_statement_linked_everywhere(self):
+        c = Client()
+        for lang, title in (("nb", "Tilgjengelighetserklæring"),
+                            ("nn", "Tilgjengeerklæring"),
+                            ("en", "Accessibility statement")):
+            r = Client().get(f"/tilgjengelighet?lang={lang}")
+            self.assertEqual(r.status, 200)
+            self.assertIn(f"<h1>{title}</h1>", r.body)
+            self.assertIn("WCAG 2.1", r.body)
+        key, first = start(c, unit_link("hf"))
+        for body in (first.body, c.get("/").body, c.get("/kode").body,
+                     c.get("/finnes-ikke").body):
+            self.assertIn('<a href="/tilgjengelighet">', body)
+
+    def test_thanks_panel_and_saved_copy(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        r = save(c, key, 1, {}, nav="save")
+        r = c.get(r.location)
+        self.assertIn('data-copy="Kopier lenken"', r.body)
+        self.assertIn('data-copied="Lenken er kopiert."', r.body)
+        complete(c, key)
+        r = c.get(f"/r/{key}/takk")
+        self.assertIn('<div class="confirm" role="status">', r.body)
+        self.assertIn("<h2>Hva skjer nå</h2>", r.body)
+
+    def test_alt_texts_describe_the_drawings(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        reach(key, "c1")
+        r = c.get(f"/r/{key}/11")
+        alts = re.findall(r'<img [^>]*alt="([^"]*)"', r.body)
+        self.assertEqual(len(alts), 2, r.body[:2000])
+        for a in alts:
+            self.assertTrue(a.startswith("Tegning av"), a)
+            self.assertIn("Helsenorge", a)

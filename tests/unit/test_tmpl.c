@@ -236,6 +236,7 @@ START_TEST(tmpl_shipped_templates)
 		{ "templates/thanks.html", "resume_url survey" },
 		{ "templates/home.html", "" },
 		{ "templates/privacy.html", "" },
+		{ "templates/accessibility.html", "" },
 	};
 	struct tmpl	*t;
 	struct buf	 err;
