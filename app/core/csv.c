@@ -131,3 +131,46 @@ out:
 		buf_free(&fields[i]);
 	return (ok);
 }
+
+/* Would a spreadsheet run this as a formula? A negative number is no. */
+static int
+csv_formula(const char *v)
+{
+	if (v[0] == '\0' || strchr("=+-@", v[0]) == NULL)
+		return (0);
+	if (v[0] == '-' && v[1] != '\0' &&
+	    strspn(v + 1, "0123456789.") == strlen(v + 1))
+		return (0);
+	return (1);
+}
+
+/*
+ * Appends one field, quoted when it must be (RFC 4180), with an
+ * apostrophe before a would-be formula: analysts open these in Excel.
+ */
+void
+csv_field(struct buf *b, const char *v, int last)
+{
+	const char	*p;
+	int		 guard;
+
+	if (v == NULL)
+		v = "";
+	guard = csv_formula(v);
+	if (strpbrk(v, ",;\"\r\n") == NULL) {
+		if (guard)
+			buf_putc(b, '\'');
+		buf_puts(b, v);
+	} else {
+		buf_putc(b, '"');
+		if (guard)
+			buf_putc(b, '\'');
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '"')
+				buf_putc(b, '"');
+			buf_putc(b, *p);
+		}
+		buf_putc(b, '"');
+	}
+	buf_puts(b, last ? "\r\n" : ",");
+}

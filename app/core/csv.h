@@ -22,4 +22,7 @@ typedef int	(*csv_cb)(const struct csv_record *, void *);
 
 int	csv_parse(const char *, size_t, csv_cb, void *, char *, size_t);
 
+struct buf;
+void	csv_field(struct buf *, const char *, int);
+
 #endif

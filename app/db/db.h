@@ -74,6 +74,7 @@ long long	 db_resp_new(struct db *, int, int, const char *, const char *,
 		    const char *, const char *);
 int		 db_page_save(struct db *, const struct save *);
 int		 db_link_get(struct db *, const char *, struct link *);
+int		 db_link_view(struct db *, int);
 int		 db_code_key(struct db *, const char *, char *, size_t);
 int		 db_ping(struct db *);
 

@@ -62,7 +62,10 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  wu.stage IN ('distributed', 'responding') AND"
 	  "  wu.forwarded_count IS NULL AND (CASE u.kind WHEN 'fastlegekontor'"
 	  "  THEN 'fastlege' WHEN 'network' THEN 'fastlege' ELSE u.kind END)"
-	  "  = v.key)"
+	  "  = v.key),"
+	  " (SELECT coalesce(sum(l.views), 0) FROM unit_link l JOIN wave_unit"
+	  "  wu ON wu.id = l.wave_unit_id WHERE l.version_id = v.id AND"
+	  "  wu.eligible)"
 	  " FROM version v LEFT JOIN response r ON r.version_id = v.id"
 	  "  AND NOT r.test"
 	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key, v.wave_id ORDER BY v.id",

@@ -16,6 +16,7 @@ enum {
 	S_LINK_GET,
 	S_CODE_KEY,
 	S_PING,
+	S_LINK_VIEW,
 	S__MAX
 };
 
@@ -103,6 +104,9 @@ static struct db_stmt stmts[S__MAX] = {
 	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1",
 	  1, 1 },
 	[S_PING] = { "respond.ping", "SELECT 1", 0, 1 },
+	/* Not retried: a view counted twice is a wrong number. */
+	[S_LINK_VIEW] = { "respond.link_view",
+	  "UPDATE unit_link SET views = views + 1 WHERE id = $1", 1, 0 },
 };
 
 /*
@@ -329,4 +333,15 @@ db_code_key(struct db *db, const char *code, char *key, size_t len)
 	db_copy(key, len, PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return (1);
+}
+
+/* The start page of a unit link was shown once more. */
+int
+db_link_view(struct db *db, int link)
+{
+	char		 sl[16];
+	const char	*p[1] = { sl };
+
+	snprintf(sl, sizeof(sl), "%d", link);
+	return (db_do(db, &stmts[S_LINK_VIEW], p));
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "csv.h"
 #include "i18n.h"
 #include "web.h"
 
@@ -142,7 +143,7 @@ people_row(int n, const char *const *v, void *arg)
 	struct tvars	*row;
 	long		 inv, op, st, co, unknown;
 
-	if (n < 6)
+	if (n < 7)
 		return;
 	inv = strtol(v[1], NULL, 10);
 	op = strtol(v[2], NULL, 10);
@@ -155,6 +156,7 @@ people_row(int n, const char *const *v, void *arg)
 	count_set(c, row, "opened", op);
 	count_set(c, row, "started", st);
 	count_set(c, row, "completed", co);
+	count_set(c, row, "views", strtol(v[6], NULL, 10));
 	rate_set(c, row, "rate", co, inv);
 	rate_set(c, row, "trinn3", inv > co ? inv - co : 0, inv);
 	if (unknown > 0)
@@ -268,6 +270,127 @@ admin_funnel(struct http_request *req)
 	admin_page(req, 200, ar, T_ADMIN_FUNNEL, &tv,
 	    i18n_get(ar->lang, "admin.funnel.title"));
 	tvars_free(&tv);
+	form_free(&q);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * GET /admin/funnel.csv?wave=&table=units|groups|people|pages&by=&version=
+ * The tables of the funnel page as CSV (UTF-8 with a BOM, so Excel
+ * reads the letters right), with the same suppression; logged.
+ */
+struct csvctx {
+	struct buf	*b;
+	int		 exact;
+	const char	*table;
+};
+
+static void
+csv_count(struct csvctx *c, const char *v, int last)
+{
+	long	 n = strtol(v, NULL, 10);
+
+	csv_field(c->b, !c->exact && n > 0 && n < SMALL ? "<5" : v, last);
+}
+
+static void
+csv_row(int n, const char *const *v, void *arg)
+{
+	struct csvctx	*c = arg;
+	int		 i;
+
+	if (strcmp(c->table, "pages") == 0) {
+		if (n < 4)
+			return;
+		csv_field(c->b, v[0], 0);
+		csv_count(c, v[3], 0);
+		csv_count(c, v[2], 1);
+		return;
+	}
+	if (strcmp(c->table, "people") == 0) {
+		if (n < 7)
+			return;
+		csv_field(c->b, v[0], 0);
+		csv_count(c, v[1], 0);
+		csv_count(c, v[6], 0);
+		for (i = 2; i <= 4; i++)
+			csv_count(c, v[i], 0);
+		csv_field(c->b, v[5], 1);
+		return;
+	}
+	if (n < 7)
+		return;
+	csv_field(c->b, v[0][0] != '\0' ? v[0] : "all", 0);
+	for (i = 1; i <= 6; i++)
+		csv_count(c, v[i], i == 6);
+}
+
+int
+admin_funnel_csv(struct http_request *req)
+{
+	struct admin_req	*ar = admin_req(req);
+	struct csvctx		 c;
+	struct form		 q;
+	struct buf		 b;
+	const char		*t, *by, *version, *w;
+	char			 obj[64], disp[96];
+	int			 wave, rc;
+
+	if (!web_query(req, &q)) {
+		admin_message(req, 400, ar, "msg.badform.title",
+		    "msg.badform.text");
+		return (KORE_RESULT_OK);
+	}
+	wave = (w = form_get(&q, "wave")) != NULL ? atoi(w) : 0;
+	t = form_get(&q, "table");
+	by = form_get(&q, "by");
+	version = form_get(&q, "version");
+	if (t == NULL || (strcmp(t, "units") != 0 && strcmp(t, "groups") != 0 &&
+	    strcmp(t, "people") != 0 && strcmp(t, "pages") != 0)) {
+		form_free(&q);
+		admin_message(req, 404, ar, "admin.notfound.title",
+		    "admin.notfound.text");
+		return (KORE_RESULT_OK);
+	}
+	if (by == NULL || (strcmp(by, "kind") != 0 && strcmp(by, "rhf") != 0 &&
+	    strcmp(by, "fylke") != 0))
+		by = "kind";
+	if (version == NULL || strlen(version) > 48 || strspn(version,
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(version))
+		version = "";
+	buf_init(&b);
+	buf_puts(&b, "\xef\xbb\xbf");
+	c.b = &b;
+	c.exact = strcmp(ar->s.role, "admin") == 0;
+	c.table = t;
+	if (strcmp(t, "pages") == 0) {
+		buf_puts(&b, "page,reached,stopped\r\n");
+		rc = db_funnel_breakoff(app.adb, wave, version, csv_row, &c);
+	} else if (strcmp(t, "people") == 0) {
+		buf_puts(&b, "version,invited,link_views,opened,started,"
+		    "completed,units_without_headcount\r\n");
+		rc = db_funnel_people(app.adb, wave, csv_row, &c);
+	} else {
+		buf_printf(&b, "%s,frame,invited,accepted,declined,distributed,"
+		    "responding\r\n", strcmp(t, "units") == 0 ? "group" : by);
+		rc = db_funnel_units(app.adb, wave, strcmp(t, "units") == 0 ?
+		    "" : by, csv_row, &c);
+	}
+	snprintf(obj, sizeof(obj), "funnel %s wave %d", t, wave);
+	if (rc == DB_ERR || !admin_audit(ar, "export", obj, c.exact ?
+	    "exact counts" : "counts under 5 suppressed")) {
+		buf_free(&b);
+		form_free(&q);
+		web_unavailable(req, ar->lang, db_error(app.adb));
+		return (KORE_RESULT_OK);
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"funnel-%s-%d.csv\"",
+	    t, wave);
+	web_headers(req);
+	http_response_header(req, "content-type", "text/csv; charset=utf-8");
+	http_response_header(req, "content-disposition", disp);
+	http_response(req, 200, b.data, b.len);
+	buf_free(&b);
 	form_free(&q);
 	return (KORE_RESULT_OK);
 }

@@ -75,35 +75,48 @@ bucket(char *out, size_t len, const char *kind, const char *who)
 	snprintf(out, len, "login-%s:%.64s", kind, who);
 }
 
-/* 1 when the account or the address has failed too often lately. */
+/*
+ * Takes a try from the address and one from the account before the
+ * password or code is looked at, each counted and compared in one
+ * statement, so parallel guesses cannot overshoot the limits: 0 taken,
+ * 1 limited (nothing taken), DB_ERR. A success gives both back.
+ */
 static int
-login_limited(struct admin_req *ar, const char *name)
+login_take(struct admin_req *ar, const char *name)
 {
-	char	 b[128];
-	int	 n;
+	char	 a[128], u[128];
+	int	 rc;
 
-	bucket(b, sizeof(b), "addr", ar->ip);
-	if ((n = db_rate(app.adb, b, LOGIN_WINDOW, 0)) == DB_ERR)
-		return (DB_ERR);
-	if (n >= LOGIN_ADDR_TRIES)
-		return (1);
-	bucket(b, sizeof(b), "user", name);
-	if ((n = db_rate(app.adb, b, LOGIN_WINDOW, 0)) == DB_ERR)
-		return (DB_ERR);
-	return (n >= LOGIN_USER_TRIES);
+	bucket(a, sizeof(a), "addr", ar->ip);
+	bucket(u, sizeof(u), "user", name);
+	if ((rc = db_rate_take(app.adb, a, LOGIN_WINDOW, LOGIN_ADDR_TRIES)) !=
+	    1)
+		return (rc == DB_ERR ? DB_ERR : 1);
+	if ((rc = db_rate_take(app.adb, u, LOGIN_WINDOW, LOGIN_USER_TRIES)) !=
+	    1) {
+		db_rate_give(app.adb, a, LOGIN_WINDOW);
+		return (rc == DB_ERR ? DB_ERR : 1);
+	}
+	return (0);
 }
 
-/* A failure counts against both, and is in the audit log. */
+static void
+login_give(struct admin_req *ar, const char *name)
+{
+	char	 b[128];
+
+	bucket(b, sizeof(b), "addr", ar->ip);
+	db_rate_give(app.adb, b, LOGIN_WINDOW);
+	bucket(b, sizeof(b), "user", name);
+	db_rate_give(app.adb, b, LOGIN_WINDOW);
+}
+
+/* A failure keeps its tries, and is in the audit log. */
 static void
 login_failed(struct admin_req *ar, const char *name, const char *step)
 {
 	struct audit_entry	 e;
-	char			 b[128];
 
-	bucket(b, sizeof(b), "addr", ar->ip);
-	db_rate(app.adb, b, LOGIN_WINDOW, 1);
-	bucket(b, sizeof(b), "user", name);
-	db_rate(app.adb, b, LOGIN_WINDOW, 1);
 	memset(&e, 0, sizeof(e));
 	e.actor = name;
 	e.action = "login.failed";
@@ -139,7 +152,7 @@ admin_login(struct http_request *req)
 		login_form(req, ar, 422, NULL, "admin.login.wrong");
 		return (KORE_RESULT_OK);
 	}
-	if ((rc = login_limited(ar, name)) != 0) {
+	if ((rc = login_take(ar, name)) != 0) {
 		if (rc == DB_ERR)
 			web_unavailable(req, ar->lang, db_error(app.adb));
 		else
@@ -158,6 +171,8 @@ admin_login(struct http_request *req)
 		login_form(req, ar, 422, name, "admin.login.wrong");
 		return (KORE_RESULT_OK);
 	}
+	/* The right password is free: the tries go back. */
+	login_give(ar, name);
 	snprintf(ar->s.name, sizeof(ar->s.name), "%s", u.name);
 	if (!db_begin(app.adb) ||
 	    !admin_session_start(req, u.id, "password", ar) ||
@@ -230,7 +245,7 @@ admin_totp(struct http_request *req)
 		totp_form(req, ar, 200, NULL);
 		return (KORE_RESULT_OK);
 	}
-	if ((rc = login_limited(ar, ar->s.name)) != 0) {
+	if ((rc = login_take(ar, ar->s.name)) != 0) {
 		if (rc == DB_ERR)
 			web_unavailable(req, ar->lang, db_error(app.adb));
 		else
@@ -252,6 +267,8 @@ admin_totp(struct http_request *req)
 		totp_form(req, ar, 422, "admin.totp.wrong");
 		return (KORE_RESULT_OK);
 	}
+	if (rc != DB_ERR)
+		login_give(ar, u.name);
 	if (rc == DB_ERR || !db_begin(app.adb) ||
 	    !admin_session_start(req, u.id, "full", ar) ||
 	    !admin_audit(ar, "login", u.name, NULL) ||

@@ -96,6 +96,9 @@ page_link(struct http_request *req)
 		}
 	}
 	if (req->method != HTTP_METHOD_POST) {
+		/* A lost count is no reason to keep someone from the page. */
+		if (!db_link_view(app.db, l.id))
+			kore_log(LOG_WARNING, "link view: %s", db_error(app.db));
 		start_page(req, lang, &l, key);
 		return (KORE_RESULT_OK);
 	}

@@ -259,11 +259,14 @@ page_portal(struct http_request *req)
 
 	web_client_ip(req, ip, sizeof(ip));
 	snprintf(bucket, sizeof(bucket), "portal:%s", ip);
-	if ((hits = db_rate(app.adb, bucket, PORTAL_WINDOW, 0)) == DB_ERR) {
+	/* A try is taken before the key is looked at; a right key gives
+	 * it back, so parallel guesses cannot overshoot the limit. */
+	if ((hits = db_rate_take(app.adb, bucket, PORTAL_WINDOW,
+	    PORTAL_TRIES)) == DB_ERR) {
 		web_unavailable(req, l, db_error(app.adb));
 		return (KORE_RESULT_OK);
 	}
-	if (hits >= PORTAL_TRIES) {
+	if (hits == 0) {
 		web_message(req, 429, l, "msg.toomany.title", "msg.toomany.text",
 		    NULL);
 		return (KORE_RESULT_OK);
@@ -275,11 +278,11 @@ page_portal(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	if (!p.found || !keys_equal(ver, p.verifier)) {
-		db_rate(app.adb, bucket, PORTAL_WINDOW, 1);
 		web_message(req, 404, l, "msg.badlink.title",
 		    "portal.badlink", NULL);
 		return (KORE_RESULT_OK);
 	}
+	db_rate_give(app.adb, bucket, PORTAL_WINDOW);
 	tvars_init(&tv, l);
 	if (req->method != HTTP_METHOD_POST) {
 		portal_page(req, l, 200, &p, key, &tv);

@@ -93,7 +93,7 @@ static const struct {
 	    "wave by by_kind by_rhf by_fylke version suppressed trinn1 trinn2"
 	    " !units_chart !pages_chart stages{label stage n rate}"
 	    " groups{group is_kind frame invited accepted declined distributed"
-	    " responding trinn1 trinn2} people{version invited opened started"
+	    " responding trinn1 trinn2} people{version invited views opened started"
 	    " completed rate trinn3 unknown} pages{page reached stopped share}" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"

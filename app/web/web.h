@@ -163,6 +163,7 @@ int		 admin_unit(struct http_request *);
 int		 admin_recruit(struct http_request *);
 int		 admin_outbox(struct http_request *);
 int		 admin_funnel(struct http_request *);
+int		 admin_funnel_csv(struct http_request *);
 int		 page_portal(struct http_request *);
 
 /* a_units.c, for the portal too */

@@ -38,6 +38,7 @@ enum {
 	R_ADMIN_RECRUIT,
 	R_ADMIN_OUTBOX,
 	R_ADMIN_FUNNEL,
+	R_ADMIN_FUNNEL_CSV,
 	R__MAX
 };
 
@@ -97,6 +98,8 @@ static const struct web_route routes[R__MAX] = {
 	    admin_outbox },
 	[R_ADMIN_FUNNEL] = { "admin/funnel", M_GET, ACC_ANALYST, ACC_ANALYST,
 	    admin_funnel },
+	[R_ADMIN_FUNNEL_CSV] = { "admin/funnel.csv", M_GET, ACC_ANALYST,
+	    ACC_ANALYST, admin_funnel_csv },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -127,6 +130,7 @@ int	r_admin_recruit(struct http_request *);
 int	r_admin_outbox(struct http_request *);
 int	r_portal(struct http_request *);
 int	r_admin_funnel(struct http_request *);
+int	r_admin_funnel_csv(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -393,4 +397,10 @@ int
 r_admin_funnel(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_FUNNEL]));
+}
+
+int
+r_admin_funnel_csv(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_FUNNEL_CSV]));
 }

@@ -138,6 +138,26 @@ class Login(unittest.TestCase):
         self.assertIn("For mange mislykkede forsøk", r.body)
 
 
+    def test_parallel_wrong_passwords_do_not_overshoot(self):
+        import threading
+        name, pw, secret = new_admin()
+        forms = []
+        for _ in range(12):
+            c = Client()
+            forms.append((c, csrf(c.get("/admin/login").body)))
+        statuses = []
+
+        def guess(c, tok):
+            statuses.append(c.post("/admin/login", {
+                "csrf": tok, "name": name,
+                "password": "feil passord her"}).status)
+        threads = [threading.Thread(target=guess, args=f) for f in forms]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(statuses), [422] * 10 + [429] * 2)
+
     def test_bad_login_input(self):
         for fields, status in (({}, 422),
                                ({"name": "", "password": ""}, 422),

@@ -87,6 +87,18 @@ def setUpModule():
                translate(substr(md5(k || 'v'), 1, 26), '01', 'xy'), 'c'
           FROM (VALUES {", ".join(rows)}) AS r(l, s, p, t, k)""",
          version, definition)
+    # Views of eligible units' start pages, through HTTP: three looks at
+    # one link, and the links of an ineligible unit do not count.
+    global VIEWS
+    VIEWS = 0
+    for code, stage, eligible, fwd in UNITS[:6]:
+        key = psql("SELECT l.selector || l.verifier FROM unit_link l JOIN"
+                   " wave_unit wu ON wu.id = l.wave_unit_id JOIN unit u ON"
+                   " u.id = wu.unit_id WHERE u.code = :'p0'",
+                   "9" + code[1:])[0][0]
+        for _ in range(3):
+            assert Client().get("/u/" + key).status == 200
+        VIEWS += 3 if eligible else 0
     ADMIN = Client()
     n, p, s = new_admin("admin")
     admin_login(ADMIN, n, p, s)
@@ -137,13 +149,14 @@ class Funnel(unittest.TestCase):
         row = [r for r in cells(body, "Inviterte, åpnet, begynt")
                if r[0].startswith("kommune")][0]
         self.assertEqual(int(row[1]), invited)
-        self.assertEqual(int(row[2]), len(live))
-        self.assertEqual(int(row[3]), sum(1 for s, _ in live
+        self.assertEqual(int(row[2]), VIEWS)
+        self.assertEqual(int(row[3]), len(live))
+        self.assertEqual(int(row[4]), sum(1 for s, _ in live
                                           if s != "opened"))
         completed = sum(1 for s, _ in live if s == "completed")
-        self.assertEqual(int(row[4]), completed)
-        self.assertTrue(row[5].startswith(f"{completed} av {invited} ("),
-                        row[5])
+        self.assertEqual(int(row[5]), completed)
+        self.assertTrue(row[6].startswith(f"{completed} av {invited} ("),
+                        row[6])
         rows = cells(body, "Nådd og stoppet per side")
         self.assertEqual([r[0] for r in rows], PAGES)
         for r in rows:
@@ -169,6 +182,28 @@ class Funnel(unittest.TestCase):
             else:
                 self.assertEqual(r[2], str(stopped))
         self.assertIn("Tall under 5 vises som", body)
+
+    def test_csv_matches_and_is_logged(self):
+        before = int(psql("SELECT count(*) FROM audit WHERE action ="
+                          " 'export'")[0][0])
+        r = ADMIN.get(f"/admin/funnel.csv?wave={WAVE}&table=pages")
+        self.assertEqual(r.status, 200)
+        self.assertTrue(r.header("content-type").startswith("text/csv"))
+        lines = r.body.lstrip("\ufeff").split("\r\n")
+        self.assertEqual(lines[0], "page,reached,stopped")
+        live = [(s, p) for s, p, t in RESPONSES if not t]
+        for line in lines[1:4]:
+            page, reached, stopped = line.split(",")
+            self.assertEqual(int(stopped), sum(
+                1 for s, p in live if s == "started" and p == page))
+        r = ANALYST.get(f"/admin/funnel.csv?wave={WAVE}&table=units")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(int(psql("SELECT count(*) FROM audit WHERE action"
+                                  " = 'export'")[0][0]), before + 2)
+        self.assertEqual(ADMIN.get(f"/admin/funnel.csv?wave={WAVE}"
+                                   "&table=nope").status, 404)
+        self.assertEqual(Client().get("/admin/funnel.csv?table=units")
+                         .location, "/admin/login")
 
     def test_a_count_links_to_its_units(self):
         body = self.page(ADMIN)

@@ -185,6 +185,24 @@ START_TEST(test_sample)
 }
 END_TEST
 
+START_TEST(test_csv_write)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	csv_field(&b, "plain", 0);
+	csv_field(&b, "a,b", 0);
+	csv_field(&b, "say \"hi\"", 0);
+	csv_field(&b, "=HYPERLINK(\"x\")", 0);
+	csv_field(&b, "-12", 0);
+	csv_field(&b, "-", 0);
+	csv_field(&b, NULL, 1);
+	ck_assert_str_eq(buf_cstr(&b), "plain,\"a,b\",\"say \"\"hi\"\"\","
+	    "\"'=HYPERLINK(\"\"x\"\")\",-12,'-,\r\n");
+	buf_free(&b);
+}
+END_TEST
+
 Suite *
 suite_frame(void)
 {
@@ -195,6 +213,7 @@ suite_frame(void)
 	tcase_add_test(tc, test_frame_shipped_lists);
 	tcase_add_test(tc, test_frame_errors_by_line);
 	tcase_add_test(tc, test_sample);
+	tcase_add_test(tc, test_csv_write);
 	suite_add_tcase(s, tc);
 	return (s);
 }
