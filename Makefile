@@ -37,9 +37,10 @@ build/%.o: app/%.c $(HDRS)
 
 build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
-# The admin's letters (a_letters.c) need the PDF writer.
+# The admin's letters (a_letters.c) need the PDF writer; assets are
+# gzipped with zlib.
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) build/mail/letter.o
-	$(CC) -shared -o $@ $^ -lpq -lhpdf $(CORE_LIBS)
+	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
@@ -52,7 +53,7 @@ build/asan/%.o: app/%.c $(HDRS)
 	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
 
 build/svar-asan.so: $(ASAN_OBJ)
-	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lhpdf $(CORE_LIBS)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lhpdf -lz $(CORE_LIBS)
 
 build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ)
 	$(CC) -o $@ $^ -lpq -lcurl -lhpdf $(CORE_LIBS)

@@ -155,10 +155,70 @@
 			busyUntil = new WeakMap();
 	}
 
+	/*
+	 * On a questionnaire page the language links post the page as a save
+	 * with the new language (nav=lang), so what was typed stays. Without
+	 * JavaScript they are plain links that switch language.
+	 */
+	function initLangSwitch() {
+		var form = doc.querySelector('main form button[name=nav][value=next]');
+		form = form && form.form;
+		if (!form)
+			return;
+		all('nav.lang a[hreflang]').forEach(function (a) {
+			a.addEventListener('click', function (e) {
+				if (e.defaultPrevented || e.button !== 0 || e.ctrlKey ||
+				    e.metaKey || e.shiftKey || e.altKey)
+					return;
+				e.preventDefault();
+				[['nav', 'lang'], ['lang', a.getAttribute('hreflang')]]
+				    .forEach(function (kv) {
+					var i = doc.createElement('input');
+					i.type = 'hidden';
+					i.name = kv[0];
+					i.value = kv[1];
+					form.appendChild(i);
+				});
+				form.submit();
+			});
+		});
+	}
+
+	/*
+	 * A copy button for the resume link on the saved page, where the
+	 * browser lets a page write to the clipboard; the link stays a link.
+	 */
+	function initCopy() {
+		var p = doc.querySelector('p.resume[data-copy]');
+		var a = p && p.querySelector('a');
+		if (!a || !navigator.clipboard || !window.isSecureContext)
+			return;
+		var btn = doc.createElement('button');
+		btn.type = 'button';
+		btn.className = 'secondary copy';
+		btn.textContent = p.getAttribute('data-copy');
+		var status = doc.createElement('span');
+		status.className = 'copy-status';
+		status.setAttribute('role', 'status');
+		btn.addEventListener('click', function () {
+			navigator.clipboard.writeText(a.href).then(function () {
+				status.textContent = p.getAttribute('data-copied');
+			}, function () {
+				status.textContent = '';
+			});
+		});
+		p.appendChild(doc.createTextNode(' '));
+		p.appendChild(btn);
+		p.appendChild(doc.createTextNode(' '));
+		p.appendChild(status);
+	}
+
 	function init() {
+		initCopy();
 		initSums();
 		initOther();
 		initErrorSummary();
+		initLangSwitch();
 	}
 
 	doc.addEventListener('change', onExclusiveChange);

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PKGS="kore check pkg-config libsubunit-dev libpq-dev libssl-dev
 postgresql-15 postgresql-contrib libcurl4-openssl-dev libargon2-dev libqrencode-dev
-oathtool python3 python3-aiosmtpd libhpdf-dev fonts-dejavu-core poppler-utils zbar-tools
+zlib1g-dev oathtool python3 python3-aiosmtpd libhpdf-dev fonts-dejavu-core poppler-utils
+zbar-tools
 curl wrk valgrind clang chromium nodejs npm ca-certificates nginx-light haproxy strace"
 
 missing=""

@@ -1,7 +1,8 @@
 /*
  * A response's answers, long: one (variable, value, state) per row, as
  * in the answer table. States: 'a' answered, 's' asked and skipped,
- * 'n' not asked (routing hid it; the value is kept but does not count).
+ * 'n' not asked (routing hid it; the value is kept but does not count),
+ * 'i' typed but invalid (kept as typed for the respondent; never counts).
  */
 #ifndef SVAR_ANSWERS_H
 #define SVAR_ANSWERS_H
@@ -11,6 +12,7 @@
 #define ANS_ANSWERED	'a'
 #define ANS_SKIPPED	's'
 #define ANS_NOTASKED	'n'
+#define ANS_INVALID	'i'
 
 struct answer {
 	char	*var;

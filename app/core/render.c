@@ -41,15 +41,30 @@ render_error_text(struct buf *b, enum lang l, const struct verr *e)
 	}
 }
 
-static const struct verr *
-item_error(const struct render_page *rp, const struct item *it)
-{
-	size_t	 i;
 
-	for (i = 0; rp->errs != NULL && i < rp->errs->n; i++)
-		if (rp->errs->v[i].item == it)
-			return (&rp->errs->v[i]);
-	return (NULL);
+/* Where the summary's link goes: the first field in error. */
+static void
+error_target(struct buf *b, const struct verr *e)
+{
+	const struct item	*it = e->item;
+
+	if (e->row != NULL) {
+		buf_html(b, it->id);
+		buf_putc(b, '.');
+		buf_html(b, e->row->key);
+	} else if (e->code == VERR_SUM && it->nrows > 0) {
+		buf_html(b, it->id);
+		buf_putc(b, '.');
+		buf_html(b, it->rows[0].key);
+	} else if (it->type == ITEM_NUMBER || it->type == ITEM_TEXT) {
+		buf_html(b, it->id);
+	} else if (e->code == VERR_TOOLONG) {
+		buf_html(b, it->id);
+		buf_puts(b, ".other");
+	} else {
+		buf_puts(b, "q-");
+		buf_html(b, it->id);
+	}
 }
 
 /*
@@ -70,9 +85,13 @@ error_summary(struct buf *b, const struct render_page *rp)
 	buf_puts(b, "</h2>\n<ul>\n");
 	for (i = 0; i < rp->errs->n; i++) {
 		e = &rp->errs->v[i];
-		buf_puts(b, "<li><a href=\"#q-");
-		buf_html(b, e->item->id);
+		buf_puts(b, "<li><a href=\"#");
+		error_target(b, e);
 		buf_puts(b, "\">");
+		if (e->row != NULL) {
+			buf_html(b, text_get(&e->row->label, rp->lang));
+			buf_puts(b, ": ");
+		}
 		render_error_text(b, rp->lang, e);
 		buf_puts(b, "</a></li>\n");
 	}
@@ -98,16 +117,22 @@ render_page(const struct render_page *rp, struct buf *b)
 	char			 a[32], c[32];
 	int			 last;
 
+	/*
+	 * Progress that never goes back: the step among the pages asked so
+	 * far, and the share of the definition's pages behind this one. A
+	 * count of the pages still to come would grow as answers open
+	 * pages ("3 av 19", then "4 av 20").
+	 */
 	pos = route_position(s, rp->route, rp->page, &total);
 	last = route_next(s, rp->route, rp->page) >= s->npages;
 	snprintf(a, sizeof(a), "%zu", pos);
-	snprintf(c, sizeof(c), "%zu", total);
+	snprintf(c, sizeof(c), "%zu", rp->page * 100 / s->npages);
 
 	buf_puts(b, "<div class=\"progress\"><p id=\"progress-label\">");
 	i18n_format(b, rp->lang, "q.progress", a, c);
 	buf_printf(b, "</p><progress max=\"%zu\" value=\"%zu\" "
 	    "aria-labelledby=\"progress-label\"></progress></div>\n",
-	    total, pos);
+	    s->npages, rp->page);
 	buf_puts(b, "<h1>");
 	buf_html(b, text_get(&pg->title, rp->lang));
 	buf_puts(b, "</h1>\n");
@@ -122,7 +147,7 @@ render_page(const struct render_page *rp, struct buf *b)
 		it = &s->items[i];
 		if (!rp->route->item_vis[i])
 			continue;
-		render_item(b, rp, it, item_error(rp, it));
+		render_item(b, rp, it, render_error_of(rp, it, NULL));
 	}
 	/* "Neste" comes first so that Enter in a field goes forward. */
 	buf_puts(b, "<div class=\"nav\">\n");

@@ -30,5 +30,7 @@ void	render_page(const struct render_page *, struct buf *);
 void	render_error_text(struct buf *, enum lang, const struct verr *);
 void	render_item(struct buf *, const struct render_page *,
 	    const struct item *, const struct verr *);
+const struct verr *render_error_of(const struct render_page *,
+	    const struct item *, const struct row *);
 
 #endif

@@ -126,12 +126,39 @@ item_paragraphs(struct buf *b, const struct render_page *rp,
 	}
 }
 
+/*
+ * The error on one field of an item (a box of a constant sum), or with
+ * row NULL the item's own.
+ */
+const struct verr *
+render_error_of(const struct render_page *rp, const struct item *it,
+    const struct row *row)
+{
+	size_t	 i;
+
+	for (i = 0; rp->errs != NULL && i < rp->errs->n; i++)
+		if (rp->errs->v[i].item == it && rp->errs->v[i].row == row)
+			return (&rp->errs->v[i]);
+	return (NULL);
+}
+
+static int
+any_error(const struct render_page *rp, const struct item *it)
+{
+	size_t	 i;
+
+	for (i = 0; rp->errs != NULL && i < rp->errs->n; i++)
+		if (rp->errs->v[i].item == it)
+			return (1);
+	return (0);
+}
+
 static void
 fieldset_open(struct buf *b, const struct render_page *rp,
     const struct item *it, const char *cls, const struct verr *e, int hint)
 {
 	buf_printf(b, "<fieldset class=\"item %s%s\" id=\"q-", cls,
-	    e ? " has-error" : "");
+	    any_error(rp, it) ? " has-error" : "");
 	buf_html(b, it->id);
 	buf_putc(b, '"');
 	described_by(b, it, e, hint);
@@ -146,7 +173,7 @@ fieldset_open(struct buf *b, const struct render_page *rp,
 static void
 input_choice(struct buf *b, const char *type, const char *name,
     const char *base, int code, int checked, const char *label,
-    const char *extra)
+    const char *extra, int invalid)
 {
 	buf_puts(b, "<div class=\"choice\"><input type=\"");
 	buf_puts(b, type);
@@ -163,6 +190,8 @@ input_choice(struct buf *b, const char *type, const char *name,
 		buf_puts(b, " checked");
 	if (extra != NULL)
 		buf_puts(b, extra);
+	if (invalid)
+		buf_puts(b, " aria-invalid=\"true\"");
 	buf_puts(b, "> <label for=\"");
 	buf_html(b, base);
 	buf_putc(b, '-');
@@ -172,12 +201,32 @@ input_choice(struct buf *b, const char *type, const char *name,
 	buf_puts(b, "</label></div>\n");
 }
 
+/*
+ * The head of an "Annet, noter..." label: up to the first comma or
+ * ellipsis, without trailing blanks and dots ("Annet", "Other").
+ */
+static size_t
+other_head(const char *s)
+{
+	size_t	 n = strcspn(s, ",");
+	const char	*dots;
+
+	if ((dots = strstr(s, "...")) != NULL && (size_t)(dots - s) < n)
+		n = (size_t)(dots - s);
+	if ((dots = strstr(s, "\xe2\x80\xa6")) != NULL && (size_t)(dots - s) < n)
+		n = (size_t)(dots - s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '.'))
+		n--;
+	return (n > 0 ? n : strlen(s));
+}
+
 static void
 other_field(struct buf *b, const struct render_page *rp, const struct item *it,
-    const struct option *o)
+    const struct option *o, int invalid)
 {
 	char		 var[VAR_MAX];
-	const char	*v;
+	const char	*v, *label = text_get(&o->label, rp->lang);
+	char		*head;
 
 	snprintf(var, sizeof(var), "%s.other", it->id);
 	v = current(rp, var);
@@ -185,15 +234,23 @@ other_field(struct buf *b, const struct render_page *rp, const struct item *it,
 	    "for=\"", o->code);
 	buf_html(b, var);
 	buf_puts(b, "\">");
-	buf_html(b, text_get(&o->label, rp->lang));
-	buf_puts(b, ": ");
+	head = xstrndup(label, other_head(label));
+	buf_html(b, head);
+	free(head);
+	buf_puts(b, " \xe2\x80\x93 ");
 	buf_html(b, i18n_get(rp->lang, "q.other_specify"));
-	buf_puts(b, "</label> <input type=\"text\" name=\"");
+	buf_puts(b, "</label> <span class=\"note\" id=\"note-");
+	buf_html(b, var);
+	buf_puts(b, "\">");
+	buf_html(b, i18n_get(rp->lang, "q.other_note"));
+	buf_puts(b, "</span> <input type=\"text\" name=\"");
 	buf_html(b, var);
 	buf_puts(b, "\" id=\"");
 	buf_html(b, var);
-	buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\" value=\"",
-	    TEXT_MAXLEN);
+	buf_puts(b, "\" aria-describedby=\"note-");
+	buf_html(b, var);
+	buf_printf(b, "\" maxlength=\"%d\" autocomplete=\"off\"%s value=\"",
+	    TEXT_MAXLEN, invalid ? " aria-invalid=\"true\"" : "");
 	buf_html(b, v);
 	buf_puts(b, "\"></div>\n");
 }
@@ -220,13 +277,15 @@ r_choices(struct buf *b, const struct render_page *rp, const struct item *it,
 		input_choice(b, multi ? "checkbox" : "radio", it->id, it->id,
 		    o->code, multi ? multi_checked(rp, it, o->code) :
 		    cur == o->code, text_get(&o->label, rp->lang),
-		    (o->flags & OPT_EXCLUSIVE) ? " data-exclusive" : NULL);
+		    (o->flags & OPT_EXCLUSIVE) ? " data-exclusive" : NULL,
+		    e != NULL && e->code != VERR_TOOLONG);
 		if (o->flags & OPT_OTHER)
 			other = o;
 	}
 	buf_puts(b, "</div>\n");
 	if (other != NULL)
-		other_field(b, rp, it, other);
+		other_field(b, rp, it, other, e != NULL &&
+		    e->code == VERR_TOOLONG);
 	buf_puts(b, "</fieldset>\n");
 }
 
@@ -249,7 +308,8 @@ r_grid(struct buf *b, const struct render_page *rp, const struct item *it,
 		for (k = 0; k < os->n; k++)
 			input_choice(b, "radio", var, var, os->v[k].code,
 			    cur == os->v[k].code,
-			    text_get(&os->v[k].label, rp->lang), NULL);
+			    text_get(&os->v[k].label, rp->lang), NULL,
+			    e != NULL);
 		buf_puts(b, "</div>\n</fieldset>\n");
 	}
 	buf_puts(b, "</fieldset>\n");
@@ -273,11 +333,12 @@ r_nps(struct buf *b, const struct render_page *rp, const struct item *it,
 	for (k = 0; k <= 10; k++) {
 		snprintf(label, sizeof(label), "%d", k);
 		input_choice(b, "radio", it->id, it->id, k, cur == k, label,
-		    NULL);
+		    NULL, e != NULL);
 	}
 	buf_puts(b, "</div>\n<div class=\"choices\">\n");
 	input_choice(b, "radio", it->id, it->id, NPS_DONTKNOW,
-	    cur == NPS_DONTKNOW, i18n_get(rp->lang, "q.dontknow"), NULL);
+	    cur == NPS_DONTKNOW, i18n_get(rp->lang, "q.dontknow"), NULL,
+	    e != NULL);
 	buf_puts(b, "</div>\n</fieldset>\n");
 }
 
@@ -285,16 +346,32 @@ static void
 r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct verr *e)
 {
-	char		 var[VAR_MAX], total[32];
-	size_t		 i;
+	const struct verr	*fe;
+	char			 var[VAR_MAX], total[32];
+	size_t			 i;
+	int			 hint;
 
-	fieldset_open(b, rp, it, "sum", e, 1);
+	/* One instruction: the definition's help, else the generic hint. */
+	hint = it->help.s[LANG_NB] == NULL;
+	fieldset_open(b, rp, it, "sum", e, hint);
 	snprintf(total, sizeof(total), "%ld", it->total);
-	hint_open(b, it, "hint");
-	i18n_format(b, rp->lang, "q.sum_hint", total, NULL);
-	buf_puts(b, "</p>\n");
+	if (hint) {
+		hint_open(b, it, "hint");
+		i18n_format(b, rp->lang, "q.sum_hint", total, NULL);
+		buf_puts(b, "</p>\n");
+	}
 	for (i = 0; i < it->nrows; i++) {
 		snprintf(var, sizeof(var), "%s.%s", it->id, it->rows[i].key);
+		/* A wrong box's message above its row, outside the row's grid. */
+		if ((fe = render_error_of(rp, it, &it->rows[i])) != NULL) {
+			buf_puts(b, "<p class=\"error sum-error\" id=\"err-");
+			buf_html(b, var);
+			buf_puts(b, "\"><span class=\"visually-hidden\">");
+			buf_html(b, i18n_get(rp->lang, "err.prefix"));
+			buf_puts(b, " </span>");
+			render_error_text(b, rp->lang, fe);
+			buf_puts(b, "</p>\n");
+		}
 		buf_puts(b, "<div class=\"sum-row\"><label for=\"");
 		buf_html(b, var);
 		buf_puts(b, "\">");
@@ -304,9 +381,18 @@ r_sum(struct buf *b, const struct render_page *rp, const struct item *it,
 		buf_html(b, var);
 		buf_puts(b, "\" id=\"");
 		buf_html(b, var);
-		buf_puts(b, "\" aria-describedby=\"unit-");
+		buf_puts(b, "\" aria-describedby=\"");
+		if (fe != NULL) {
+			buf_puts(b, "err-");
+			buf_html(b, var);
+			buf_putc(b, ' ');
+		}
+		buf_puts(b, "unit-");
 		buf_html(b, var);
-		buf_puts(b, "\" value=\"");
+		buf_putc(b, '"');
+		if (fe != NULL || (e != NULL && e->code == VERR_SUM))
+			buf_puts(b, " aria-invalid=\"true\"");
+		buf_puts(b, " value=\"");
 		buf_html(b, current(rp, var));
 		buf_puts(b, "\"> <span class=\"unit\" id=\"unit-");
 		buf_html(b, var);
@@ -344,6 +430,8 @@ r_number(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_html(b, it->id);
 	buf_putc(b, '"');
 	described_by(b, it, e, it->unit.s[LANG_NB] != NULL);
+	if (e != NULL)
+		buf_puts(b, " aria-invalid=\"true\"");
 	buf_puts(b, " value=\"");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "\">");
@@ -368,6 +456,8 @@ r_text(struct buf *b, const struct render_page *rp, const struct item *it,
 	buf_html(b, it->id);
 	buf_putc(b, '"');
 	described_by(b, it, e, 0);
+	if (e != NULL)
+		buf_puts(b, " aria-invalid=\"true\"");
 	buf_puts(b, ">");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "</textarea>\n</div>\n");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "codebook.h"
 #include "validate.h"
 
 static void
@@ -16,6 +17,7 @@ verr_add(struct verrs *e, const struct item *it, enum verr_code code,
 	e->v[e->n].a = a;
 	e->v[e->n].b = b;
 	e->v[e->n].opt = opt;
+	e->v[e->n].row = NULL;
 	e->n++;
 }
 
@@ -257,7 +259,7 @@ v_sum(const struct item *it, const struct form *f, struct answers *out,
 	char	 var[VAR_MAX], num[32];
 	char	*t;
 	size_t	 i;
-	int	 filled = 0;
+	int	 filled = 0, bad = 0;
 
 	vals = xcalloc(it->nrows, sizeof(long));
 	for (i = 0; i < it->nrows; i++) {
@@ -269,14 +271,20 @@ v_sum(const struct item *it, const struct form *f, struct answers *out,
 		}
 		if (!parse_int(t, &vals[i]) || vals[i] < 0 ||
 		    vals[i] > it->total) {
+			/* Each wrong field its own message. */
 			free(t);
-			free(vals);
 			verr_add(e, it, VERR_SUM_NUMBER, it->total, 0, NULL);
-			return (0);
+			e->v[e->n - 1].row = &it->rows[i];
+			bad = 1;
+			continue;
 		}
 		free(t);
 		filled = 1;
 		total += vals[i];
+	}
+	if (bad) {
+		free(vals);
+		return (0);
 	}
 	if (filled && total != it->total) {
 		free(vals);
@@ -383,4 +391,115 @@ validate_page(const struct survey *s, size_t p, const struct route *r,
 		if (it->required && !answered && e->n == before)
 			verr_add(e, it, VERR_REQUIRED, 0, 0, NULL);
 	}
+}
+
+struct keep {
+	const struct form	*f;
+	struct answers		*out;
+};
+
+/* Is `code` among the values of a multi item's checkboxes? */
+static int
+form_has_code(const struct form *f, const char *name, const char *code)
+{
+	size_t	 i, n = form_count(f, name);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(form_get_nth(f, name, i), code) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+keep_var(const struct item *it, const char *var, void *arg)
+{
+	struct keep	*k = arg;
+	const char	*suffix = var + strlen(it->id);
+
+	if (it->type == ITEM_MULTI && strcmp(suffix, ".other") != 0)
+		answers_set(k->out, var, form_has_code(k->f, it->id,
+		    suffix + 1) ? "1" : "0", ANS_INVALID);
+	else
+		answers_set(k->out, var, form_get(k->f, var), ANS_INVALID);
+}
+
+/*
+ * What was typed wrong, as typed, for a page left by "Forrige" or
+ * "Lagre": every field of an item in error becomes a row in state 'i'.
+ * A tampered option code or an empty required item keeps nothing: the
+ * first cannot be typed, the second has nothing to keep.
+ */
+void
+validate_keep(const struct survey *s, const struct form *f,
+    const struct verrs *e, struct answers *out)
+{
+	struct keep	 k = { f, out };
+	size_t		 i;
+
+	(void)s;
+	for (i = 0; i < e->n; i++) {
+		if (e->v[i].code == VERR_OPTION ||
+		    e->v[i].code == VERR_REQUIRED)
+			continue;
+		item_vars(e->v[i].item, keep_var, &k);
+	}
+}
+
+static void
+form_add(struct form *f, const char *name, const char *value)
+{
+	f->v = xrealloc(f->v, (f->n + 1) * sizeof(*f->v));
+	f->v[f->n].name = xstrdup(name);
+	f->v[f->n].value = xstrdup(value);
+	f->n++;
+}
+
+struct kept {
+	const struct answers	*a;
+	struct form		*f;
+	int			 any;
+};
+
+static void
+kept_var(const struct item *it, const char *var, void *arg)
+{
+	struct kept		*k = arg;
+	const struct answer	*an;
+	const char		*suffix = var + strlen(it->id);
+
+	if ((an = answers_get(k->a, var)) == NULL || an->value == NULL)
+		return;
+	if (an->state == ANS_INVALID)
+		k->any = 1;
+	if (it->type == ITEM_MULTI && strcmp(suffix, ".other") != 0) {
+		if (strcmp(an->value, "1") == 0)
+			form_add(k->f, it->id, suffix + 1);
+	} else
+		form_add(k->f, var, an->value);
+}
+
+/*
+ * The page as a form from its stored rows, when some of them were kept
+ * as typed ('i'): the caller validates it again to show the messages.
+ * Returns 0, with an empty form, when the page has no such row.
+ */
+int
+validate_kept(const struct survey *s, size_t p, const struct route *r,
+    const struct answers *a, struct form *f)
+{
+	const struct page	*pg = &s->pages[p];
+	struct kept		 k;
+	size_t			 i;
+
+	f->v = NULL;
+	f->n = 0;
+	k.a = a;
+	k.f = f;
+	k.any = 0;
+	for (i = pg->first; i < pg->first + pg->nitems; i++)
+		if (r->item_vis[i])
+			item_vars(&s->items[i], kept_var, &k);
+	if (!k.any)
+		form_free(f);
+	return (k.any);
 }

@@ -15,7 +15,7 @@ enum verr_code {
 	VERR_OPTION,		/* not one of the options (tampered form) */
 	VERR_NUMBER,		/* not a whole number in [a, b] */
 	VERR_SUM,		/* sum is b, must be a */
-	VERR_SUM_NUMBER,	/* a sum field is not a whole number 0..a */
+	VERR_SUM_NUMBER,	/* `row` is not a whole number 0..a */
 	VERR_TOOLONG,		/* a characters, at most b */
 	VERR_EXCLUSIVE,		/* exclusive option combined with others */
 	VERR_REQUIRED		/* a required item was left empty */
@@ -27,6 +27,7 @@ struct verr {
 	long			 a;
 	long			 b;
 	const struct option	*opt;	/* VERR_EXCLUSIVE */
+	const struct row	*row;	/* the one field in error, or NULL */
 };
 
 struct verrs {
@@ -36,6 +37,10 @@ struct verrs {
 
 void	 validate_page(const struct survey *, size_t, const struct route *,
 	    const struct form *, struct answers *, struct verrs *);
+void	 validate_keep(const struct survey *, const struct form *,
+	    const struct verrs *, struct answers *);
+int	 validate_kept(const struct survey *, size_t, const struct route *,
+	    const struct answers *, struct form *);
 void	 verrs_free(struct verrs *);
 
 #endif

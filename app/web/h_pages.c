@@ -47,6 +47,13 @@ page_privacy(struct http_request *req)
 	return (text_page(req, T_PRIVACY, "privacy.title"));
 }
 
+/* The accessibility statement (tilgjengelighetserklæring). */
+int
+page_accessibility(struct http_request *req)
+{
+	return (text_page(req, T_ACCESSIBILITY, "a11y.title"));
+}
+
 int
 page_health(struct http_request *req)
 {
@@ -168,6 +175,8 @@ asset_name_ok(const char *n)
 	    n[0] != '.' && n[len - 1] != '.' && strstr(n, "..") == NULL);
 }
 
+static int	asset_serve(struct http_request *, const char *);
+
 /*
  * /assets/<name>, served here rather than by Kore's file map: the map
  * hands whatever path a client typed to realpath(), which is where a
@@ -178,16 +187,88 @@ asset_name_ok(const char *n)
 int
 page_asset(struct http_request *req)
 {
+	return (asset_serve(req, req->path + sizeof("/assets/") - 1));
+}
+
+/* /favicon.ico, which browsers and crawlers ask for on their own. */
+int
+page_favicon(struct http_request *req)
+{
+	return (asset_serve(req, "favicon.svg"));
+}
+
+/* Any path no route knows: a page in the layout, in the visitor's language. */
+int
+page_notfound(struct http_request *req)
+{
+	web_message(req, 404, web_page_lang(req), "msg.notfound.title",
+	    "msg.notfound.text", "/");
+	return (KORE_RESULT_OK);
+}
+
+/* text/css or application/javascript for the files worth gzipping. */
+static const char *
+gzip_type(const char *name)
+{
+	size_t	 n = strlen(name);
+
+	if (n > 4 && strcmp(name + n - 4, ".css") == 0)
+		return ("text/css; charset=utf-8");
+	if (n > 3 && strcmp(name + n - 3, ".js") == 0)
+		return ("application/javascript; charset=utf-8");
+	if (n > 4 && strcmp(name + n - 4, ".svg") == 0)
+		return ("image/svg+xml");
+	return (NULL);
+}
+
+/*
+ * A URL with the current version (?v=, as the layouts write it) names
+ * these exact bytes, so it may be kept a year; any other is revalidated.
+ */
+static void
+asset_cache(struct http_request *req)
+{
+	struct form	 q;
+	const char	*v;
+	int		 current = 0;
+
+	if (web_query(req, &q)) {
+		v = form_get(&q, "v");
+		current = v != NULL && strcmp(v, asset_version()) == 0;
+		form_free(&q);
+	}
+	http_response_header(req, "cache-control", current ?
+	    "public, max-age=31536000, immutable" : "no-cache");
+}
+
+static int
+asset_serve(struct http_request *req, const char *name)
+{
 	struct kore_server	*srv = req->owner->owner->server;
 	struct kore_fileref	*ref;
 	struct stat		 st;
-	const char		*name = req->path + sizeof("/assets/") - 1;
+	const unsigned char	*gz;
+	const char		*type;
 	char			 path[96];
+	size_t			 gzlen;
 	int			 fd;
 
 	if (!asset_name_ok(name))
 		return (asset_missing(req));
 	snprintf(path, sizeof(path), "assets/%s", name);
+	if ((type = gzip_type(name)) != NULL) {
+		http_response_header(req, "vary", "Accept-Encoding");
+		if (asset_accepts_gzip(req) &&
+		    asset_gzip(path, name, &gz, &gzlen)) {
+			asset_cache(req);
+			http_response_header(req, "x-content-type-options",
+			    "nosniff");
+			http_response_header(req, "content-type", type);
+			http_response_header(req, "content-encoding", "gzip");
+			http_response(req, HTTP_STATUS_OK, gz, gzlen);
+			return (KORE_RESULT_OK);
+		}
+	}
 	if ((ref = kore_fileref_get(path, srv->tls)) == NULL) {
 		if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
 			return (asset_missing(req));
@@ -205,6 +286,7 @@ page_asset(struct http_request *req)
 			return (KORE_RESULT_OK);
 		}
 	}
+	asset_cache(req);
 	http_response_header(req, "x-content-type-options", "nosniff");
 	http_response_fileref(req, HTTP_STATUS_OK, ref);
 	return (KORE_RESULT_OK);

@@ -108,13 +108,31 @@ current_page(const struct survey *s, const struct route *rt,
 	return (p < s->npages ? p : route_first(s, rt));
 }
 
+/*
+ * May the response see page p? Only up to the furthest page it reached
+ * or the next one asked, so routing and break-off figures stay true.
+ */
+static int
+reachable(const struct survey *s, const struct route *rt,
+    const char *furthest, size_t p)
+{
+	size_t	 f = survey_page(s, furthest);
+
+	if (f >= s->npages)
+		f = route_first(s, rt);
+	return (p <= f || p == route_next(s, rt, f));
+}
+
 static void
 show_page(struct http_request *req, struct ctx *c, const struct route *rt,
-    size_t page, const struct form *posted, const struct verrs *errs)
+    size_t page, const struct form *posted, const struct verrs *errs,
+    int status)
 {
 	const struct survey	*s = c->s;
 	struct render_page	 rp;
 	struct buf		 body, action, title;
+	char			 step[24];
+	size_t			 n;
 
 	buf_init(&body);
 	buf_init(&action);
@@ -134,13 +152,47 @@ show_page(struct http_request *req, struct ctx *c, const struct route *rt,
 	render_page(&rp, &body);
 	if (errs != NULL && errs->n > 0)
 		buf_printf(&title, "%s: ", i18n_get(c->lang, "err.title"));
-	buf_printf(&title, "%s – %s", text_get(&s->pages[page].title, c->lang),
+	snprintf(step, sizeof(step), "%zu", route_position(s, rt, page, &n));
+	i18n_format(&title, c->lang, "q.step", step, NULL);
+	buf_printf(&title, " – %s – %s",
+	    text_get(&s->pages[page].title, c->lang),
 	    text_get(&s->title, c->lang));
-	web_html(req, errs != NULL && errs->n > 0 ? 422 : 200, c->lang,
+	web_html(req, status, c->lang,
 	    buf_cstr(&title), buf_cstr(&body));
 	buf_free(&body);
 	buf_free(&action);
 	buf_free(&title);
+}
+
+/*
+ * A page as stored. When something on it was kept as typed ("Forrige"
+ * or "Lagre" with an error), it is shown as typed with its messages.
+ */
+static void
+show_stored(struct http_request *req, struct ctx *c, const struct route *rt,
+    size_t page)
+{
+	struct form	 kept;
+	struct answers	 rows;
+	struct verrs	 errs;
+	size_t		 i, n;
+
+	if (!validate_kept(c->s, page, rt, &c->a, &kept)) {
+		show_page(req, c, rt, page, NULL, NULL, 200);
+		return;
+	}
+	answers_init(&rows);
+	memset(&errs, 0, sizeof(errs));
+	validate_page(c->s, page, rt, &kept, &rows, &errs);
+	/* Only what was kept: an empty required item was never typed. */
+	for (i = n = 0; i < errs.n; i++)
+		if (errs.v[i].code != VERR_REQUIRED)
+			errs.v[n++] = errs.v[i];
+	errs.n = n;
+	show_page(req, c, rt, page, &kept, &errs, 200);
+	verrs_free(&errs);
+	answers_free(&rows);
+	form_free(&kept);
 }
 
 static void
@@ -219,7 +271,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	struct route		 rt;
 	struct save		 sv;
 	size_t			 target;
-	int			 rc, complete;
+	int			 rc, complete, leave;
 
 	answers_init(&rows);
 	memset(&errs, 0, sizeof(errs));
@@ -235,12 +287,19 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	}
 	validate_page(s, page, &rt, f, &rows, &errs);
 	route_free(&rt);
+	/*
+	 * Only "Neste" insists; what is wrong is kept as typed. "lang" is
+	 * svar.js switching language: a save that stays on the page.
+	 */
+	leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0 ||
+	    strcmp(nav, "lang") == 0;
+	validate_keep(s, f, &errs, &rows);
 	merge_rows(s, &c->a, &rows, &rt);
-	if (errs.n > 0)
+	if (errs.n > 0 && !leave)
 		target = page;
 	else if (strcmp(nav, "prev") == 0)
 		target = route_prev(s, &rt, page);
-	else if (strcmp(nav, "save") == 0)
+	else if (strcmp(nav, "save") == 0 || strcmp(nav, "lang") == 0)
 		target = page;
 	else
 		target = route_next(s, &rt, page);
@@ -266,8 +325,8 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	if (rc >= 0 && locked && !db_commit(app.db))
 		rc = DB_ERR;
 	if (rc >= 0) {
-		if (errs.n > 0)
-			show_page(req, c, &rt, page, f, &errs);
+		if (errs.n > 0 && !leave)
+			show_page(req, c, &rt, page, f, &errs, 422);
 		else if (complete)
 			web_go_response(req, c->key, "takk");
 		else if (strcmp(nav, "save") == 0)
@@ -286,6 +345,7 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	struct form		 f;
 	const char		*nav, *csrf;
 	char			 sel[KEY_SELECTOR_LEN + 1];
+	enum lang		 l;
 	int			 rc;
 
 	if (!web_body_form(req, &f)) {
@@ -302,6 +362,10 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	}
 	if ((nav = form_get(&f, "nav")) == NULL)
 		nav = "next";
+	if (strcmp(nav, "lang") == 0 &&
+	    (l = lang_parse(form_get(&f, "lang"))) != LANG_MAX &&
+	    !db_resp_lang(app.db, c->r.id, lang_code(l)))
+		kore_log(LOG_WARNING, "lang: %s", db_error(app.db));
 	/*
 	 * First optimistically, on the revision read; if another tab saved
 	 * in between, once more holding the response row, which cannot lose.
@@ -390,12 +454,13 @@ page_respond(struct http_request *req)
 		n = strtol(tail, &end, 10);
 		page = (size_t)(n - 1);
 		if (*end != '\0' || n < 1 || (size_t)n > s->npages ||
-		    !rt.page_vis[page]) {
+		    !rt.page_vis[page] ||
+		    !reachable(s, &rt, c.r.furthest_page_id, page)) {
 			go_page(req, c.key, current_page(s, &rt, c.r.page_id));
 		} else if (req->method == HTTP_METHOD_POST) {
 			post_page(req, &c, page);
 		} else
-			show_page(req, &c, &rt, page, NULL, NULL);
+			show_stored(req, &c, &rt, page);
 	}
 	route_free(&rt);
 	ctx_free(&c);

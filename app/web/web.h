@@ -25,6 +25,7 @@ enum tmpl_id {
 	T_THANKS,
 	T_SAVED,
 	T_PRIVACY,
+	T_ACCESSIBILITY,
 	T_START,
 	T_ADMIN_LAYOUT,
 	T_ADMIN_LOGIN,
@@ -141,6 +142,13 @@ int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
 int		 page_asset(struct http_request *);
+const char	*asset_version(void);
+int		 asset_accepts_gzip(struct http_request *);
+int		 asset_gzip(const char *, const char *, const unsigned char **,
+		    size_t *);
+int		 page_favicon(struct http_request *);
+int		 page_accessibility(struct http_request *);
+int		 page_notfound(struct http_request *);
 int		 admin_login(struct http_request *);
 int		 admin_totp(struct http_request *);
 int		 admin_logout(struct http_request *);

@@ -105,6 +105,7 @@ admin_page(struct http_request *req, int status, struct admin_req *ar,
 	tvars_set(&lt, "is_admin", in && strcmp(ar->s.role, "admin") == 0 ?
 	    "1" : NULL);
 	tvars_set(&lt, "csrf", in ? ar->s.csrf : NULL);
+	tvars_set(&lt, "v", asset_version());
 	buf_init(&out);
 	tmpl_render(app.tmpl[T_ADMIN_LAYOUT], &lt, &out);
 	web_headers(req);

@@ -14,12 +14,15 @@ enum {
 	R_HOME,
 	R_CODE,
 	R_PRIVACY,
+	R_ACCESSIBILITY,
 	R_HEALTH,
 	R_LINK,
 	R_RESPOND,
 	R_PORTAL,
 	R_RESPOND_PAGE,
 	R_ASSET,
+	R_FAVICON,
+	R_NOTFOUND,
 	R_ADMIN_LOGIN,
 	R_ADMIN_TOTP,
 	R_ADMIN_ENROL,
@@ -50,6 +53,8 @@ static const struct web_route routes[R__MAX] = {
 	[R_CODE] = { "code", GP, ACC_PUBLIC, ACC_PUBLIC, page_code },
 	[R_PRIVACY] = { "privacy", M_GET, ACC_PUBLIC, ACC_PUBLIC,
 	    page_privacy },
+	[R_ACCESSIBILITY] = { "accessibility", M_GET, ACC_PUBLIC, ACC_PUBLIC,
+	    page_accessibility },
 	[R_HEALTH] = { "health", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_health },
 	[R_LINK] = { "link", GP, ACC_PUBLIC, ACC_PUBLIC, page_link },
 	/* Only a numbered page has a form to post. */
@@ -58,6 +63,11 @@ static const struct web_route routes[R__MAX] = {
 	[R_RESPOND_PAGE] = { "respond_page", GP, ACC_PUBLIC, ACC_PUBLIC,
 	    page_respond },
 	[R_ASSET] = { "asset", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_asset },
+	[R_FAVICON] = { "favicon", M_GET, ACC_PUBLIC, ACC_PUBLIC,
+	    page_favicon },
+	/* Last in the configuration: any path no other route takes. */
+	[R_NOTFOUND] = { "notfound", GP, ACC_PUBLIC, ACC_PUBLIC,
+	    page_notfound },
 	[R_PORTAL] = { "portal", GP, ACC_PUBLIC, ACC_PUBLIC, page_portal },
 	[R_ADMIN_LOGIN] = { "admin/login", GP, ACC_LOGIN, ACC_LOGIN,
 	    admin_login },
@@ -99,11 +109,14 @@ static const struct web_route routes[R__MAX] = {
 int	r_home(struct http_request *);
 int	r_code(struct http_request *);
 int	r_privacy(struct http_request *);
+int	r_accessibility(struct http_request *);
 int	r_health(struct http_request *);
 int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
 int	r_respond_page(struct http_request *);
 int	r_asset(struct http_request *);
+int	r_favicon(struct http_request *);
+int	r_notfound(struct http_request *);
 int	r_admin_login(struct http_request *);
 int	r_admin_totp(struct http_request *);
 int	r_admin_enrol(struct http_request *);
@@ -274,6 +287,24 @@ int
 r_asset(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ASSET]));
+}
+
+int
+r_accessibility(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ACCESSIBILITY]));
+}
+
+int
+r_favicon(struct http_request *req)
+{
+	return (web_run(req, &routes[R_FAVICON]));
+}
+
+int
+r_notfound(struct http_request *req)
+{
+	return (web_run(req, &routes[R_NOTFOUND]));
 }
 
 int

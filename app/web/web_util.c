@@ -41,6 +41,7 @@ web_html(struct http_request *req, int status, enum lang l, const char *title,
 	tvars_set(&tv, "nb_current", l == LANG_NB ? "true" : "");
 	tvars_set(&tv, "nn_current", l == LANG_NN ? "true" : "");
 	tvars_set(&tv, "en_current", l == LANG_EN ? "true" : "");
+	tvars_set(&tv, "v", asset_version());
 	buf_init(&out);
 	tmpl_render(app.tmpl[T_LAYOUT], &tv, &out);
 	tvars_free(&tv);

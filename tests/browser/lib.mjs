@@ -57,3 +57,45 @@ export async function overflowAt(page, width) {
 	return r;
 }
 
+
+/*
+ * Words cut without a hyphen at `width` (issue 8, defect 3): each
+ * heading's characters, line by line as rendered; a line that ends
+ * between two letters of a word is a cut. This Chromium has no
+ * hyphenation dictionaries, so any cut here is one without a hyphen.
+ */
+export async function cutWords(page, width) {
+	await page.setViewportSize({ width, height: VIEWPORT.height });
+	const cuts = await page.evaluate(() => new Promise((res) => {
+		requestAnimationFrame(() => requestAnimationFrame(() => {
+			const out = [];
+			const letter = /[\p{L}\p{N}]/u;
+			for (const el of document.querySelectorAll('h1, h2, h3, .brand, legend')) {
+				const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+				let prev = null;	/* { ch, top } */
+				for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+					const t = n.data;
+					for (let i = 0; i < t.length; i++) {
+						const r = document.createRange();
+						r.setStart(n, i);
+						r.setEnd(n, i + 1);
+						const rect = r.getClientRects()[0];
+						if (!rect)
+							continue;
+						if (prev && letter.test(prev.ch) && letter.test(t[i]) &&
+						    rect.top > prev.top + 1) {
+							const words = el.textContent.trim().split(/\s+/);
+							const w = words.find((x) => x.includes(prev.ch + t[i])) ||
+							    t.slice(Math.max(0, i - 8), i + 8);
+							out.push(`${el.tagName.toLowerCase()}: "${w}"`);
+						}
+						prev = { ch: t[i], top: rect.top };
+					}
+				}
+			}
+			res(out);
+		}));
+	}));
+	await page.setViewportSize(VIEWPORT);
+	return cuts;
+}

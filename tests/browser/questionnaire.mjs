@@ -17,13 +17,15 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { runAxe, overflowAt, VIEWPORT, AXE_TAGS } from './lib.mjs';
+import { runAxe, overflowAt, cutWords, VIEWPORT, AXE_TAGS } from './lib.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
+const BUILD = join(HERE, '..', '..', 'build');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const NAV_TIMEOUT = 20_000;
 const NARROW = 360;
+const NARROWEST = 320;
 const MAX_PAGES = 60;
 
 /* Items that must have been shown with the answers below (HF link, B1=1). */
@@ -327,6 +329,7 @@ async function main() {
 
 	const violations = [];		/* { path, v } */
 	const overflow = [];		/* { path, width, scrollWidth, wide } */
+	const cut = [];			/* { path, words }: cut without a hyphen */
 	const incomplete = [];		/* { path, v }: axe "needs review", not failures */
 	const visited = [];		/* path tails, in order (with repeats) */
 	const seenItems = new Set();
@@ -377,6 +380,9 @@ async function main() {
 				if (o.scrollWidth > w)
 					overflow.push({ path, width: w, ...o });
 			}
+			const words = await cutWords(page, NARROWEST);
+			if (words.length)
+				cut.push({ path, words });
 			const h1 = (await page.locator('main h1').first().textContent()
 			    .catch(() => '') || '').trim();
 			console.log(`  ${path.padEnd(12)} ${h1}` + (label ? `  (${label})` : '') +
@@ -413,6 +419,69 @@ async function main() {
 				await answerItem(page, it);
 		}
 
+		/*
+		 * Issue 8, defect 7: switching language keeps what was typed on
+		 * the page (nothing saved yet), and back again.
+		 */
+		async function checkLangSwitch(page, path) {
+			const sel = `#${CSS_escape('q-' + ERROR_ITEM)} input${cssName(ERROR_ITEM)}`;
+			const typed = await page.locator(sel).inputValue();
+			for (const [lang, name] of [['en', 'English'], ['nb', 'Bokmål']]) {
+				const nav = page.waitForNavigation({ timeout: NAV_TIMEOUT, waitUntil: 'load' });
+				await page.locator(`nav.lang a[hreflang=${lang}]`).click();
+				await afterNavigation(page, nav, `switching to ${name} on ${path}`);
+				const got = await page.evaluate(() => document.documentElement.lang);
+				if (got !== lang || redact(page.url()) !== path)
+					fail(`switching to ${name} on ${path}: lang="${got}" on ${redact(page.url())}`);
+				const v = await page.locator(sel).inputValue();
+				if (v !== typed)
+					fail(`switching to ${name} on ${path} lost ${ERROR_ITEM}: "${typed}" became "${v}"`);
+			}
+			await checkPage('after switching language twice');
+			console.log(`    language switched to English and back, ${ERROR_ITEM}="${typed}" kept`);
+		}
+
+		/* Screenshots at 360 and 1280 px into build/, to be looked at. */
+		async function shots(page, name) {
+			for (const w of [NARROW, 1280]) {
+				await page.setViewportSize({ width: w, height: VIEWPORT.height });
+				await page.screenshot({ path: join(BUILD, `${name}-${w}.png`), fullPage: true });
+			}
+			await page.setViewportSize(VIEWPORT);
+		}
+
+		/*
+		 * Issue 8, defects 2 and 5 on the constant-sum page: one wrong box
+		 * gets its own message and aria-invalid, the summary leads to it;
+		 * at 1280 px each box stays next to its label.
+		 */
+		async function checkSumPage(page, path, it) {
+			const scope = `#${CSS_escape('q-' + it.id)}`;
+			const inputs = page.locator(`${scope} .sum-row input`);
+			await page.setViewportSize({ width: 1280, height: VIEWPORT.height });
+			const far = await page.$$eval(`${scope} .sum-row`, (rows) => rows.map((row) => {
+				const l = row.querySelector('label').getBoundingClientRect();
+				const i = row.querySelector('input').getBoundingClientRect();
+				return Math.round(i.left - l.left);
+			}));
+			await page.setViewportSize(VIEWPORT);
+			if (far.some((d) => d > 320))
+				fail(`${it.id} at 1280px: boxes ${far.join(', ')} px from their labels`);
+			await inputs.nth(1).fill('fem');
+			await clickNav(page, 'next', `"Neste" with a wrong box on ${path}`);
+			const bad = await page.$$eval('[aria-invalid="true"]', (els) => els.map((e) => e.id));
+			const second = await inputs.nth(1).getAttribute('id');
+			if (bad.length !== 1 || bad[0] !== second)
+				fail(`${it.id}: aria-invalid on [${bad.join(', ')}], expected only ${second}`);
+			const href = await page.locator('#errors a').first().getAttribute('href');
+			if (href !== `#${second}`)
+				fail(`${it.id}: the error summary links to ${href}, not #${second}`);
+			await checkPage(`error state (${it.id}, one wrong box)`);
+			await shots(page, 'sum-error');
+			await answerItem(page, it);
+			console.log(`    ${it.id}: a wrong box named on its own; boxes ${far.join(', ')} px from their labels at 1280px`);
+		}
+
 		let resp;
 		try {
 			resp = await page.goto(link, { timeout: NAV_TIMEOUT, waitUntil: 'load' });
@@ -438,6 +507,7 @@ async function main() {
 
 		console.log('Pages:');
 		let lastPath = null;
+		let lastProgress = { value: -1, step: -1 };
 		for (let n = 0; ; n++) {
 			if (n >= MAX_PAGES)
 				fail(`still not at the thank-you page after ${MAX_PAGES} pages`);
@@ -447,6 +517,7 @@ async function main() {
 				const h1 = (await page.locator('main h1').textContent() || '').trim();
 				if (h1 !== 'Takk for svarene!')
 					fail(`thank-you page heading is "${h1}"`);
+				await shots(page, 'thanks');
 				break;
 			}
 			if (path === lastPath) {
@@ -455,6 +526,19 @@ async function main() {
 				    (es ? ` – the page reports: ${es}` : ''));
 			}
 			lastPath = path;
+			/* Issue 8, defect 4: progress never goes back; the step is in the title. */
+			const prog = await page.evaluate(() => {
+				const p = document.querySelector('main progress');
+				const m = /^Side (\d+) · /.exec(document.querySelector('#progress-label')
+				    ?.textContent || '');
+				return { value: p ? p.value : -1, step: m ? +m[1] : -1, title: document.title };
+			});
+			if (prog.step < 0 || !prog.title.startsWith(`Side ${prog.step} – `))
+				fail(`${path}: no step in the progress label or the title ("${prog.title}")`);
+			if (prog.value < lastProgress.value || prog.step < lastProgress.step)
+				fail(`${path}: progress went back (${lastProgress.step}/${lastProgress.value}` +
+				    ` -> ${prog.step}/${prog.value})`);
+			lastProgress = prog;
 			const es = await errorSummary(page);
 			if (es)
 				fail(`${path} shows an error summary: ${es}`);
@@ -467,6 +551,7 @@ async function main() {
 			if (isGrid) {
 				if (items.some((it) => it.id !== GRID_ID))
 					fail(`${path}: the keyboard page holds more than ${GRID_ID}`);
+				await shots(page, 'grid');
 				const expected = await answerGridByKeyboard(page);
 				const next = await checkPage();
 				lastPath = next;
@@ -498,7 +583,10 @@ async function main() {
 
 			for (const it of items)
 				await answerItem(page, it);
+			for (const it of items.filter((x) => x.kind === 'sum'))
+				await checkSumPage(page, path, it);
 			if (!errorChecked && items.some((it) => it.id === ERROR_ITEM)) {
+				await checkLangSwitch(page, path);
 				await checkErrorState(page, path, items);
 				errorChecked = true;
 			}
@@ -515,11 +603,17 @@ async function main() {
 
 		/* The pages around the questionnaire get the same checks. */
 		const origin = new URL(link).origin;
-		for (const p of ['/', '/kode', '/personvern']) {
+		for (const p of ['/', '/kode', '/personvern', '/tilgjengelighet']) {
 			const r = await page.goto(origin + p, { timeout: NAV_TIMEOUT });
 			if (!r || !r.ok())
 				fail(`${p} gave HTTP ${r ? r.status() : 'no response'}`);
 			await checkPage();
+		}
+		{
+			const r = await page.goto(origin + '/finnes-ikke', { timeout: NAV_TIMEOUT });
+			if (!r || r.status() !== 404)
+				fail(`an unknown path gave HTTP ${r ? r.status() : 'no response'}, not 404`);
+			await checkPage('unknown path');
 		}
 		await page.goto(origin + '/kode', { timeout: NAV_TIMEOUT });
 		await page.fill('#code', 'ZZZZZ-ZZZZZ');
@@ -541,6 +635,20 @@ async function main() {
 			page.locator('button[name=nav][value=save]').press('Enter'),
 		]);
 		await checkPage('saved, with the resume link');
+		/* Issue 8, defect 10: the copy button svar.js adds, and what it copies. */
+		await context.grantPermissions(['clipboard-read', 'clipboard-write'],
+		    { origin: new URL(link).origin });
+		const copy = page.locator('p.resume button.copy');
+		if (await copy.count() !== 1)
+			fail('the saved page has no copy button');
+		await copy.click();
+		await page.locator('p.resume .copy-status').filter({ hasText: 'kopiert' })
+		    .waitFor({ timeout: NAV_TIMEOUT });
+		const copied = await page.evaluate(() => navigator.clipboard.readText());
+		if (copied !== await page.locator('p.resume a').getAttribute('href'))
+			fail('the copy button did not copy the resume link');
+		await checkPage('saved, link copied');
+		await shots(page, 'saved');
 
 		const distinct = [...new Set(visited)];
 		console.log('');
@@ -557,6 +665,15 @@ async function main() {
 				    (o.wide.length ? `; too wide: ${o.wide.join(', ')}` : ''));
 		} else {
 			console.log(`Horizontal scrolling: none at ${VIEWPORT.width}px or ${NARROW}px`);
+		}
+
+		if (cut.length) {
+			bad = true;
+			console.log(`Words cut without a hyphen at ${NARROWEST}px on ${cut.length} page view(s):`);
+			for (const c of cut)
+				console.log(`  ${c.path}: ${[...new Set(c.words)].join(', ')}`);
+		} else {
+			console.log(`Headings at ${NARROWEST}px: no word cut`);
 		}
 
 		if (incomplete.length) {

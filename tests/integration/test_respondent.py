@@ -2,16 +2,32 @@
 (started by scripts/test.sh). Pages of the 2021 survey: 1 intro,
 2 Q3_1 grid, 3 Q3_2, 4 Q3_3+Q3_4 (if Q3_2 = Ja), 5 Q3_6 sum, ...,
 20 B2+B3, 21 B4-B7 (B5 age), 22 B8+B9."""
+import re
 import subprocess
 import threading
 import time
 import unittest
 
-from svartest import (Client, answers, csrf, key_of, new_token, psql,
+import svartest
+from svartest import (Client, answers, complete, csrf, key_of, new_token, psql,
                       response_row, start, unit_link)
 
 
+# The pages of the 2021 survey in order, by id.
+PAGES = ["intro", "a1", "a2", "a3", "a4", "a5", "b1", "b2", "b3", "b4",
+         "c1", "c2", "c3", "d1", "e1", "f1", "g1", "h1", "i1", "bg1", "bg2",
+         "bg3"]
+
+
 def save(client, key, page, fields, nav="next", token=None):
+    """Posts page `page`. The tests post pages out of order; a response
+    may only open pages up to the furthest it reached (issue 8), so the
+    page counts as reached first."""
+    rows = psql("SELECT coalesce(furthest_page_id, '') FROM response"
+                " WHERE selector = :'p0'", key[:8])
+    if not rows or rows[0][0] not in PAGES or \
+            PAGES.index(rows[0][0]) < page - 1:
+        reach(key, PAGES[page - 1])
     if token is None:
         token = csrf(client.get(f"/r/{key}/{page}").body)
     data = dict(fields)
@@ -368,6 +384,7 @@ class Navigation(unittest.TestCase):
 
     def test_two_tabs_at_once(self):
         tok = csrf(self.c.get(f"/r/{self.key}/2").body)
+        reach(self.key, "b2")
         results = []
 
         def post(page, fields):
@@ -481,3 +498,349 @@ class Pages(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+def reach(key, page_id):
+    """Moves a response's furthest page reached to `page_id`, as if the
+    respondent had come that far."""
+    psql("UPDATE response SET furthest_page_id = :'p1'"
+         " WHERE selector = :'p0'", key[:8], page_id)
+
+
+class KeepInvalid(unittest.TestCase):
+    """Issue 8, defect 1: Forrige and Lagre save what is valid, keep what
+    is invalid as typed, and go where the button says; only Neste
+    insists."""
+
+    def setUp(self):
+        self.c = Client()
+        self.key, _ = start(self.c, unit_link("hf"))
+
+    def test_prev_keeps_invalid_age_as_typed(self):
+        r = save(self.c, self.key, 21, {"B4": "1", "B5": "200"}, nav="prev")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/20")
+        a = answers(self.key)
+        self.assertEqual(a["B4"], ("1", "a"))
+        self.assertEqual(a["B5"], ("200", "i"))
+        r = self.c.get(f"/r/{self.key}/21")
+        self.assertEqual(r.status, 200)
+        self.assertIn('value="200"', r.body)
+        self.assertIn("Skriv et helt tall fra 15 til 90.", r.body)
+        self.assertRegex(r.body, r'id="B5"[^>]*aria-invalid="true"')
+        # Neste still insists, and a valid age replaces what was kept.
+        r = save(self.c, self.key, 21, {"B4": "1", "B5": "200"})
+        self.assertEqual(r.status, 422)
+        r = save(self.c, self.key, 21, {"B4": "1", "B5": "44"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(answers(self.key)["B5"], ("44", "a"))
+        r = self.c.get(f"/r/{self.key}/21")
+        self.assertNotIn("Skriv et helt tall", r.body)
+
+    def test_save_keeps_a_wrong_sum_and_goes_to_saved(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "fem",
+                                       "Q3_6.skriftlig": "",
+                                       "Q3_6.video": "5"}, nav="save")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/lagret")
+        a = answers(self.key)
+        self.assertEqual(a["Q3_6.telefon"], ("fem", "i"))
+        self.assertEqual(a["Q3_6.fysisk"], ("50", "i"))
+        r = self.c.get(f"/r/{self.key}/5")
+        self.assertEqual(r.status, 200)
+        self.assertIn('value="fem"', r.body)
+        self.assertIn('value="50"', r.body)
+        # Resuming goes back to the page with the kept input.
+        self.assertEqual(self.c.get(f"/r/{self.key}").location,
+                         f"/r/{self.key}/5")
+
+    def test_exclusive_is_kept_and_prev_goes_back(self):
+        save(self.c, self.key, 9, {"Q3_18": "2"})
+        r = save(self.c, self.key, 10, {"Q3_19": ["1", "9"]}, nav="prev")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{self.key}/9")
+        a = answers(self.key)
+        self.assertEqual(a["Q3_19.1"], ("1", "i"))
+        self.assertEqual(a["Q3_19.9"], ("1", "i"))
+        r = self.c.get(f"/r/{self.key}/10")
+        self.assertRegex(r.body, r'id="Q3_19-1" value="1" checked')
+        self.assertRegex(r.body, r'id="Q3_19-9" value="9" checked')
+        self.assertIn('id="err-Q3_19"', r.body)
+
+
+class FieldErrors(unittest.TestCase):
+    """Issue 8, defect 2: each wrong box of a constant sum gets its own
+    message and aria-invalid; the summary links to the first wrong box;
+    aria-invalid on every field in error."""
+
+    def setUp(self):
+        self.c = Client()
+        self.key, _ = start(self.c, unit_link("hf"))
+
+    def test_sum_names_the_wrong_box(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "fem",
+                                       "Q3_6.skriftlig": "",
+                                       "Q3_6.video": "5"})
+        self.assertEqual(r.status, 422)
+        self.assertIn('href="#Q3_6.telefon"', r.body)
+        self.assertIn('id="err-Q3_6.telefon"', r.body)
+        self.assertRegex(r.body, r'id="Q3_6.telefon"[^>]*aria-invalid="true"')
+        for ok in ("fysisk", "skriftlig", "video"):
+            self.assertNotRegex(
+                r.body, r'id="Q3_6.%s"[^>]*aria-invalid' % ok)
+        self.assertEqual(r.body.count('aria-invalid="true"'), 1)
+
+    def test_wrong_total_marks_every_box_and_says_the_sum(self):
+        r = save(self.c, self.key, 5, {"Q3_6.fysisk": "50",
+                                       "Q3_6.telefon": "20"})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Tallene må bli 100 til sammen. Nå blir de 70.", r.body)
+        self.assertEqual(r.body.count('aria-invalid="true"'), 4)
+        self.assertIn('href="#Q3_6.fysisk"', r.body)
+
+    def test_choice_errors_mark_their_inputs(self):
+        r = save(self.c, self.key, 3, {"Q3_2": "77"})
+        self.assertEqual(r.status, 422)
+        self.assertRegex(r.body, r'name="Q3_2"[^>]*aria-invalid="true"')
+        r = save(self.c, self.key, 9, {"Q3_18": "2"})
+        r = save(self.c, self.key, 10, {"Q3_19": ["1", "9"]})
+        self.assertEqual(r.status, 422)
+        self.assertRegex(r.body, r'id="Q3_19-1"[^>]*aria-invalid="true"')
+
+
+class NoJumpingAhead(unittest.TestCase):
+    """Issue 8, defect 8: a response shows only pages up to its furthest
+    page reached, or the next one."""
+
+    def test_a_new_response_cannot_open_page_21(self):
+        c = Client()
+        key, first = start(c, unit_link("hf"))
+        self.assertEqual(first.path, f"/r/{key}/1")
+        r = c.get(f"/r/{key}/21")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{key}/1")
+        self.assertEqual(c.get(f"/r/{key}/2").status, 200)
+        self.assertEqual(c.get(f"/r/{key}/3").location, f"/r/{key}/1")
+        tok = csrf(first.body)
+        r = c.post(f"/r/{key}/21", {"csrf": tok, "nav": "next", "B4": "1"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{key}/1")
+        self.assertNotIn("B4", answers(key))
+        # Moving on moves the limit; going back keeps it.
+        # (Page 4 is asked only after Ja on page 3: the next is 5.)
+        save(c, key, 1, {})
+        save(c, key, 2, {})
+        self.assertEqual(c.get(f"/r/{key}/5").status, 200)
+        self.assertEqual(c.get(f"/r/{key}/6").location, f"/r/{key}/3")
+        save(c, key, 3, {}, nav="prev")
+        self.assertEqual(c.get(f"/r/{key}/5").status, 200)
+        self.assertEqual(c.get(f"/r/{key}/6").location, f"/r/{key}/2")
+
+
+class OtherLabels(unittest.TestCase):
+    """Issue 8, defect 6: the "Annet, noter" text box has a clean label
+    in each language, and the privacy note apart from it."""
+
+    def test_labels(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        reach(key, "bg1")
+        for lang, label in (("nb", "Annet – skriv inn"),
+                            ("nn", "Anna – skriv inn"),
+                            ("en", "Other – please specify")):
+            c.get(f"/r/{key}/20?lang={lang}")
+            r = c.get(f"/r/{key}/20")
+            self.assertIn(f'<label for="B2.other">{label}</label>', r.body)
+            self.assertIn('aria-describedby="note-B2.other"', r.body)
+            self.assertNotIn("specify...:", r.body)
+            self.assertNotIn("noter...:", r.body)
+
+
+class Progress(unittest.TestCase):
+    """Issue 8, defect 4: progress never goes back when routing adds
+    pages, and the step is in the page title."""
+
+    def test_progress_only_grows(self):
+        c = Client()
+        key, r = start(c, unit_link("hf"))
+        seen = []
+        fields = {3: {"Q3_2": "1"}}     # Ja opens page 4
+        page = 1
+        while page < 12:
+            r = c.get(f"/r/{key}/{page}")
+            m = re.search(r'id="progress-label">Side (\d+) · (\d+) % ferdig<',
+                          r.body)
+            self.assertIsNotNone(m, r.body[:1500])
+            step, share = int(m.group(1)), int(m.group(2))
+            title = re.search(r"<title>([^<]*)</title>", r.body).group(1)
+            self.assertTrue(title.startswith(f"Side {step} – "), title)
+            if seen:
+                self.assertEqual(step, seen[-1][0] + 1)
+                self.assertGreater(share, seen[-1][1])
+            seen.append((step, share))
+            r = save(c, key, page, fields.get(page, {}))
+            page = int(r.location.rsplit("/", 1)[1])
+        self.assertIn(4, [s for s, _ in seen])
+
+
+class NotFound(unittest.TestCase):
+    """Issue 8, defect 9: an unknown path gets a real page in the layout,
+    in the visitor's language; there is a favicon."""
+
+    def test_unknown_path_is_a_page(self):
+        for path, lang in (("/finnes-ikke", "nb"), ("/a/b/c?lang=en", "en"),
+                           ("/r", "nb"), ("/adminx", "nb")):
+            r = Client().request("GET", path)
+            self.assertEqual(r.status, 404, path)
+            self.assertTrue(r.body.startswith("<!doctype html>"), path)
+            self.assertIn(f'<html lang="{lang}">', r.body)
+            self.assertRegex(r.body, r"<title>[^<]+</title>")
+            self.assertIn('href="/"', r.body)
+            self.assertIn("text/html", r.header("content-type"))
+        self.assertIn("Page not found", Client().get("/x?lang=en").body)
+
+    def test_favicon(self):
+        c = Client()
+        r = c.get("/favicon.ico")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.header("content-type"), "image/svg+xml")
+        self.assertIn("<svg", r.body)
+        self.assertIn('<link rel="icon" href="/assets/favicon.svg?v=',
+                      c.get("/").body)
+
+
+class LanguageSwitch(unittest.TestCase):
+    """Issue 8, defect 7: switching language on a page keeps what was
+    typed there (svar.js posts the form as a save with the new
+    language)."""
+
+    def test_switch_posts_and_keeps_input(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        r = save(c, key, 21, {"B4": "1", "B5": "200", "lang": "en"},
+                 nav="lang")
+        self.assertEqual(r.status, 303)
+        self.assertEqual(r.location, f"/r/{key}/21")
+        a = answers(key)
+        self.assertEqual(a["B4"], ("1", "a"))
+        self.assertEqual(a["B5"], ("200", "i"))
+        r = c.get(f"/r/{key}/21")
+        self.assertIn('<html lang="en">', r.body)
+        self.assertIn('value="200"', r.body)
+        self.assertIn("Type a whole number from 15 to 90.", r.body)
+        # A language that does not exist changes nothing but still saves.
+        r = save(c, key, 21, {"B5": "45", "lang": "xx"}, nav="lang")
+        self.assertEqual(r.location, f"/r/{key}/21")
+        self.assertIn('<html lang="en">', c.get(f"/r/{key}/21").body)
+        self.assertEqual(answers(key)["B5"], ("45", "a"))
+
+
+class SumPage(unittest.TestCase):
+    """Issue 8, defect 5: one instruction on the constant-sum page."""
+
+    def test_one_instruction(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        reach(key, "a4")
+        r = c.get(f"/r/{key}/5")
+        self.assertIn('id="help-Q3_6"', r.body)
+        self.assertNotIn('id="hint-Q3_6"', r.body)
+        self.assertNotIn("hint-Q3_6", r.body)
+
+
+class Assets(unittest.TestCase):
+    """Issue 8, defect 11: versioned asset URLs are cached for a year,
+    CSS and JS go out gzipped to a client that takes it."""
+
+    def fetch(self, path, headers=None):
+        import http.client
+        import urllib.parse
+        u = urllib.parse.urlparse(svartest.BASE)
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        conn.request("GET", path, headers=headers or {})
+        r = conn.getresponse()
+        body = r.read()
+        h = {k.lower(): v for k, v in r.getheaders()}
+        conn.close()
+        return r.status, h, body
+
+    def test_versioned_urls_are_cached_long(self):
+        page = Client().get("/").body
+        m = re.search(r'href="(/assets/svar\.css\?v=[0-9a-f]+)"', page)
+        self.assertIsNotNone(m, page[:600])
+        self.assertRegex(page, r'src="/assets/svar\.js\?v=[0-9a-f]+"')
+        st, h, _ = self.fetch(m.group(1))
+        self.assertEqual(st, 200)
+        self.assertIn("max-age=31536000", h["cache-control"])
+        self.assertIn("immutable", h["cache-control"])
+        # An unversioned or stale URL is revalidated, never kept a year.
+        for p in ("/assets/svar.css", "/assets/svar.css?v=0000"):
+            st, h, _ = self.fetch(p)
+            self.assertEqual(st, 200)
+            self.assertEqual(h["cache-control"], "no-cache")
+
+    def test_gzip_for_css_and_js(self):
+        import gzip
+        for name, ctype in (("svar.css", "text/css"),
+                            ("svar.js", "application/javascript")):
+            with open(f"assets/{name}", "rb") as f:
+                want = f.read()
+            st, h, body = self.fetch(f"/assets/{name}",
+                                     {"Accept-Encoding": "gzip, br"})
+            self.assertEqual(st, 200)
+            self.assertEqual(h.get("content-encoding"), "gzip")
+            self.assertIn("Accept-Encoding", h.get("vary", ""))
+            self.assertTrue(h["content-type"].startswith(ctype))
+            self.assertLess(len(body), len(want))
+            self.assertEqual(gzip.decompress(body), want)
+            st, h, body = self.fetch(f"/assets/{name}")
+            self.assertNotIn("content-encoding", h)
+            self.assertEqual(body, want)
+            st, h, body = self.fetch(f"/assets/{name}",
+                                     {"Accept-Encoding": "gzip;q=0"})
+            self.assertNotIn("content-encoding", h)
+
+
+class TrustAndContent(unittest.TestCase):
+    """Issue 8, defect 10 (the parts built): the accessibility statement
+    linked from every page, the thank-you panel, the copy button's
+    labels on the saved page, alt texts that describe the drawings."""
+
+    def test_accessibility_statement_linked_everywhere(self):
+        c = Client()
+        for lang, title in (("nb", "Tilgjengelighetserklæring"),
+                            ("nn", "Tilgjengeerklæring"),
+                            ("en", "Accessibility statement")):
+            r = Client().get(f"/tilgjengelighet?lang={lang}")
+            self.assertEqual(r.status, 200)
+            self.assertIn(f"<h1>{title}</h1>", r.body)
+            self.assertIn("WCAG 2.1", r.body)
+        key, first = start(c, unit_link("hf"))
+        for body in (first.body, c.get("/").body, c.get("/kode").body,
+                     c.get("/finnes-ikke").body):
+            self.assertIn('<a href="/tilgjengelighet">', body)
+
+    def test_thanks_panel_and_saved_copy(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        r = save(c, key, 1, {}, nav="save")
+        r = c.get(r.location)
+        self.assertIn('data-copy="Kopier lenken"', r.body)
+        self.assertIn('data-copied="Lenken er kopiert."', r.body)
+        complete(c, key)
+        r = c.get(f"/r/{key}/takk")
+        self.assertIn('<div class="confirm" role="status">', r.body)
+        self.assertIn("<h2>Hva skjer nå</h2>", r.body)
+
+    def test_alt_texts_describe_the_drawings(self):
+        c = Client()
+        key, _ = start(c, unit_link("hf"))
+        reach(key, "c1")
+        r = c.get(f"/r/{key}/11")
+        alts = re.findall(r'<img [^>]*alt="([^"]*)"', r.body)
+        self.assertEqual(len(alts), 2, r.body[:2000])
+        for a in alts:
+            self.assertTrue(a.startswith("Tegning av"), a)
+            self.assertIn("Helsenorge", a)

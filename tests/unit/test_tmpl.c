@@ -228,7 +228,7 @@ START_TEST(tmpl_shipped_templates)
 {
 	static const char *files[][2] = {
 		{ "templates/layout.html",
-		    "lang title !content nb_current nn_current en_current" },
+		    "lang title !content nb_current nn_current en_current v" },
 		{ "templates/code.html", "csrf code error" },
 		{ "templates/message.html", "heading text link" },
 		{ "templates/start.html", "survey action csrf" },
@@ -236,6 +236,7 @@ START_TEST(tmpl_shipped_templates)
 		{ "templates/thanks.html", "resume_url survey" },
 		{ "templates/home.html", "" },
 		{ "templates/privacy.html", "" },
+		{ "templates/accessibility.html", "" },
 	};
 	struct tmpl	*t;
 	struct buf	 err;

@@ -180,10 +180,15 @@ START_TEST(validate_numbers_sums_text)
 	answers_free(&out);
 	verrs_free(&e);
 
+	/* Each wrong sum field its own error, naming the field. */
 	run(s, 2, "S1.x=-5&S1.y=105&N=14&N=15", &out, &e);
-	ck_assert_uint_eq(e.n, 2);
+	ck_assert_uint_eq(e.n, 3);
 	ck_assert_int_eq(e.v[0].code, VERR_SUM_NUMBER);
-	ck_assert_int_eq(e.v[1].code, VERR_NUMBER);
+	ck_assert_str_eq(e.v[0].row->key, "x");
+	ck_assert_int_eq(e.v[1].code, VERR_SUM_NUMBER);
+	ck_assert_str_eq(e.v[1].row->key, "y");
+	ck_assert_int_eq(e.v[2].code, VERR_NUMBER);
+	ck_assert_ptr_null(e.v[2].row);
 	answers_free(&out);
 	verrs_free(&e);
 
