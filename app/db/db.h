@@ -219,6 +219,7 @@ int		 db_funnel_units(struct db *, int, const char *, db_row_cb,
 int		 db_funnel_people(struct db *, int, db_row_cb, void *);
 int		 db_funnel_breakoff(struct db *, int, const char *, db_row_cb,
 		    void *);
+int		 db_funnel_aapor(struct db *, int, db_row_cb, void *);
 
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;

@@ -14,6 +14,7 @@ enum {
 	S_UNITS,
 	S_PEOPLE,
 	S_BREAKOFF,
+	S_AAPOR,
 	S__MAX
 };
 
@@ -90,6 +91,34 @@ static struct db_stmt stmts[S__MAX] = {
 	  " WHERE v.wave_id = $1 AND ($2 = '' OR v.key = $2)"
 	  " GROUP BY pg.page_id ORDER BY min(pg.position), pg.page_id",
 	  2, 1 },
+	/*
+	 * Final dispositions of personal invitations, one each, in this
+	 * order (README, The funnel): I complete; P partial (started, got
+	 * at least half way); R break-off, refusal or opt-out; NE bounced
+	 * (not eligible); NC sent, never opened; UH never sent, so whether
+	 * it could reach anyone is unknown.
+	 */
+	[S_AAPOR] = { "funnel.aapor",
+	  "SELECT v.key,"
+	  " count(*) FILTER (WHERE d = 'I'), count(*) FILTER (WHERE d = 'P'),"
+	  " count(*) FILTER (WHERE d = 'R'), count(*) FILTER (WHERE d = 'NE'),"
+	  " count(*) FILTER (WHERE d = 'NC'), count(*) FILTER (WHERE d = 'UH')"
+	  " FROM (SELECT i.version_id, CASE"
+	  "  WHEN r.status = 'completed' THEN 'I'"
+	  "  WHEN r.status = 'started' AND 2 * (fp.position + 1) >="
+	  "   (SELECT count(*) FROM page p WHERE p.definition_id ="
+	  "   r.definition_id) THEN 'P'"
+	  "  WHEN r.status IN ('started', 'opened') OR i.opted_out_at IS NOT"
+	  "   NULL THEN 'R'"
+	  "  WHEN i.bounced_at IS NOT NULL THEN 'NE'"
+	  "  WHEN i.letter_sent_at IS NOT NULL OR i.email_sent_at IS NOT NULL"
+	  "   THEN 'NC'"
+	  "  ELSE 'UH' END AS d"
+	  "  FROM invitation i JOIN response r ON r.invitation_id = i.id"
+	  "  LEFT JOIN page fp ON fp.definition_id = r.definition_id AND"
+	  "   fp.page_id = r.furthest_page_id"
+	  "  WHERE NOT r.test) x JOIN version v ON v.id = x.version_id"
+	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key ORDER BY v.id", 1, 1 },
 };
 
 int
@@ -122,4 +151,14 @@ db_funnel_breakoff(struct db *db, int wave, const char *version,
 
 	snprintf(sw, sizeof(sw), "%d", wave);
 	return (db_each(db, &stmts[S_BREAKOFF], p, cb, arg));
+}
+
+int
+db_funnel_aapor(struct db *db, int wave, db_row_cb cb, void *arg)
+{
+	char		 sw[16];
+	const char	*p[1] = { sw };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[S_AAPOR], p, cb, arg));
 }

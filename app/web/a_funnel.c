@@ -191,6 +191,40 @@ newest_wave(int n, const char *const *v, void *arg)
 		*w = atoi(v[0]);
 }
 
+/*
+ * AAPOR Standard Definitions' rates from the dispositions: eligible or
+ * unknown = I + P + R + NC + UH (NE left out).
+ */
+static void
+aapor_row(int n, const char *const *v, void *arg)
+{
+	struct fctx	*c = arg;
+	struct tvars	*row;
+	long		 i, p, r, ne, nc, uh, all;
+
+	if (n < 7)
+		return;
+	i = strtol(v[1], NULL, 10);
+	p = strtol(v[2], NULL, 10);
+	r = strtol(v[3], NULL, 10);
+	ne = strtol(v[4], NULL, 10);
+	nc = strtol(v[5], NULL, 10);
+	uh = strtol(v[6], NULL, 10);
+	all = i + p + r + nc + uh;
+	row = tvars_row(c->tv, "aapor");
+	tvars_copy(row, "version", v[0]);
+	count_set(c, row, "i", i);
+	count_set(c, row, "p", p);
+	count_set(c, row, "r", r);
+	count_set(c, row, "ne", ne);
+	count_set(c, row, "nc", nc);
+	count_set(c, row, "uh", uh);
+	rate_set(c, row, "rr1", i, all);
+	rate_set(c, row, "rr2", i + p, all);
+	rate_set(c, row, "coop1", i, i + p + r);
+	rate_set(c, row, "ref1", r, all);
+}
+
 static int
 chart(struct fctx *c, const char *key, const char *id, const char *title,
     const char *desc)
@@ -251,6 +285,8 @@ admin_funnel(struct http_request *req)
 	if (rc != DB_ERR)
 		rc = db_funnel_breakoff(app.adb, c.wave, version, breakoff_row,
 		    &c);
+	if (rc != DB_ERR)
+		rc = db_funnel_aapor(app.adb, c.wave, aapor_row, &c);
 	if (rc == DB_ERR) {
 		tvars_free(&tv);
 		form_free(&q);

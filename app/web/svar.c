@@ -96,7 +96,8 @@ static const struct {
 	    " !units_chart !pages_chart stages{label stage n rate}"
 	    " groups{group is_kind frame invited accepted declined distributed"
 	    " responding trinn1 trinn2} people{version invited views opened started"
-	    " completed rate trinn3 unknown} pages{page reached stopped share}" },
+	    " completed rate trinn3 unknown} pages{page reached stopped share}"
+	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"
 	    " forwarded_error opened started completed threshold name email"

@@ -87,6 +87,39 @@ def setUpModule():
                translate(substr(md5(k || 'v'), 1, 26), '01', 'xy'), 'c'
           FROM (VALUES {", ".join(rows)}) AS r(l, s, p, t, k)""",
          version, definition)
+    # Personal invitations with dispositions known by hand: (status,
+    # furthest page, opted out, bounced, letter sent).
+    global INVITES
+    INVITES = [("completed", "p3", False, False, True)] * 3 + [
+        ("started", "p2", False, False, True),     # partial: 2 of 3 pages
+        ("started", "p1", False, False, True),     # break-off
+        ("invited", None, True, False, True),      # opted out
+        ("invited", None, False, True, True),      # bounced
+        ("invited", None, False, False, True),     # sent, never opened
+        ("invited", None, False, False, True),
+        ("invited", None, False, False, False),    # never sent
+    ]
+    rows = []
+    for n, (st, pg, out, bounced, sent) in enumerate(INVITES):
+        rows.append(f"('fi{n:02d}x', '{st}', {repr(pg) if pg else 'NULL'},"
+                    f" {str(out).lower()}, {str(bounced).lower()},"
+                    f" {str(sent).lower()})")
+    psql(f"""
+        WITH d(k, st, pg, o, b, s) AS (VALUES {", ".join(rows)}),
+        i AS (INSERT INTO invitation (version_id, code, opted_out_at,
+                                      bounced_at, letter_sent_at)
+              SELECT :'p0', upper(k), CASE WHEN o THEN now() END,
+                     CASE WHEN b THEN now() END, CASE WHEN s THEN now() END
+                FROM d RETURNING id, code)
+        INSERT INTO response (version_id, definition_id, invitation_id,
+            status, page_id, furthest_page_id, selector, verifier, csrf,
+            channel)
+        SELECT :'p0', :'p1', i.id, d.st, d.pg, d.pg,
+               translate(substr(md5(d.k), 1, 8), '01', 'xy'),
+               translate(substr(md5(d.k || 'v'), 1, 26), '01', 'xy'), 'c',
+               'personal'
+          FROM d JOIN i ON i.code = upper(d.k)""", version, definition)
+
     # Views of eligible units' start pages, through HTTP: three looks at
     # one link, and the links of an ineligible unit do not count.
     global VIEWS
@@ -105,6 +138,13 @@ def setUpModule():
     ANALYST = Client()
     n, p, s = new_admin("analyst")
     admin_login(ANALYST, n, p, s)
+
+
+def counted():
+    """(status, page) of every response the funnel counts: not tests,
+    and the personal invitations' once opened."""
+    return [(s, p) for s, p, t in RESPONSES if not t] + \
+        [(s, p) for s, p, _, _, _ in INVITES if s != "invited"]
 
 
 def cells(body, caption):
@@ -143,9 +183,10 @@ class Funnel(unittest.TestCase):
 
     def test_respondents_and_breakoff(self):
         body = self.page(ADMIN)
-        live = [(s, p) for s, p, t in RESPONSES if not t]
-        # Only the eligible units' reported headcount is the denominator.
-        invited = sum(f for _, s, e, f in UNITS if e and f)
+        live = counted()
+        # The eligible units' reported headcount and the personal
+        # invitations are the denominator.
+        invited = sum(f for _, s, e, f in UNITS if e and f) + len(INVITES)
         row = [r for r in cells(body, "Inviterte, åpnet, begynt")
                if r[0].startswith("kommune")][0]
         self.assertEqual(int(row[1]), invited)
@@ -174,7 +215,7 @@ class Funnel(unittest.TestCase):
     def test_analysts_see_small_cells_as_under_5(self):
         body = self.page(ANALYST)
         rows = cells(body, "Nådd og stoppet per side")
-        live = [(s, p) for s, p, t in RESPONSES if not t]
+        live = counted()
         for r in rows:
             stopped = sum(1 for s, p in live if s == "started" and p == r[0])
             if 0 < stopped < 5:
@@ -191,7 +232,7 @@ class Funnel(unittest.TestCase):
         self.assertTrue(r.header("content-type").startswith("text/csv"))
         lines = r.body.lstrip("\ufeff").split("\r\n")
         self.assertEqual(lines[0], "page,reached,stopped")
-        live = [(s, p) for s, p, t in RESPONSES if not t]
+        live = counted()
         for line in lines[1:4]:
             page, reached, stopped = line.split(",")
             self.assertEqual(int(stopped), sum(
@@ -204,6 +245,16 @@ class Funnel(unittest.TestCase):
                                    "&table=nope").status, 404)
         self.assertEqual(Client().get("/admin/funnel.csv?table=units")
                          .location, "/admin/login")
+
+    def test_aapor_on_a_hand_computed_example(self):
+        body = self.page(ADMIN)
+        row = cells(body, "Endelig status per invitasjon")[0]
+        # I=3, P=1, R=2 (break-off, opt-out), NC=2, UH=1, NE=1.
+        self.assertEqual(row[:7], ["kommune", "3", "1", "2", "2", "1", "1"])
+        self.assertEqual(row[7], "3 av 9 (33 %)")     # RR1
+        self.assertEqual(row[8], "4 av 9 (44 %)")     # RR2
+        self.assertEqual(row[9], "3 av 6 (50 %)")     # COOP1
+        self.assertEqual(row[10], "2 av 9 (22 %)")    # REF1
 
     def test_a_count_links_to_its_units(self):
         body = self.page(ADMIN)
