@@ -282,12 +282,14 @@ frame_sample(struct admin_req *ar, struct tvars *tv, int wave, int draw)
 		    "admin.sample.n"));
 		return (0);
 	}
-	seed = ss != NULL && *ss != '\0' ? strtoull(ss, &end, 10) : 0;
-	if (ss == NULL || *ss == '\0' || *end != '\0' || strlen(ss) > 18) {
+	/* Digits only: strtoull would take "-1" as the largest seed. */
+	if (ss == NULL || *ss == '\0' || strlen(ss) > 18 ||
+	    strspn(ss, "0123456789") != strlen(ss)) {
 		tvars_set(tv, "seed_error", i18n_get(ar->lang,
 		    "admin.sample.seed"));
 		return (0);
 	}
+	seed = strtoull(ss, NULL, 10);
 	if (strat == NULL || (strcmp(strat, "none") != 0 &&
 	    strcmp(strat, "fylke") != 0 && strcmp(strat, "size") != 0 &&
 	    strcmp(strat, "both") != 0))

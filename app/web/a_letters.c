@@ -54,7 +54,7 @@ letters_pdf_send(struct http_request *req, struct admin_req *ar, int upto)
 {
 	struct letters	 b;
 	struct buf	 base, pdf;
-	const char	*font;
+	const char	*font, *why;
 	char		 err[128], detail[64];
 
 	buf_init(&base);
@@ -64,14 +64,29 @@ letters_pdf_send(struct http_request *req, struct admin_req *ar, int upto)
 	if ((font = getenv("SVAR_LETTER_FONT")) == NULL)
 		font = LETTER_FONT;
 	snprintf(detail, sizeof(detail), "up to invitation %d", upto);
+	/*
+	 * Each way this can fail says so: before, all of them came back as
+	 * the same quiet redirect, and a font missing from the chroot
+	 * looked like "nothing happened".
+	 */
+	why = NULL;
 	if (db_letters(app.adb, LETTER_VERSION, upto, letters_row, &b) ==
-	    DB_ERR || b.n == 0 || !letters_pdf(&b, font, NULL, &pdf, err,
-	    sizeof(err)) || !admin_audit(ar, "letters.pdf", "letters",
-	    detail)) {
+	    DB_ERR)
+		why = db_error(app.adb);
+	else if (b.n > 0 && !letters_pdf(&b, font, NULL, &pdf, err,
+	    sizeof(err)))
+		why = err;
+	else if (b.n > 0 && !admin_audit(ar, "letters.pdf", "letters",
+	    detail))
+		why = db_error(app.adb);
+	if (why != NULL || b.n == 0) {
 		letters_free(&b);
 		buf_free(&base);
 		buf_free(&pdf);
-		web_redirect(req, "/admin/letters");
+		if (why != NULL)
+			web_unavailable(req, ar->lang, why);
+		else
+			web_redirect(req, "/admin/letters");
 		return (KORE_RESULT_OK);
 	}
 	web_headers(req);

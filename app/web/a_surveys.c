@@ -106,21 +106,6 @@ admin_home(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
-/* The number in /admin/waves/<n> or /admin/versions/<n>/...; 0: none. */
-static int
-path_id(const char *path, const char *prefix)
-{
-	const char	*p = path + strlen(prefix);
-	char		*end;
-	long		 n;
-
-	n = strtol(p, &end, 10);
-	if (end == p || n <= 0 || n > 1000000000 || (*end != '\0' &&
-	    *end != '/'))
-		return (0);
-	return ((int)n);
-}
-
 int
 admin_wave(struct http_request *req)
 {
@@ -129,7 +114,7 @@ admin_wave(struct http_request *req)
 	char			 name[128];
 	int			 id, closed;
 
-	id = path_id(req->path, "/admin/waves/");
+	id = web_path_id(req->path, "/admin/waves/");
 	if (action == NULL || (strcmp(action, "open") != 0 &&
 	    strcmp(action, "close") != 0)) {
 		home_page(req, ar, 422, i18n_get(ar->lang,
@@ -242,7 +227,7 @@ admin_preview(struct http_request *req)
 	enum lang		 l;
 	int			 id;
 
-	id = path_id(req->path, "/admin/versions/");
+	id = web_path_id(req->path, "/admin/versions/");
 	if ((l = lang_parse(form_get(&ar->f, "lang"))) == LANG_MAX)
 		l = ar->lang;
 	if (!keys_random(sel, KEY_SELECTOR_LEN) ||

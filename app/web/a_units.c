@@ -376,21 +376,13 @@ unit_action(struct admin_req *ar, int id, struct tvars *tv, char *what,
 	return (0);
 }
 
-static int
-path_id(const char *path, const char *prefix)
-{
-	long	 n = strtol(path + strlen(prefix), NULL, 10);
-
-	return (n > 0 && n < 1000000000 ? (int)n : 0);
-}
-
 int
 admin_unit(struct http_request *req)
 {
 	struct admin_req	*ar = admin_req(req);
 	struct tvars		 tv;
 	char			 what[128], obj[32], url[48];
-	int			 id = path_id(req->path, "/admin/units/"), rc;
+	int			 id = web_path_id(req->path, "/admin/units/"), rc;
 
 	tvars_init(&tv, ar->lang);
 	if (req->method != HTTP_METHOD_POST) {

@@ -5,11 +5,13 @@
  * two prepared statements.
  */
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <kore/seccomp.h>
 
 #include "i18n.h"
+#include "letter.h"
 #include "web.h"
 
 struct app	 app;
@@ -152,7 +154,7 @@ void
 kore_worker_configure(void)
 {
 	struct buf	 err;
-	const char	*v;
+	const char	*v, *font;
 	int		 i;
 
 	buf_init(&err);
@@ -176,6 +178,13 @@ kore_worker_configure(void)
 		fatalx("SVAR_ADMIN_DB must be set: the admin area's "
 		    "connection, as the svar_admin role");
 	kore_timer_add(body_guard, BODY_GUARD_MS, NULL, 0);
+	/* Workers run chrooted in production: the font must be inside. */
+	if ((font = getenv("SVAR_LETTER_FONT")) == NULL)
+		font = LETTER_FONT;
+	if (access(font, R_OK) != 0)
+		kore_log(LOG_WARNING, "letters: font %s cannot be read (inside "
+		    "the chroot, if any): set SVAR_LETTER_FONT; /admin/letters "
+		    "cannot make PDFs", font);
 	app.db = db_open(getenv("SVAR_DB"));
 	app.adb = db_open(v);
 	/* A database that is down now is retried on the first request. */

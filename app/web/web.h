@@ -80,6 +80,7 @@ int		 web_form_token_ok(struct http_request *, const struct form *);
 enum lang	 web_lang(struct http_request *, const struct form *);
 enum lang	 web_page_lang(struct http_request *);
 void		 web_base_url(struct buf *);
+int		 web_path_id(const char *, const char *);
 
 /* web_catalog.c */
 #define CAT_OK		1

@@ -297,3 +297,25 @@ web_go_response(struct http_request *req, const char *key, const char *tail)
 	    tail ? tail : "");
 	web_redirect(req, url);
 }
+
+/*
+ * The number after prefix in a path (/admin/units/<n>, /admin/versions/
+ * <n>/preview), or 0 when there is none; Kore's route has checked the
+ * digits, this checks the range.
+ */
+int
+web_path_id(const char *path, const char *prefix)
+{
+	const char	*p;
+	char		*end;
+	long		 n;
+
+	if (strncmp(path, prefix, strlen(prefix)) != 0)
+		return (0);
+	p = path + strlen(prefix);
+	n = strtol(p, &end, 10);
+	if (end == p || n <= 0 || n > 1000000000 || (*end != '\0' &&
+	    *end != '/'))
+		return (0);
+	return ((int)n);
+}

@@ -102,7 +102,8 @@ class Frame(unittest.TestCase):
                                " 'kommune' AND wu.added_by = 'sample'"), 0)
         for fields in ({"n": "0", "seed": "1"}, {"n": "x", "seed": "1"},
                        {"n": "999", "seed": "1"}, {"n": "4", "seed": ""},
-                       {"n": "4", "seed": "1e9"}):
+                       {"n": "4", "seed": "1e9"}, {"n": "4", "seed": "-1"},
+                       {"n": "4", "seed": " 7"}):
             r = post("plan", strata="none", **fields)
             self.assertEqual(r.status, 422, fields)
             self.assertIn('class="error"', r.body)
