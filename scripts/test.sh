@@ -8,6 +8,10 @@ set -eu
 cd "$(dirname "$0")/.."
 PORT=${SVAR_TEST_PORT:-8898}
 PGPORT_TEST=${SVAR_TEST_PGPORT:-5498}
+# SVAR_TEST_ONLY='test_mail*.py' runs the unit tests and only those
+# integration tests: a short loop while working on one area. CI never
+# sets it.
+ONLY=${SVAR_TEST_ONLY:-}
 failed=0
 
 echo "==> unit tests (Check, AddressSanitizer + UBSan)"
@@ -16,7 +20,7 @@ ASAN_OPTIONS=detect_leaks=1 build/unit_tests > .run/unit.log 2>&1 || {
 	cat .run/unit.log; echo "==> unit tests FAILED"; exit 1; }
 tail -1 .run/unit.log
 
-if command -v valgrind >/dev/null 2>&1; then
+if [ -z "$ONLY" ] && command -v valgrind >/dev/null 2>&1; then
 	echo "==> unit tests under valgrind"
 	CK_FORK=no valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 	    --error-exitcode=1 build/unit_tests_plain >/dev/null
@@ -32,10 +36,12 @@ for f in tests/defs/bad-*.svar; do
 	fi
 done
 
-echo "==> fuzzing (libFuzzer, ASan + UBSan, ${FUZZ_TEST_TIME:-20} s each)"
-FUZZ_TIME=${FUZZ_TEST_TIME:-20} scripts/fuzz.sh form def tmpl > .run/fuzz.log 2>&1 ||
-    failed=1
-cat .run/fuzz.log
+if [ -z "$ONLY" ]; then
+	echo "==> fuzzing (libFuzzer, ASan + UBSan, ${FUZZ_TEST_TIME:-20} s each)"
+	FUZZ_TIME=${FUZZ_TEST_TIME:-20} scripts/fuzz.sh form def tmpl \
+	    > .run/fuzz.log 2>&1 || failed=1
+	cat .run/fuzz.log
+fi
 
 echo "==> database (fresh) and app"
 scripts/pg.sh start test "$PGPORT_TEST" fresh
@@ -77,10 +83,15 @@ echo "==> integration tests (HTTP)"
 if ! SVAR_TEST_URL="http://127.0.0.1:$PORT" SVAR_TEST_PG="test $PGPORT_TEST" \
     SVAR_TEST_SMTP_PORT="${SVAR_TEST_SMTP_PORT:-$((PORT - 6400))}" \
     python3 -m unittest discover -s tests/integration -t tests/integration \
-    -p 'test_*.py' -v > .run/integration.log 2>&1; then
+    -p "${ONLY:-test_*.py}" -v > .run/integration.log 2>&1; then
 	failed=1
 fi
 sed 's/^/  /' .run/integration.log
+if [ -n "$ONLY" ]; then
+	[ -n "$(ls .run/asan 2>/dev/null)" ] && { cat .run/asan/*; failed=1; }
+	echo "==> only $ONLY: $(tail -1 .run/integration.log)"
+	exit "$failed"
+fi
 
 echo "==> browser test (headless Chromium, axe-core)"
 link="http://127.0.0.1:$PORT$(psql -qAt -c "SELECT '/u/' || l.selector ||
