@@ -157,8 +157,8 @@ show_page(struct http_request *req, struct ctx *c, const struct route *rt,
 	buf_printf(&title, " – %s – %s",
 	    text_get(&s->pages[page].title, c->lang),
 	    text_get(&s->title, c->lang));
-	web_html(req, status, c->lang,
-	    buf_cstr(&title), buf_cstr(&body));
+	web_survey_html(req, status, c->lang, s, buf_cstr(&title),
+	    buf_cstr(&body));
 	buf_free(&body);
 	buf_free(&action);
 	buf_free(&title);
@@ -207,7 +207,7 @@ show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
 	buf_printf(&link, "/r/%s", c->key);
 	tvars_set(&tv, "resume_url", buf_cstr(&link));
 	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
-	web_page(req, 200, c->lang, t, &tv, i18n_get(c->lang,
+	web_survey_page(req, 200, c->lang, c->s, t, &tv, i18n_get(c->lang,
 	    t == T_THANKS ? "thanks.title" : "saved.title"));
 	tvars_free(&tv);
 	buf_free(&link);

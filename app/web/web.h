@@ -58,7 +58,12 @@ extern struct app	 app;
 
 /* web_util.c */
 void		 web_headers(struct http_request *);
+void		 web_survey_html(struct http_request *, int, enum lang,
+		    const struct survey *, const char *, const char *);
 void		 web_html(struct http_request *, int, enum lang, const char *,
+		    const char *);
+void		 web_survey_page(struct http_request *, int, enum lang,
+		    const struct survey *, enum tmpl_id, struct tvars *,
 		    const char *);
 void		 web_page(struct http_request *, int, enum lang,
 		    enum tmpl_id, struct tvars *, const char *);
@@ -87,6 +92,9 @@ int		 web_path_id(const char *, const char *);
 #define CAT_BAD		0
 int		 catalog_def(int, const struct survey **, const char **);
 int		 catalog_state(int, int *);
+#define CAT_OPEN_MAX	16
+size_t		 catalog_open(const struct survey **, size_t);
+const char	*catalog_owner(enum lang);
 void		 catalog_free(void);
 
 /* web_route.c: every route's methods and access, in one place. */
