@@ -83,6 +83,12 @@ int		 db_version_state(struct db *, int, int *);
 char		*db_definition(struct db *, int);
 int		 db_open_definitions(struct db *, db_row_cb, void *);
 
+/* db_resume.c: the resume link by mail, and a live sender to send it. */
+int		 db_mail_seen(struct db *, const char *);
+int		 db_mail_alive(struct db *);
+int		 db_resume_mail(struct db *, long long, const char *,
+		    const char *, const char *, char *, size_t);
+
 /* db_rate.c: rate limits shared by every app server. */
 int		 db_rate(struct db *, const char *, int, int);
 int		 db_rate_take(struct db *, const char *, int, int);

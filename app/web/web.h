@@ -150,6 +150,7 @@ int		 page_privacy(struct http_request *);
 int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
+int		 page_resume_mail(struct http_request *);
 int		 page_asset(struct http_request *);
 const char	*asset_version(void);
 int		 asset_accepts_gzip(struct http_request *);
