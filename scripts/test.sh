@@ -94,6 +94,9 @@ if [ -n "$ONLY" ]; then
 fi
 
 echo "==> browser test (headless Chromium, axe-core)"
+# The saved page offers "send me the link" only while a sender reports
+# itself alive; the browser test checks that form.
+psql -qAt -c "SELECT svar_mail_seen('browser-test')" > /dev/null
 link="http://127.0.0.1:$PORT$(psql -qAt -c "SELECT '/u/' || l.selector ||
     l.verifier FROM unit_link l JOIN version v ON v.id = l.version_id
     WHERE v.key = 'hf' ORDER BY l.id LIMIT 1")"

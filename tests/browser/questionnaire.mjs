@@ -648,6 +648,43 @@ async function main() {
 		if (copied !== await page.locator('p.resume a').getAttribute('href'))
 			fail('the copy button did not copy the resume link');
 		await checkPage('saved, link copied');
+
+		/*
+		 * Issue 8, defect 10: the header names the survey's owner, and the
+		 * saved page offers to mail the link (test.sh reports a live
+		 * sender). A wrong address comes back with its message, focused
+		 * and kept as typed; a right one gives the notice.
+		 */
+		const owner = ((await page.locator('header .owner').textContent()
+		    .catch(() => '')) || '').trim();
+		if (!owner)
+			fail('the header names no owner on the saved page');
+		const email = page.locator('section.resume-mail input#email');
+		if (await email.count() !== 1)
+			fail('the saved page has no "send me the link" form while a sender is alive');
+		const typedMail = 'ola.nordmann@eksempel';
+		await email.fill(typedMail);
+		await Promise.all([
+			page.waitForLoadState('load'),
+			email.press('Enter'),
+		]);
+		if (!(await errorSummary(page)))
+			fail('a mail address without a domain gave no error summary');
+		if (await email.inputValue() !== typedMail)
+			fail(`the wrong mail address was not kept as typed: "${await email.inputValue()}"`);
+		if (await email.getAttribute('aria-invalid') !== 'true')
+			fail('the wrong mail address is not marked aria-invalid');
+		await checkPage('saved, wrong mail address');
+		await shots(page, 'saved-mail-error');
+		await email.fill('ola.nordmann@eksempel.no');
+		await Promise.all([
+			page.waitForURL(/\/lagret\?sendt=1$/, { timeout: NAV_TIMEOUT }),
+			email.press('Enter'),
+		]);
+		if (await page.locator('section.resume-mail [role=status]').count() !== 1)
+			fail('the mailed link gave no notice');
+		await checkPage('saved, link mailed');
+		console.log(`    header: "${owner}"; link mailed after one wrong address`);
 		await shots(page, 'saved');
 
 		const distinct = [...new Set(visited)];
