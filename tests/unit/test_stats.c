@@ -4,6 +4,9 @@
  */
 #include <math.h>
 
+#include <string.h>
+
+#include "codebook.h"
 #include "stats.h"
 #include "tests.h"
 
@@ -143,6 +146,40 @@ START_TEST(stats_small_cells)
 }
 END_TEST
 
+START_TEST(stats_backcode_overrides)
+{
+	struct survey		*s;
+	struct backcode		 b;
+
+	s = parse_ok("survey t\nwave 2030\ntitle \"T\"\npage p \"P\"\n"
+	    "single S\n text \"?\"\n option 1 \"A\"\n option 2 \"B\"\n"
+	    " option 5 \"Annet\" other\n"
+	    "multi M\n text \"?\"\n option 1 \"A\"\n option 2 \"B\"\n"
+	    " option 8 \"Annet\" other\n"
+	    "single N\n text \"?\"\n option 1 \"A\"\n"
+	    "text T\n text \"?\"\n");
+	/* A single choice takes the option's code. */
+	ck_assert(item_backcode(survey_item(s, "S"), 2, &b));
+	ck_assert_uint_eq(b.n, 1);
+	ck_assert_str_eq(b.var[0], "S");
+	ck_assert_str_eq(b.val[0], "2");
+	/* A multiple choice: the option chosen, "Annet" no longer. */
+	ck_assert(item_backcode(survey_item(s, "M"), 1, &b));
+	ck_assert_uint_eq(b.n, 2);
+	ck_assert_str_eq(b.var[0], "M.1");
+	ck_assert_str_eq(b.val[0], "1");
+	ck_assert_str_eq(b.var[1], "M.8");
+	ck_assert_str_eq(b.val[1], "0");
+	/* Not into "Annet" itself, an unknown option, or without "Annet". */
+	ck_assert(!item_backcode(survey_item(s, "S"), 5, &b));
+	ck_assert(!item_backcode(survey_item(s, "S"), 3, &b));
+	ck_assert(!item_backcode(survey_item(s, "N"), 1, &b));
+	ck_assert(!item_backcode(survey_item(s, "T"), 1, &b));
+	ck_assert_uint_eq(b.n, 0);
+	survey_free(s);
+}
+END_TEST
+
 Suite *
 suite_stats(void)
 {
@@ -154,6 +191,7 @@ suite_stats(void)
 	tcase_add_test(tc, stats_nps_interval);
 	tcase_add_test(tc, stats_ztest_waves);
 	tcase_add_test(tc, stats_small_cells);
+	tcase_add_test(tc, stats_backcode_overrides);
 	suite_add_tcase(s, tc);
 	return (s);
 }
