@@ -40,12 +40,14 @@ build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
 # The admin's letters (a_letters.c) need the PDF writer; assets are
 # gzipped with zlib.
-build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) build/mail/letter.o
+build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) build/mail/letter.o \
+	    build/mail/msg.o
 	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
-	   $(WEB_SRC:app/%.c=build/asan/%.o) build/asan/mail/letter.o
+	   $(WEB_SRC:app/%.c=build/asan/%.o) build/asan/mail/letter.o \
+	   build/asan/mail/msg.o
 
 build/asan/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)

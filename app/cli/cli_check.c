@@ -9,6 +9,7 @@ cli_check(int argc, char **argv)
 {
 	struct def_errors	 err;
 	struct survey		*s;
+	char			 missing[96];
 	size_t			 i;
 	int			 f, bad = 0;
 
@@ -24,6 +25,9 @@ cli_check(int argc, char **argv)
 		}
 		printf("%s: ok: survey %s wave %d, %zu pages, %zu items\n",
 		    argv[f], s->key, s->wave, s->npages, s->nitems);
+		if (survey_privacy_missing(s, missing, sizeof(missing)) > 0)
+			printf("%s: note: the wave cannot open until the text "
+			    "names: %s\n", argv[f], missing);
 		survey_free(s);
 	}
 	return (bad);

@@ -63,13 +63,22 @@ cli_load(const char *path)
 	ok = db_begin(db) && db_def_store(db, s, src, &dl) && db_commit(db);
 	if (!ok) {
 		db_rollback(db);
-		fprintf(stderr, "svarctl: load: %s\n", db_error(db));
+		if (dl.refused)
+			fprintf(stderr, "svarctl: load: %s: wave %d is open and "
+			    "this text does not name: %s. Add them (see "
+			    "surveys/FORMAT.md, Privacy notice); nothing "
+			    "loaded\n", path, s->wave, dl.missing);
+		else
+			fprintf(stderr, "svarctl: load: %s\n", db_error(db));
 	} else if (!dl.is_new)
 		printf("definition unchanged (id %d)\n", dl.definition_id);
 	else
 		printf("loaded definition %d: survey %s wave %d, %zu pages, "
 		    "%zu items, %d variables\n", dl.definition_id, s->key,
 		    s->wave, s->npages, s->nitems, dl.nvars);
+	if (ok && dl.missing[0] != '\0')
+		printf("the wave stays closed until the definition names: %s "
+		    "(see surveys/FORMAT.md, Privacy notice)\n", dl.missing);
 	survey_free(s);
 	db_close(db);
 	free(src);

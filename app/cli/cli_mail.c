@@ -226,6 +226,7 @@ cli_mail(int argc, char **argv)
 	struct sender		 s;
 	struct sigaction	 sa;
 	char			 host[64];
+	time_t			 seen = 0;
 	long			 wait = 0;
 	int			 once = 0, max, n = 0, down;
 
@@ -277,6 +278,10 @@ cli_mail(int argc, char **argv)
 	if (!once)
 		fprintf(stderr, "svarctl mail: sending as %s\n", s.name);
 	while (!stopping) {
+		/* The app offers mail to respondents only while a sender
+		 * says it is alive (svar_mail_alive: ten minutes). */
+		if (time(NULL) - seen >= 30 && db_mail_seen(s.db, s.name))
+			seen = time(NULL);
 		n = batch(&s, max, &down);
 		if (n == DB_ERR) {
 			fprintf(stderr, "svarctl mail: %s\n", db_error(s.db));

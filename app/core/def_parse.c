@@ -403,6 +403,45 @@ do_item_line(struct parser *p)
 		def_perr(p, it->id, "unknown directive '%s'", w);
 }
 
+/*
+ * "owner" and "privacy <field>" describe the whole survey: they come
+ * before the first page, once each.
+ */
+static void
+do_privacy(struct parser *p)
+{
+	struct survey	*s = p->s;
+	struct text	*t = NULL;
+	const char	*what = p->t[0].s;
+	size_t		 first = 1, i;
+
+	if (s->npages > 0 || p->ctx == CTX_ITEM) {
+		def_perr(p, NULL, "'%s' belongs before the first page", what);
+		return;
+	}
+	if (strcmp(what, "owner") == 0)
+		t = &s->owner;
+	else {
+		first = 2;
+		for (i = 0; i < PRIV_MAX && p->nt > 1 &&
+		    p->t[1].type == TOK_WORD; i++)
+			if (strcmp(p->t[1].s, privacy_name(i)) == 0)
+				t = &s->privacy[i];
+		if (t == NULL) {
+			def_perr(p, NULL, "privacy needs one of controller, "
+			    "contact, basis, retention, dpo and a quoted text");
+			return;
+		}
+		what = p->t[1].s;
+	}
+	if (t->s[LANG_NB] != NULL) {
+		def_perr(p, NULL, "a second '%s' line", what);
+		return;
+	}
+	p->ctx = CTX_TOP;
+	want_string(p, first, what, t);
+}
+
 static void
 do_line(struct parser *p)
 {
@@ -447,6 +486,8 @@ do_line(struct parser *p)
 			s->wave = (int)v;
 	} else if (strcmp(w, "title") == 0 && p->ctx == CTX_TOP) {
 		want_string(p, 1, "title", &s->title);
+	} else if (strcmp(w, "owner") == 0 || strcmp(w, "privacy") == 0) {
+		do_privacy(p);
 	} else if (strcmp(w, "hidden") == 0) {
 		struct hidden	*h;
 

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,6 +188,9 @@ survey_free(struct survey *s)
 		return;
 	free(s->key);
 	text_free(&s->title);
+	text_free(&s->owner);
+	for (i = 0; i < PRIV_MAX; i++)
+		text_free(&s->privacy[i]);
 	for (i = 0; i < s->nhidden; i++) {
 		free(s->hidden[i].id);
 		text_free(&s->hidden[i].label);
@@ -208,4 +212,54 @@ survey_free(struct survey *s)
 		item_free(&s->items[i]);
 	free(s->items);
 	free(s);
+}
+
+static const char *const privacy_names[PRIV_MAX] = {
+	[PRIV_CONTROLLER] = "controller",
+	[PRIV_CONTACT] = "contact",
+	[PRIV_BASIS] = "basis",
+	[PRIV_RETENTION] = "retention",
+	[PRIV_DPO] = "dpo",
+};
+
+/* The word after "privacy" in a definition; NULL past the end. */
+const char *
+privacy_name(enum privacy f)
+{
+	return (f < PRIV_MAX ? privacy_names[f] : NULL);
+}
+
+/*
+ * The fields a privacy notice needs that the definition leaves out, and
+ * the owner, as space-separated words in out ("" when none); returns
+ * how many are missing.
+ */
+size_t
+survey_privacy_missing(const struct survey *s, char *out, size_t len)
+{
+	size_t	 i, n = 0, off = 0;
+	int	 w;
+
+	if (len > 0)
+		out[0] = '\0';
+	/* The owner first, then the fields in the order of the notice. */
+	for (i = 0; i <= PRIV_MAX; i++) {
+		const struct text	*t = i == 0 ? &s->owner :
+			    &s->privacy[i - 1];
+		const char		*name = i == 0 ? "owner" :
+			    privacy_names[i - 1];
+
+		if (t->s[LANG_NB] != NULL && t->s[LANG_NB][0] != '\0')
+			continue;
+		n++;
+		if (off >= len)
+			continue;
+		w = snprintf(out + off, len - off, "%s%s", off ? " " : "",
+		    name);
+		if (w < 0 || (size_t)w >= len - off)
+			off = len;
+		else
+			off += (size_t)w;
+	}
+	return (n);
 }

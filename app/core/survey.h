@@ -140,10 +140,25 @@ struct hidden {
 	struct optset	 values;
 };
 
+/*
+ * What the privacy notice must say (GDPR art. 13): a wave cannot open
+ * while its definition leaves one out.
+ */
+enum privacy {
+	PRIV_CONTROLLER,	/* behandlingsansvarlig */
+	PRIV_CONTACT,		/* whom to ask */
+	PRIV_BASIS,		/* rettslig grunnlag */
+	PRIV_RETENTION,		/* how long answers are kept */
+	PRIV_DPO,		/* personvernombud */
+	PRIV_MAX
+};
+
 struct survey {
 	char		*key;
 	int		 wave;
 	struct text	 title;
+	struct text	 owner;		/* shown in every page's header */
+	struct text	 privacy[PRIV_MAX];
 	struct hidden	*hidden;
 	size_t		 nhidden;
 	struct scale	*scales;
@@ -166,6 +181,9 @@ size_t			 survey_page(const struct survey *, const char *);
 const struct hidden	*survey_hidden(const struct survey *, const char *);
 const struct scale	*survey_scale(const struct survey *, const char *);
 const struct row	*item_row(const struct item *, const char *);
+const char		*privacy_name(enum privacy);
+size_t			 survey_privacy_missing(const struct survey *, char *,
+			    size_t);
 void			 cond_free(struct cond *);
 void			 survey_free(struct survey *);
 

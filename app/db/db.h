@@ -81,6 +81,13 @@ int		 db_ping(struct db *);
 /* db_catalog.c: the questionnaires a worker serves. */
 int		 db_version_state(struct db *, int, int *);
 char		*db_definition(struct db *, int);
+int		 db_open_definitions(struct db *, db_row_cb, void *);
+
+/* db_resume.c: the resume link by mail, and a live sender to send it. */
+int		 db_mail_seen(struct db *, const char *);
+int		 db_mail_alive(struct db *);
+int		 db_resume_mail(struct db *, long long, const char *,
+		    const char *, const char *, char *, size_t);
 
 /* db_rate.c: rate limits shared by every app server. */
 int		 db_rate(struct db *, const char *, int, int);
@@ -137,6 +144,7 @@ int		 db_audit_list(struct db *, const char *, const char *, int, int,
 /* db_survey.c: surveys, waves and versions for the admin. */
 int		 db_survey_list(struct db *, db_row_cb, void *);
 int		 db_wave_set(struct db *, int, int, char *, size_t);
+int		 db_wave_privacy_missing(struct db *, int, char *, size_t);
 int		 db_test_response(struct db *, int, const char *, const char *,
 		    const char *, const char *);
 
@@ -251,6 +259,9 @@ struct def_loaded {
 	int		 definition_id;
 	int		 is_new;
 	int		 nvars;
+	int		 wave_closed;
+	int		 refused;	/* lacks privacy fields, wave open */
+	char		 missing[96];	/* "owner contact dpo", or "" */
 };
 int		 db_def_store(struct db *, const struct survey *, const char *,
 		    struct def_loaded *);

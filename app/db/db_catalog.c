@@ -9,6 +9,7 @@
 enum {
 	S_VERSION_STATE,
 	S_DEFINITION,
+	S_OPEN,
 	S__MAX
 };
 
@@ -20,6 +21,12 @@ static struct db_stmt stmts[S__MAX] = {
 	  1, 1 },
 	[S_DEFINITION] = { "catalog.definition",
 	  "SELECT source FROM definition WHERE id = $1", 1, 1 },
+	/* The definitions new responses of open waves get. */
+	[S_OPEN] = { "catalog.open",
+	  "SELECT DISTINCT v.definition_id FROM version v"
+	  " JOIN wave w ON w.id = v.wave_id WHERE NOT w.closed"
+	  " AND coalesce(w.closes_at > now(), true)"
+	  " AND coalesce(w.opens_at <= now(), true) ORDER BY 1", 0, 1 },
 };
 
 /*
@@ -59,4 +66,11 @@ db_definition(struct db *db, int id)
 
 	snprintf(sid, sizeof(sid), "%d", id);
 	return (db_val(db, &stmts[S_DEFINITION], p));
+}
+
+/* Calls cb with each definition id of an open wave; 0 on failure. */
+int
+db_open_definitions(struct db *db, db_row_cb cb, void *arg)
+{
+	return (db_each(db, &stmts[S_OPEN], NULL, cb, arg) != DB_ERR);
 }

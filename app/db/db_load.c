@@ -33,15 +33,15 @@ static struct db_stmt stmts[S__MAX] = {
 	  "INSERT INTO survey (key, title) VALUES ($1, $2)"
 	  " ON CONFLICT (key) DO UPDATE SET title = $2 RETURNING id", 2, 0 },
 	[S_WAVE] = { "load.wave",
-	  "INSERT INTO wave (survey_id, year) VALUES ($1, $2)"
+	  "INSERT INTO wave (survey_id, year, closed) VALUES ($1, $2, $3)"
 	  " ON CONFLICT (survey_id, year) DO UPDATE SET year = $2"
-	  " RETURNING id", 2, 0 },
+	  " RETURNING id, closed::int", 3, 0 },
 	[S_DEF_FIND] = { "load.def_find",
 	  "SELECT id FROM definition WHERE wave_id = $1 AND sha256 = "
 	  SHA256_OF_2, 2, 0 },
 	[S_DEF_NEW] = { "load.def_new",
-	  "INSERT INTO definition (wave_id, sha256, source) VALUES ($1, "
-	  SHA256_OF_2 ", $2) RETURNING id", 2, 0 },
+	  "INSERT INTO definition (wave_id, sha256, source, privacy_missing)"
+	  " VALUES ($1, " SHA256_OF_2 ", $2, $3) RETURNING id", 3, 0 },
 	[S_PAGE] = { "load.page",
 	  "INSERT INTO page (definition_id, position, page_id)"
 	  " VALUES ($1, $2, $3)", 3, 0 },
@@ -139,31 +139,61 @@ add_versions(struct db *db, const struct survey *s, const char *wave_id,
 }
 
 /*
+ * The wave of a definition: its id, and whether it is closed. A new wave
+ * opens at once only when the definition has its privacy notice.
+ */
+static char *
+wave_get(struct db *db, const char *survey_id, int year, int closed,
+    int *is_closed)
+{
+	PGresult	*res;
+	char		 y[16], *id;
+	const char	*p[3] = { survey_id, y, closed ? "t" : "f" };
+
+	snprintf(y, sizeof(y), "%d", year);
+	if ((res = db_exec(db, &stmts[S_WAVE], p, PGRES_TUPLES_OK)) == NULL)
+		return (NULL);
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return (NULL);
+	}
+	id = xstrdup(PQgetvalue(res, 0, 0));
+	*is_closed = atoi(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return (id);
+}
+
+/*
  * Stores a parsed definition in the caller's transaction; *out says
- * which definition it is and whether it was new.
+ * which definition it is, whether it was new, and what its privacy
+ * notice lacks. A definition without its privacy notice is stored only
+ * in a closed wave: into an open one it is refused (out->refused).
  */
 int
 db_def_store(struct db *db, const struct survey *s, const char *src,
     struct def_loaded *out)
 {
 	struct varctx	 vc;
-	char		 year[16];
 	char		*survey_id = NULL, *wave_id = NULL, *def_id = NULL;
-	const char	*p[2];
+	const char	*p[3];
 	int		 ok = 0;
 
 	memset(out, 0, sizeof(*out));
-	snprintf(year, sizeof(year), "%d", s->wave);
+	survey_privacy_missing(s, out->missing, sizeof(out->missing));
 	p[0] = s->key;
 	p[1] = text_get(&s->title, LANG_NB);
 	if ((survey_id = db_val(db, &stmts[S_SURVEY], p)) == NULL)
 		goto out;
-	p[0] = survey_id;
-	p[1] = year;
-	if ((wave_id = db_val(db, &stmts[S_WAVE], p)) == NULL)
+	if ((wave_id = wave_get(db, survey_id, s->wave,
+	    out->missing[0] != '\0', &out->wave_closed)) == NULL)
 		goto out;
+	if (!out->wave_closed && out->missing[0] != '\0') {
+		out->refused = 1;
+		goto out;
+	}
 	p[0] = wave_id;
 	p[1] = src;
+	p[2] = out->missing;
 	vc.db = db;
 	vc.s = s;
 	vc.pos = 0;

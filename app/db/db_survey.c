@@ -14,6 +14,7 @@ enum {
 	S_LIST,
 	S_WAVE_SET,
 	S_TEST_RESPONSE,
+	S_PRIVACY_MISSING,
 	S__MAX
 };
 
@@ -36,7 +37,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  " (SELECT count(*) FROM response r WHERE r.version_id = v.id"
 	  "  AND NOT r.test),"
 	  " (SELECT count(*) FROM response r WHERE r.version_id = v.id"
-	  "  AND NOT r.test AND r.status = 'completed')"
+	  "  AND NOT r.test AND r.status = 'completed'),"
+	  " svar_wave_privacy_missing(w.id)"
 	  " FROM survey s JOIN wave w ON w.survey_id = s.id"
 	  " JOIN version v ON v.wave_id = w.id"
 	  " JOIN definition d ON d.id = v.definition_id"
@@ -50,6 +52,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  " RETURNING s.key || ' ' || w.year", 2, 0 },
 	[S_TEST_RESPONSE] = { "survey.test_response",
 	  "SELECT svar_test_response_new($1, $2, $3, $4, $5)", 5, 0 },
+	[S_PRIVACY_MISSING] = { "survey.privacy_missing",
+	  "SELECT svar_wave_privacy_missing($1)", 1, 1 },
 };
 
 int
@@ -67,6 +71,24 @@ db_wave_set(struct db *db, int wave, int closed, char *out, size_t len)
 
 	snprintf(sw, sizeof(sw), "%d", wave);
 	if ((v = db_val(db, &stmts[S_WAVE_SET], p)) == NULL)
+		return (0);
+	db_copy(out, len, v);
+	free(v);
+	return (1);
+}
+
+/*
+ * What the wave's definitions leave out of the privacy notice, into out
+ * ("" when nothing); 0 when the database failed.
+ */
+int
+db_wave_privacy_missing(struct db *db, int wave, char *out, size_t len)
+{
+	char		 sw[16], *v;
+	const char	*p[1] = { sw };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	if ((v = db_val(db, &stmts[S_PRIVACY_MISSING], p)) == NULL)
 		return (0);
 	db_copy(out, len, v);
 	free(v);

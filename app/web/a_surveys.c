@@ -43,7 +43,7 @@ list_row(int n, const char *const *v, void *arg)
 	struct tvars	*ver;
 	int		 wave = atoi(v[2]);
 
-	if (n < 14)
+	if (n < 15)
 		return;
 	if (c->survey == NULL || strcmp(c->last_survey, v[0]) != 0) {
 		c->survey = tvars_row(c->tv, "surveys");
@@ -62,6 +62,7 @@ list_row(int n, const char *const *v, void *arg)
 		    state_key(v[6])));
 		tvars_set(c->wave, "is_open", strcmp(v[6], "open") == 0 ?
 		    "1" : NULL);
+		tvars_copy(c->wave, "missing", v[14]);
 		c->last_wave = wave;
 	}
 	ver = tvars_row(c->wave, "versions");
@@ -122,6 +123,21 @@ admin_wave(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	closed = strcmp(action, "close") == 0;
+	if (!closed && id != 0) {
+		char	 missing[96], msg[256];
+
+		if (!db_wave_privacy_missing(app.adb, id, missing,
+		    sizeof(missing))) {
+			web_unavailable(req, ar->lang, db_error(app.adb));
+			return (KORE_RESULT_OK);
+		}
+		if (missing[0] != '\0') {
+			snprintf(msg, sizeof(msg), "%s %s", i18n_get(ar->lang,
+			    "admin.wave.privacy"), missing);
+			home_page(req, ar, 422, msg);
+			return (KORE_RESULT_OK);
+		}
+	}
 	if (!db_begin(app.adb)) {
 		web_unavailable(req, ar->lang, db_error(app.adb));
 		return (KORE_RESULT_OK);
@@ -198,6 +214,12 @@ admin_defs(struct http_request *req)
 	if (!db_begin(app.adb) || !db_def_store(app.adb, s, src, &dl)) {
 		db_rollback(app.adb);
 		survey_free(s);
+		if (dl.refused) {
+			snprintf(msg, sizeof(msg), "%s %s", i18n_get(ar->lang,
+			    "admin.defs.privacy"), dl.missing);
+			defs_page(req, ar, 422, src, NULL, msg, NULL);
+			return (KORE_RESULT_OK);
+		}
 		web_unavailable(req, ar->lang, db_error(app.adb));
 		return (KORE_RESULT_OK);
 	}
@@ -210,9 +232,14 @@ admin_defs(struct http_request *req)
 		web_unavailable(req, ar->lang, db_error(app.adb));
 		return (KORE_RESULT_OK);
 	}
-	snprintf(msg, sizeof(msg), "%s: %s %d, %zu, %d", i18n_get(ar->lang,
+	snprintf(msg, sizeof(msg), "%s: %s %d, %zu, %d%s%s", i18n_get(ar->lang,
 	    dl.is_new ? "admin.defs.loaded" : "admin.defs.unchanged"),
-	    s->key, s->wave, s->npages, dl.definition_id);
+	    s->key, s->wave, s->npages, dl.definition_id,
+	    dl.missing[0] != '\0' ? ". " : "", dl.missing[0] != '\0' ?
+	    i18n_get(ar->lang, "admin.wave.privacy") : "");
+	if (dl.missing[0] != '\0')
+		snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " %s",
+		    dl.missing);
 	survey_free(s);
 	defs_page(req, ar, 200, NULL, NULL, NULL, msg);
 	return (KORE_RESULT_OK);

@@ -40,7 +40,7 @@ start_page(struct http_request *req, enum lang l, const struct link *lk,
 	tvars_set(&tv, "survey", text_get(&s->title, l));
 	tvars_set(&tv, "action", action);
 	tvars_set(&tv, "csrf", token);
-	web_page(req, 200, l, T_START, &tv, text_get(&s->title, l));
+	web_survey_page(req, 200, l, s, T_START, &tv, text_get(&s->title, l));
 	tvars_free(&tv);
 }
 

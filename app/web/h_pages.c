@@ -41,10 +41,33 @@ page_home(struct http_request *req)
 	return (text_page(req, T_HOME, "home.title"));
 }
 
+/*
+ * The privacy notice: what holds for every survey, then for each open
+ * one who is responsible, whom to ask, the legal basis, how long answers
+ * are kept and the data protection officer, from its definition (a wave
+ * does not open without them).
+ */
 int
 page_privacy(struct http_request *req)
 {
-	return (text_page(req, T_PRIVACY, "privacy.title"));
+	const struct survey	*sv[CAT_OPEN_MAX];
+	struct tvars		 tv, *row;
+	enum lang		 l = web_page_lang(req);
+	size_t			 i, f, n;
+
+	tvars_init(&tv, l);
+	n = catalog_open(sv, CAT_OPEN_MAX);
+	for (i = 0; i < n; i++) {
+		row = tvars_row(&tv, "surveys");
+		tvars_set(row, "title", text_get(&sv[i]->title, l));
+		tvars_set(row, "owner", text_get(&sv[i]->owner, l));
+		for (f = 0; f < PRIV_MAX; f++)
+			tvars_set(row, privacy_name(f),
+			    text_get(&sv[i]->privacy[f], l));
+	}
+	web_page(req, 200, l, T_PRIVACY, &tv, i18n_get(l, "privacy.title"));
+	tvars_free(&tv);
+	return (KORE_RESULT_OK);
 }
 
 /* The accessibility statement (tilgjengelighetserklæring). */

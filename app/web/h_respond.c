@@ -13,6 +13,7 @@
 #include "render.h"
 #include "route.h"
 #include "validate.h"
+#include "msg.h"
 #include "web.h"
 
 
@@ -157,8 +158,8 @@ show_page(struct http_request *req, struct ctx *c, const struct route *rt,
 	buf_printf(&title, " – %s – %s",
 	    text_get(&s->pages[page].title, c->lang),
 	    text_get(&s->title, c->lang));
-	web_html(req, status, c->lang,
-	    buf_cstr(&title), buf_cstr(&body));
+	web_survey_html(req, status, c->lang, s, buf_cstr(&title),
+	    buf_cstr(&body));
 	buf_free(&body);
 	buf_free(&action);
 	buf_free(&title);
@@ -195,22 +196,45 @@ show_stored(struct http_request *req, struct ctx *c, const struct route *rt,
 	form_free(&kept);
 }
 
+/*
+ * The thank-you or the saved page. The saved page offers to mail the
+ * link while a mail sender is alive; `email` and `error` (an i18n key)
+ * come back from a refused try, `sent` after one that went.
+ */
 static void
-show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
+show_done_mail(struct http_request *req, struct ctx *c, enum tmpl_id t,
+    int status, const char *email, const char *error, int sent)
 {
 	struct tvars	 tv;
-	struct buf	 link;
+	struct buf	 link, action;
 
 	tvars_init(&tv, c->lang);
 	buf_init(&link);
+	buf_init(&action);
 	web_base_url(&link);
 	buf_printf(&link, "/r/%s", c->key);
 	tvars_set(&tv, "resume_url", buf_cstr(&link));
 	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
-	web_page(req, 200, c->lang, t, &tv, i18n_get(c->lang,
+	if (t == T_SAVED && (error != NULL || db_mail_alive(app.db) == 1)) {
+		buf_printf(&action, "/r/%s/lagret/epost", c->key);
+		tvars_set(&tv, "mail_action", buf_cstr(&action));
+		tvars_set(&tv, "csrf", c->r.csrf);
+		tvars_set(&tv, "email", email);
+		tvars_set(&tv, "mail_error", error != NULL ?
+		    i18n_get(c->lang, error) : NULL);
+		tvars_set(&tv, "mail_sent", sent ? "1" : NULL);
+	}
+	web_survey_page(req, status, c->lang, c->s, t, &tv, i18n_get(c->lang,
 	    t == T_THANKS ? "thanks.title" : "saved.title"));
 	tvars_free(&tv);
 	buf_free(&link);
+	buf_free(&action);
+}
+
+static void
+show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
+{
+	show_done_mail(req, c, t, 200, NULL, NULL, 0);
 }
 
 /* Routing after the page's rows: which later answers stop counting. */
@@ -449,7 +473,13 @@ page_respond(struct http_request *req)
 	} else if (tail == NULL || strcmp(tail, "takk") == 0) {
 		go_page(req, c.key, current_page(s, &rt, c.r.page_id));
 	} else if (strcmp(tail, "lagret") == 0) {
-		show_done(req, &c, T_SAVED);
+		int	 sent = 0;
+
+		if (web_query(req, &q)) {
+			sent = form_get(&q, "sendt") != NULL;
+			form_free(&q);
+		}
+		show_done_mail(req, &c, T_SAVED, 200, NULL, NULL, sent);
 	} else {
 		n = strtol(tail, &end, 10);
 		page = (size_t)(n - 1);
@@ -463,6 +493,149 @@ page_respond(struct http_request *req)
 			show_stored(req, &c, &rt, page);
 	}
 	route_free(&rt);
+	ctx_free(&c);
+	return (KORE_RESULT_OK);
+}
+
+/* What a person types for an address, as SMTP takes it, with a dot. */
+static int
+resume_addr_ok(const char *a)
+{
+	const char	*at;
+
+	return (mail_addr_ok(a) && (at = strchr(a, '@')) != NULL &&
+	    strchr(at, '.') != NULL);
+}
+
+/* The typed address without the blanks a paste brings; 0 if too long. */
+static int
+resume_addr_trim(const char *v, char *out, size_t len)
+{
+	size_t	 n;
+
+	while (v != NULL && (*v == ' ' || *v == '\t'))
+		v++;
+	if (v == NULL)
+		v = "";
+	if ((n = strlen(v)) >= len)
+		return (0);
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return (1);
+}
+
+/* Queues the mail; sends the answer to the respondent. */
+static void
+resume_queue(struct http_request *req, struct ctx *c, const char *email)
+{
+	struct buf	 subject, body, link;
+	char		 outcome[16];
+	int		 rc;
+
+	buf_init(&subject);
+	buf_init(&body);
+	buf_init(&link);
+	web_base_url(&link);
+	buf_printf(&link, "/r/%s", c->key);
+	i18n_plain(&subject, c->lang, "saved.mail.subject",
+	    text_get(&c->s->title, c->lang), NULL);
+	i18n_plain(&body, c->lang, "saved.mail.body",
+	    text_get(&c->s->title, c->lang), buf_cstr(&link));
+	rc = db_resume_mail(app.db, c->r.id, email, buf_cstr(&subject),
+	    buf_cstr(&body), outcome, sizeof(outcome));
+	buf_free(&subject);
+	buf_free(&body);
+	buf_free(&link);
+	if (!rc)
+		web_unavailable(req, c->lang, db_error(app.db));
+	else if (strcmp(outcome, "queued") == 0)
+		web_go_response(req, c->key, "lagret?sendt=1");
+	else if (strcmp(outcome, "gone") == 0)
+		web_go_response(req, c->key, "takk");
+	else
+		show_done_mail(req, c, T_SAVED, 429, email,
+		    "saved.mail.limit", 0);
+}
+
+/*
+ * POST /r/<key>/lagret/epost: mails the resume link to the address the
+ * respondent typed. The address goes only into the outbox, which names
+ * no response and forgets the address once the mail has gone. Three
+ * mails a day per response, twenty an hour per client address, 500 an
+ * hour in all.
+ */
+int
+page_resume_mail(struct http_request *req)
+{
+	struct ctx	 c;
+	struct form	 f;
+	char		 key[KEY_LEN + 1], ip[64], bucket[96], email[256];
+	const char	*p = req->path + 3, *csrf, *err = NULL;
+	int		 alive, rc, fits;
+
+	if (strlen(p) != KEY_LEN + strlen("/lagret/epost")) {
+		web_message(req, 404, LANG_NB, "msg.badlink.title",
+		    "msg.badlink.text", "/kode");
+		return (KORE_RESULT_OK);
+	}
+	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
+	if (!ctx_load(req, key, &c)) {
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	if (strcmp(c.r.status, "completed") == 0) {
+		web_go_response(req, c.key, "takk");
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	if (!web_body_form(req, &f)) {
+		web_message(req, 400, c.lang, "msg.badform.title",
+		    "msg.badform.text", NULL);
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	csrf = form_get(&f, "csrf");
+	if (csrf == NULL || !keys_equal(csrf, c.r.csrf)) {
+		form_free(&f);
+		web_message(req, 403, c.lang, "msg.csrf.title",
+		    "msg.csrf.text", NULL);
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	fits = resume_addr_trim(form_get(&f, "email"), email, sizeof(email));
+	form_free(&f);
+	if ((alive = db_mail_alive(app.db)) == DB_ERR) {
+		web_unavailable(req, c.lang, db_error(app.db));
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	if (!fits)
+		email[0] = '\0';
+	if (alive == 0)
+		err = "saved.mail.nosender";
+	else if (!fits)
+		err = "saved.mail.bad";
+	else if (email[0] == '\0')
+		err = "saved.mail.empty";
+	else if (!resume_addr_ok(email))
+		err = "saved.mail.bad";
+	if (err != NULL) {
+		show_done_mail(req, &c, T_SAVED, alive == 0 ? 409 : 422, email,
+		    err, 0);
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	web_client_ip(req, ip, sizeof(ip));
+	snprintf(bucket, sizeof(bucket), "resume-ip:%s", ip);
+	if ((rc = db_rate_take(app.db, bucket, 3600, 20)) == DB_ERR)
+		web_unavailable(req, c.lang, db_error(app.db));
+	else if (rc == 0)
+		show_done_mail(req, &c, T_SAVED, 429, email,
+		    "saved.mail.limit", 0);
+	else
+		resume_queue(req, &c, email);
 	ctx_free(&c);
 	return (KORE_RESULT_OK);
 }

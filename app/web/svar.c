@@ -47,13 +47,16 @@ static const struct {
 	const char	*keys;
 } tmpl_files[T_MAX] = {
 	[T_LAYOUT] = { "templates/layout.html",
-	    "lang title !content nb_current nn_current en_current v" },
+	    "lang title !content nb_current nn_current en_current v"
+	    " owner" },
 	[T_MESSAGE] = { "templates/message.html", "heading text link" },
 	[T_HOME] = { "templates/home.html", "" },
 	[T_CODE] = { "templates/code.html", "csrf code error" },
 	[T_THANKS] = { "templates/thanks.html", "resume_url survey" },
-	[T_SAVED] = { "templates/saved.html", "resume_url survey" },
-	[T_PRIVACY] = { "templates/privacy.html", "" },
+	[T_SAVED] = { "templates/saved.html",
+	    "resume_url survey mail_action csrf email mail_error mail_sent" },
+	[T_PRIVACY] = { "templates/privacy.html",
+	    "surveys{title owner controller contact basis retention dpo}" },
 	[T_ACCESSIBILITY] = { "templates/accessibility.html", "" },
 	[T_START] = { "templates/start.html", "survey action csrf" },
 	[T_ADMIN_LAYOUT] = { "templates/admin/layout.html",
@@ -65,8 +68,8 @@ static const struct {
 	    " errors{field text}" },
 	[T_ADMIN_HOME] = { "templates/admin/home.html",
 	    "csrf is_admin notice surveys{key title waves{id year opens"
-	    " closes state is_open versions{id key definition loaded hidden"
-	    " responses completed}}}" },
+	    " closes state is_open missing versions{id key definition loaded"
+	    " hidden responses completed}}}" },
 	[T_ADMIN_DEFS] = { "templates/admin/definitions.html",
 	    "csrf source loaded errors{text}" },
 	[T_ADMIN_AUDIT] = { "templates/admin/audit.html",

@@ -60,7 +60,12 @@ extern struct app	 app;
 
 /* web_util.c */
 void		 web_headers(struct http_request *);
+void		 web_survey_html(struct http_request *, int, enum lang,
+		    const struct survey *, const char *, const char *);
 void		 web_html(struct http_request *, int, enum lang, const char *,
+		    const char *);
+void		 web_survey_page(struct http_request *, int, enum lang,
+		    const struct survey *, enum tmpl_id, struct tvars *,
 		    const char *);
 void		 web_page(struct http_request *, int, enum lang,
 		    enum tmpl_id, struct tvars *, const char *);
@@ -89,6 +94,9 @@ int		 web_path_id(const char *, const char *);
 #define CAT_BAD		0
 int		 catalog_def(int, const struct survey **, const char **);
 int		 catalog_state(int, int *);
+#define CAT_OPEN_MAX	16
+size_t		 catalog_open(const struct survey **, size_t);
+const char	*catalog_owner(enum lang);
 void		 catalog_free(void);
 
 /* web_route.c: every route's methods and access, in one place. */
@@ -144,6 +152,7 @@ int		 page_privacy(struct http_request *);
 int		 page_health(struct http_request *);
 int		 page_link(struct http_request *);
 int		 page_respond(struct http_request *);
+int		 page_resume_mail(struct http_request *);
 int		 page_asset(struct http_request *);
 const char	*asset_version(void);
 int		 asset_accepts_gzip(struct http_request *);

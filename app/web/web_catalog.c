@@ -34,6 +34,11 @@ static size_t			 ndefs;
 static struct cat_version	*versions;
 static size_t			 nversions;
 
+/* The definitions of open waves, for pages outside a questionnaire. */
+static int			 open_ids[CAT_OPEN_MAX];
+static size_t			 nopen;
+static u_int64_t		 open_checked;
+
 void
 catalog_free(void)
 {
@@ -45,7 +50,8 @@ catalog_free(void)
 	free(versions);
 	defs = NULL;
 	versions = NULL;
-	ndefs = nversions = 0;
+	ndefs = nversions = nopen = 0;
+	open_checked = 0;
 }
 
 /*
@@ -127,4 +133,60 @@ catalog_state(int version_id, int *def)
 	v->checked = now;
 	*def = d;
 	return (rc);
+}
+
+static void
+open_row(int n, const char *const *v, void *arg)
+{
+	if (n >= 1 && nopen < CAT_OPEN_MAX)
+		open_ids[nopen++] = atoi(v[0]);
+}
+
+/*
+ * The surveys of open waves (at most CAT_OPEN_MAX, those that parse)
+ * into sp; how many. Read at most once a second per worker, like a
+ * version's state; a database failure gives none, so the page that asks
+ * is still served.
+ */
+size_t
+catalog_open(const struct survey **sp, size_t max)
+{
+	const struct survey	*s;
+	const char		*why;
+	u_int64_t		 now = kore_time_ms();
+	size_t			 i, n = 0;
+
+	if (open_checked == 0 || now - open_checked >= STATE_TTL_MS) {
+		nopen = 0;
+		if (!db_open_definitions(app.db, open_row, NULL))
+			nopen = 0;
+		open_checked = now;
+	}
+	for (i = 0; i < nopen && n < max; i++)
+		if (catalog_def(open_ids[i], &s, &why) == CAT_OK)
+			sp[n++] = s;
+	return (n);
+}
+
+/*
+ * The owner to name in the header of a page outside a questionnaire:
+ * the one owner of every open survey, or NULL when there is none or
+ * more than one (naming one of several would mislead).
+ */
+const char *
+catalog_owner(enum lang l)
+{
+	const struct survey	*sv[CAT_OPEN_MAX];
+	const char		*o, *nb;
+	size_t			 i, n;
+
+	if ((n = catalog_open(sv, CAT_OPEN_MAX)) == 0)
+		return (NULL);
+	nb = sv[0]->owner.s[LANG_NB];
+	for (i = 1; i < n; i++) {
+		o = sv[i]->owner.s[LANG_NB];
+		if (nb == NULL || o == NULL || strcmp(nb, o) != 0)
+			return (NULL);
+	}
+	return (nb != NULL ? text_get(&sv[0]->owner, l) : NULL);
 }

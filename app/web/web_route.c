@@ -20,6 +20,7 @@ enum {
 	R_RESPOND,
 	R_PORTAL,
 	R_RESPOND_PAGE,
+	R_RESUME_MAIL,
 	R_ASSET,
 	R_FAVICON,
 	R_NOTFOUND,
@@ -64,6 +65,8 @@ static const struct web_route routes[R__MAX] = {
 	    page_respond },
 	[R_RESPOND_PAGE] = { "respond_page", GP, ACC_PUBLIC, ACC_PUBLIC,
 	    page_respond },
+	[R_RESUME_MAIL] = { "resume_mail", M_POST, ACC_PUBLIC, ACC_PUBLIC,
+	    page_resume_mail },
 	[R_ASSET] = { "asset", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_asset },
 	[R_FAVICON] = { "favicon", M_GET, ACC_PUBLIC, ACC_PUBLIC,
 	    page_favicon },
@@ -121,6 +124,7 @@ int	r_accessibility(struct http_request *);
 int	r_health(struct http_request *);
 int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
+int	r_resume_mail(struct http_request *);
 int	r_respond_page(struct http_request *);
 int	r_asset(struct http_request *);
 int	r_favicon(struct http_request *);
@@ -291,6 +295,12 @@ int
 r_respond_page(struct http_request *req)
 {
 	return (web_run(req, &routes[R_RESPOND_PAGE]));
+}
+
+int
+r_resume_mail(struct http_request *req)
+{
+	return (web_run(req, &routes[R_RESUME_MAIL]));
 }
 
 int

@@ -26,15 +26,21 @@ web_headers(struct http_request *req)
 	    "camera=(), microphone=(), geolocation=()");
 }
 
-/* Sends `content` inside the layout, with the page's title. */
+/*
+ * Sends `content` inside the layout, with the page's title and, in the
+ * header, the owner of survey s (or, outside a questionnaire, of the
+ * surveys open now), so a careful reader can tell this from phishing.
+ */
 void
-web_html(struct http_request *req, int status, enum lang l, const char *title,
-    const char *content)
+web_survey_html(struct http_request *req, int status, enum lang l,
+    const struct survey *s, const char *title, const char *content)
 {
 	struct tvars	 tv;
 	struct buf	 out;
 
 	tvars_init(&tv, l);
+	tvars_set(&tv, "owner", s != NULL ? s->owner.s[LANG_NB] != NULL ?
+	    text_get(&s->owner, l) : NULL : catalog_owner(l));
 	tvars_set(&tv, "lang", lang_code(l));
 	tvars_set(&tv, "title", title);
 	tvars_set(&tv, "content", content);
@@ -51,18 +57,33 @@ web_html(struct http_request *req, int status, enum lang l, const char *title,
 	buf_free(&out);
 }
 
-/* Renders a body template into the layout. */
 void
-web_page(struct http_request *req, int status, enum lang l, enum tmpl_id t,
-    struct tvars *tv, const char *title)
+web_html(struct http_request *req, int status, enum lang l, const char *title,
+    const char *content)
+{
+	web_survey_html(req, status, l, NULL, title, content);
+}
+
+/* Renders a body template into the layout of survey s (or NULL). */
+void
+web_survey_page(struct http_request *req, int status, enum lang l,
+    const struct survey *s, enum tmpl_id t, struct tvars *tv,
+    const char *title)
 {
 	struct buf	 body;
 
 	tv->lang = l;
 	buf_init(&body);
 	tmpl_render(app.tmpl[t], tv, &body);
-	web_html(req, status, l, title, buf_cstr(&body));
+	web_survey_html(req, status, l, s, title, buf_cstr(&body));
 	buf_free(&body);
+}
+
+void
+web_page(struct http_request *req, int status, enum lang l, enum tmpl_id t,
+    struct tvars *tv, const char *title)
+{
+	web_survey_page(req, status, l, NULL, t, tv, title);
 }
 
 /* A page that says what happened and what to do; keys are i18n keys. */

@@ -48,7 +48,15 @@ START_TEST(def_2021_loads)
 	    "Q3_19"))));
 	/* Translations: every question text has nynorsk and English. */
 	{
+		char	 missing[96];
 		size_t	 i;
+
+		/* Its wave may open: owner and privacy notice, translated. */
+		ck_assert_uint_eq(survey_privacy_missing(s, missing,
+		    sizeof(missing)), 0);
+		for (i = 0; i < PRIV_MAX; i++)
+			ck_assert_ptr_nonnull(s->privacy[i].s[LANG_EN]);
+		ck_assert_ptr_nonnull(s->owner.s[LANG_NN]);
 
 		for (i = 0; i < s->nitems; i++) {
 			if (s->items[i].ntexts == 0)
@@ -163,6 +171,47 @@ START_TEST(def_strings_and_translations)
 }
 END_TEST
 
+/* The owner and the privacy notice: each once, before the first page. */
+START_TEST(def_privacy_notice)
+{
+	struct survey	*s;
+	char		 missing[96];
+
+	s = parse_ok(HEAD "owner \"Eier\"\n@en \"Owner\"\n"
+	    "privacy controller \"C\"\nprivacy dpo \"D\"\n@nn \"Dn\"\n"
+	    "page p \"P\"\nsingle Q1\n text \"?\"\n option 1 \"a\"\n");
+	ck_assert_str_eq(text_get(&s->owner, LANG_EN), "Owner");
+	ck_assert_str_eq(text_get(&s->privacy[PRIV_CONTROLLER], LANG_EN), "C");
+	ck_assert_str_eq(text_get(&s->privacy[PRIV_DPO], LANG_NN), "Dn");
+	ck_assert_uint_eq(survey_privacy_missing(s, missing, sizeof(missing)),
+	    3);
+	ck_assert_str_eq(missing, "contact basis retention");
+	/* A buffer too small keeps the count and never overruns. */
+	ck_assert_uint_eq(survey_privacy_missing(s, missing, 5), 3);
+	ck_assert_uint_lt(strlen(missing), 5);
+	survey_free(s);
+
+	s = parse_ok(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n"
+	    " option 1 \"a\"\n");
+	ck_assert_uint_eq(survey_privacy_missing(s, missing, sizeof(missing)),
+	    6);
+	ck_assert_str_eq(missing, "owner controller contact basis retention "
+	    "dpo");
+	survey_free(s);
+
+	expect_error(HEAD "privacy owner \"x\"\n", "privacy needs one of "
+	    "controller, contact, basis, retention, dpo");
+	expect_error(HEAD "privacy dpo\n", "dpo needs a quoted text");
+	expect_error(HEAD "owner \"a\"\nowner \"b\"\n",
+	    "test.svar:5: a second 'owner' line");
+	expect_error(HEAD "privacy basis \"a\"\nprivacy basis \"b\"\n",
+	    "a second 'basis' line");
+	expect_error(HEAD "page p \"P\"\nsingle Q1\n text \"?\"\n"
+	    " option 1 \"a\"\nowner \"late\"\n",
+	    "'owner' belongs before the first page");
+}
+END_TEST
+
 /*
  * Page conditions used to be checked before the items' scales were
  * looked up, so a scale's codes were unknown to them.
@@ -202,6 +251,7 @@ suite_def(void)
 	tcase_add_test(tc, def_refuses_whole_and_reports_all);
 	tcase_add_test(tc, def_strings_and_translations);
 	tcase_add_test(tc, def_page_if_sees_scales);
+	tcase_add_test(tc, def_privacy_notice);
 	suite_add_tcase(s, tc);
 	return (s);
 }

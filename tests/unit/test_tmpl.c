@@ -228,14 +228,17 @@ START_TEST(tmpl_shipped_templates)
 {
 	static const char *files[][2] = {
 		{ "templates/layout.html",
-		    "lang title !content nb_current nn_current en_current v" },
+		    "lang title !content nb_current nn_current en_current v"
+		    " owner" },
 		{ "templates/code.html", "csrf code error" },
 		{ "templates/message.html", "heading text link" },
 		{ "templates/start.html", "survey action csrf" },
-		{ "templates/saved.html", "resume_url survey" },
+		{ "templates/saved.html",
+	    "resume_url survey mail_action csrf email mail_error mail_sent" },
 		{ "templates/thanks.html", "resume_url survey" },
 		{ "templates/home.html", "" },
-		{ "templates/privacy.html", "" },
+		{ "templates/privacy.html",
+		    "surveys{title owner controller contact basis retention dpo}" },
 		{ "templates/accessibility.html", "" },
 	};
 	struct tmpl	*t;
