@@ -35,13 +35,16 @@ CREATE TABLE open_code (
 );
 
 -- What a back-coding changes in the item's own variables: a single
--- choice Q gets the option's code; a multiple choice gets Q.<code> = 1
--- and its "other" option Q.<other> = 0. The app works these out from
--- the definition; the raw answers are never changed.
+-- choice Q gets the option's code, but only where the respondent chose
+-- "Annet" (raw: a text typed beside another option leaves that choice
+-- alone); a multiple choice gets Q.<code> = 1 and its "other" option
+-- Q.<other> = 0. The app works these out from the definition; the raw
+-- answers are never changed.
 CREATE TABLE answer_override (
 	response_id	bigint NOT NULL,
 	var		text NOT NULL,
 	value		text NOT NULL,
+	raw		text,		-- applies only over this value; NULL any
 	text_var	text NOT NULL,
 	PRIMARY KEY (response_id, var),
 	FOREIGN KEY (response_id, text_var)
@@ -82,7 +85,8 @@ SELECT a.response_id, a.var,
        a.state, a.value AS raw_value,
        (a.state = 'a' AND o.value IS NOT NULL) AS coded
   FROM answer a LEFT JOIN answer_override o
-    ON o.response_id = a.response_id AND o.var = a.var;
+    ON o.response_id = a.response_id AND o.var = a.var
+   AND (o.raw IS NULL OR o.raw = a.value);
 
 -- Each coded text with its code: the option it was back-coded into, or
 -- the frame code and its label; who coded it and when. For exports:
@@ -97,7 +101,8 @@ SELECT c.response_id, c.var, c.option_code, f.code AS frame_code,
 -- Code one text (or, with neither an option nor a frame code, take its
 -- code away), with the overrides the app worked out, and log it.
 CREATE FUNCTION svar_open_code(p_resp bigint, p_var text, p_option integer,
-    p_frame integer, p_vars text[], p_values text[], p_user integer)
+    p_frame integer, p_vars text[], p_values text[], p_raws text[],
+    p_user integer)
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
 BEGIN
@@ -118,9 +123,10 @@ BEGIN
 		INSERT INTO open_code (response_id, var, option_code,
 		    frame_code_id, coded_by)
 		VALUES (p_resp, p_var, p_option, p_frame, p_user);
-		INSERT INTO answer_override (response_id, var, value, text_var)
-		SELECT p_resp, v, x, p_var
-		  FROM unnest(p_vars, p_values) AS u(v, x);
+		INSERT INTO answer_override (response_id, var, value, raw,
+		    text_var)
+		SELECT p_resp, v, x, nullif(w, ''), p_var
+		  FROM unnest(p_vars, p_values, p_raws) AS u(v, x, w);
 	END IF;
 	INSERT INTO open_code_log (response_id, var, option_code,
 	    frame_code_id, coded_by)
@@ -152,5 +158,5 @@ GRANT SELECT ON code_frame, open_code, answer_override, open_code_log,
 GRANT INSERT ON code_frame TO svar_admin;
 GRANT USAGE ON SEQUENCE code_frame_id_seq TO svar_admin;
 GRANT EXECUTE ON FUNCTION svar_open_code(bigint, text, integer, integer,
-    text[], text[], integer), svar_text_blank(bigint, text, integer)
+    text[], text[], text[], integer), svar_text_blank(bigint, text, integer)
     TO svar_admin;

@@ -51,8 +51,9 @@ survey_vars(const struct survey *s, var_cb cb, void *arg)
 /*
  * What back-coding an item's "Annet, noter" text into option `code`
  * changes in the item's own variables (sql/065 answer_override): a
- * single choice takes the code; a multiple choice gets the option
- * chosen and its "other" option no longer. 0 when the item has no
+ * single choice takes the code where it holds the "other" option's; a
+ * multiple choice gets the option chosen and its "other" option no
+ * longer. 0 when the item has no
  * "other" option or no such option (or it is the "other" one).
  */
 int
@@ -69,14 +70,18 @@ item_backcode(const struct item *it, int code, struct backcode *out)
 	if (it->type == ITEM_SINGLE) {
 		snprintf(out->var[0], sizeof(out->var[0]), "%s", it->id);
 		snprintf(out->val[0], sizeof(out->val[0]), "%d", code);
+		/* A text typed beside another option leaves that choice. */
+		snprintf(out->raw[0], sizeof(out->raw[0]), "%d", other->code);
 		out->n = 1;
 		return (1);
 	}
 	snprintf(out->var[0], sizeof(out->var[0]), "%s.%d", it->id, code);
 	snprintf(out->val[0], sizeof(out->val[0]), "1");
+	out->raw[0][0] = '\0';
 	snprintf(out->var[1], sizeof(out->var[1]), "%s.%d", it->id,
 	    other->code);
 	snprintf(out->val[1], sizeof(out->val[1]), "0");
+	out->raw[1][0] = '\0';
 	out->n = 2;
 	return (1);
 }

@@ -232,7 +232,8 @@ int		 db_funnel_aapor(struct db *, int, db_row_cb, void *);
 /* db_results.c: results of completed responses, on coded values. */
 int		 db_results_meta(struct db *, int, db_row_cb, void *);
 int		 db_results_counts(struct db *, int, const char *const *,
-		    size_t, const char *, const char *, db_row_cb, void *);
+		    size_t, const char *, const char *, int, db_row_cb,
+		    void *);
 int		 db_results_codes(struct db *, int, const char *, db_row_cb,
 		    void *);
 int		 db_results_wave_def(struct db *, int, int *);
@@ -250,7 +251,7 @@ int		 db_open_frame_add(struct db *, int, const char *, int,
 		    const char *, int);
 int		 db_open_code(struct db *, long long, const char *,
 		    const char *, const char *, const char *const *,
-		    const char *const *, size_t, int);
+		    const char *const *, const char *const *, size_t, int);
 int		 db_open_blank(struct db *, long long, const char *, int);
 
 /* db_load.c: a parsed definition, in the caller's transaction. */

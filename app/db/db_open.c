@@ -67,7 +67,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  " ON CONFLICT DO NOTHING", 5, 0 },
 	[S_CODE] = { "open.code",
 	  "SELECT svar_open_code($1, $2, nullif($3, '')::integer,"
-	  " nullif($4, '')::integer, $5::text[], $6::text[], $7)", 7, 0 },
+	  " nullif($4, '')::integer, $5::text[], $6::text[], $7::text[], $8)",
+	  8, 0 },
 	[S_BLANK] = { "open.blank",
 	  "SELECT svar_text_blank($1, $2, $3)", 3, 0 },
 };
@@ -143,35 +144,40 @@ bool_val(struct db *db, struct db_stmt *st, const char *const *p)
 /*
  * Codes a text: option (or "") back-codes it, frame (a code_frame id,
  * or "") gives it a frame code, both "" take the code away. The
- * overrides are the item's variables the back-coding changes. 1 done,
+ * overrides are the item's variables the back-coding changes, each
+ * over the raw value it replaces ("" any). 1 done,
  * 0 no such text or a code of another item, DB_ERR.
  */
 int
 db_open_code(struct db *db, long long resp, const char *var,
     const char *option, const char *frame, const char *const *ovars,
-    const char *const *ovals, size_t n, int user)
+    const char *const *ovals, const char *const *oraws, size_t n, int user)
 {
-	struct buf	 bv, bx;
+	struct buf	 bv, bx, bw;
 	char		 sr[24], su[16];
-	const char	*p[7];
+	const char	*p[8];
 	int		 rc;
 
 	snprintf(sr, sizeof(sr), "%lld", resp);
 	snprintf(su, sizeof(su), "%d", user);
 	buf_init(&bv);
 	buf_init(&bx);
+	buf_init(&bw);
 	db_array(&bv, ovars, n);
 	db_array(&bx, ovals, n);
+	db_array(&bw, oraws, n);
 	p[0] = sr;
 	p[1] = var;
 	p[2] = option;
 	p[3] = frame;
 	p[4] = buf_cstr(&bv);
 	p[5] = buf_cstr(&bx);
-	p[6] = su;
+	p[6] = buf_cstr(&bw);
+	p[7] = su;
 	rc = bool_val(db, &stmts[S_CODE], p);
 	buf_free(&bv);
 	buf_free(&bx);
+	buf_free(&bw);
 	return (rc);
 }
 

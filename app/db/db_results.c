@@ -34,7 +34,8 @@ enum {
 	"  JOIN unit u ON u.id = wu.unit_id"				\
 	"  JOIN unit p ON p.id = u.parent_id AND p.kind = 'rhf'"	\
 	"  WHERE l.id = r.unit_link_id), '')"				\
-	" WHEN 'var' THEN coalesce((SELECT b.value FROM answer_coded b"	\
+	" WHEN 'var' THEN coalesce((SELECT CASE WHEN $5::boolean"	\
+	"  THEN b.value ELSE b.raw_value END FROM answer_coded b"	\
 	"  WHERE b.response_id = r.id AND b.var = $4 AND b.state = 'a'),"\
 	"  '')"								\
 	" WHEN 'band' THEN coalesce((SELECT CASE"			\
@@ -80,15 +81,19 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  ORDER BY v.id LIMIT 1)"
 	  " FROM wave w JOIN survey s ON s.id = w.survey_id WHERE w.id = $1",
 	  1, 1 },
-	/* Counts per group, variable, state and coded value. */
+	/*
+	 * Counts per group, variable, state and value: the coded one ($5
+	 * true) or the respondent's own.
+	 */
 	[S_COUNTS] = { "results.counts",
-	  "SELECT g.g, a.var, a.state, coalesce(a.value, ''), count(*)"
+	  "SELECT g.g, a.var, a.state, coalesce(CASE WHEN $5::boolean THEN"
+	  " a.value ELSE a.raw_value END, ''), count(*)"
 	  " FROM response r JOIN version v ON v.id = r.version_id"
 	  " JOIN answer_coded a ON a.response_id = r.id"
 	  " CROSS JOIN LATERAL (SELECT " GROUP " AS g) g"
 	  " WHERE v.wave_id = $1 AND r.status = 'completed' AND NOT r.test"
 	  " AND a.var = ANY ($2::text[]) AND a.state IN ('a', 's')"
-	  " GROUP BY 1, 2, 3, 4", 4, 1 },
+	  " GROUP BY 1, 2, 3, 4", 5, 1 },
 	/* The codes the open texts of a variable got. */
 	[S_CODES] = { "results.codes",
 	  "SELECT coalesce(c.option_code::text, ''),"
@@ -123,11 +128,12 @@ db_results_meta(struct db *db, int wave, db_row_cb cb, void *arg)
 
 int
 db_results_counts(struct db *db, int wave, const char *const *vars,
-    size_t nvars, const char *by, const char *byvar, db_row_cb cb, void *arg)
+    size_t nvars, const char *by, const char *byvar, int coded, db_row_cb cb,
+    void *arg)
 {
 	struct buf	 b;
 	char		 sw[16];
-	const char	*p[4];
+	const char	*p[5];
 	int		 rc;
 
 	snprintf(sw, sizeof(sw), "%d", wave);
@@ -137,6 +143,7 @@ db_results_counts(struct db *db, int wave, const char *const *vars,
 	p[1] = buf_cstr(&b);
 	p[2] = by;
 	p[3] = byvar;
+	p[4] = coded ? "t" : "f";
 	rc = db_each(db, &stmts[S_COUNTS], p, cb, arg);
 	buf_free(&b);
 	return (rc);

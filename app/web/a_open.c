@@ -148,7 +148,7 @@ open_post(struct http_request *req, struct admin_req *ar,
 	const struct item	*it;
 	struct backcode		 bc;
 	const char		*act, *var, *code, *label, *resp;
-	const char		*ov[2], *ox[2];
+	const char		*ov[2], *ox[2], *ow[2];
 	char			 obj[VAR_MAX + 48], detail[240], opt[16], fr[16];
 	char			*end;
 	long long		 rid;
@@ -204,8 +204,9 @@ open_post(struct http_request *req, struct admin_req *ar,
 		for (i = 0; i < bc.n; i++) {
 			ov[i] = bc.var[i];
 			ox[i] = bc.val[i];
+			ow[i] = bc.raw[i];
 		}
-		rc = db_open_code(app.adb, rid, var, opt, fr, ov, ox, bc.n,
+		rc = db_open_code(app.adb, rid, var, opt, fr, ov, ox, ow, bc.n,
 		    ar->s.user_id);
 		snprintf(detail, sizeof(detail), "%s%s%s", *opt ? "option " :
 		    *fr ? "frame code id " : "code removed", opt, fr);

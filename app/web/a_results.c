@@ -53,6 +53,8 @@ struct rctx {
 	const struct optset	*byopts;	/* labels of a 'var' group */
 	long			 frame;		/* population, for the FPC */
 	int			 wave;
+	int			 coded;		/* coded values, or raw */
+	int			 cmp;		/* the wave compared with */
 	struct counts		 c;
 	int			 nchart;
 };
@@ -627,7 +629,7 @@ compare(struct rctx *x, int other, const char *const *vars, size_t nvars)
 	buf_free(&w2);
 	memset(&o, 0, sizeof(o));
 	if ((rc = db_results_counts(app.adb, other, vars, nvars, "", "",
-	    count_row, &o)) == DB_ERR) {
+	    x->coded, count_row, &o)) == DB_ERR) {
 		free(o.v);
 		return (DB_ERR);
 	}
@@ -687,7 +689,7 @@ item_results(struct rctx *x, int other)
 
 	nvars = item_var_list(it, &vb, vars, 256);
 	if ((rc = db_results_counts(app.adb, x->wave, vars, nvars, x->bykind,
-	    x->byvar, count_row, &x->c)) == DB_ERR) {
+	    x->byvar, x->coded, count_row, &x->c)) == DB_ERR) {
 		buf_free(&vb);
 		return (DB_ERR);
 	}
@@ -764,6 +766,8 @@ wave_row(int n, const char *const *v, void *arg)
 		tvars_set(row, "selected", "1");
 	if (x->s != NULL)
 		tvars_set(row, "cmp", atoi(v[0]) != x->wave ? "1" : NULL);
+	if (atoi(v[0]) == x->cmp)
+		tvars_set(row, "cmpsel", "1");
 }
 
 static void
@@ -781,6 +785,7 @@ by_options(struct rctx *x, const char *by)
 {
 	struct tvars		*row;
 	const struct item	*it;
+	struct buf		 q;
 	size_t			 i;
 
 	row = tvars_row(x->tv, "bys");
@@ -797,8 +802,11 @@ by_options(struct rctx *x, const char *by)
 	for (i = 0; i < x->s->nhidden; i++) {
 		row = tvars_row(x->tv, "bys");
 		tvars_set(row, "value", x->s->hidden[i].id);
-		tvars_set(row, "label", text_get(&x->s->hidden[i].label,
-		    x->lang));
+		buf_init(&q);
+		buf_printf(&q, "%s: %s", x->s->hidden[i].id,
+		    text_get(&x->s->hidden[i].label, x->lang));
+		tvars_copy(row, "label", buf_cstr(&q));
+		buf_free(&q);
 		tvars_set(row, "selected", strcmp(by, x->s->hidden[i].id) ==
 		    0 ? "1" : NULL);
 	}
@@ -808,7 +816,13 @@ by_options(struct rctx *x, const char *by)
 			continue;
 		row = tvars_row(x->tv, "bys");
 		tvars_set(row, "value", it->id);
-		tvars_set(row, "label", it->id);
+		buf_init(&q);
+		buf_printf(&q, "%s%s%s: ", it->id, it->type == ITEM_NUMBER ?
+		    " " : "", it->type == ITEM_NUMBER ? i18n_get(x->lang,
+		    "admin.results.by.band") : "");
+		question_text(it, x->lang, &q);
+		tvars_copy(row, "label", buf_cstr(&q));
+		buf_free(&q);
 		tvars_set(row, "selected", strcmp(by, it->id) == 0 ? "1" :
 		    NULL);
 	}
@@ -901,7 +915,7 @@ admin_results(struct http_request *req)
 	struct form		 q;
 	struct buf		 b;
 	const char		*w, *item, *by, *cmp, *pop, *why;
-	char			 obj[64], detail[64], *end;
+	char			 obj[64], detail[96], *end;
 	long			 population;
 	int			 rc;
 
@@ -947,6 +961,8 @@ admin_results(struct http_request *req)
 	if ((by = form_get(&q, "by")) == NULL)
 		by = "";
 	cmp = form_get(&q, "compare");
+	/* Coded values unless the analyst asks for the raw ones. */
+	x.coded = (w = form_get(&q, "coded")) == NULL || strcmp(w, "0") != 0;
 	rc = x.wave > 0 ? 0 : db_waves(app.adb, newest_wave, &x.wave);
 	if (rc != DB_ERR)
 		rc = db_results_meta(app.adb, x.wave, meta_row, &m);
@@ -971,7 +987,8 @@ admin_results(struct http_request *req)
 			tvars_set(&tv, "by", by);
 			if (*x.bykind != '\0')
 				tvars_set(&tv, "broken", "1");
-			rc = item_results(&x, cmp != NULL ? atoi(cmp) : 0);
+			x.cmp = cmp != NULL ? atoi(cmp) : 0;
+			rc = item_results(&x, x.cmp);
 		} else
 			item_list(&x);
 	}
@@ -979,7 +996,10 @@ admin_results(struct http_request *req)
 		rc = db_results_waves(app.adb, wave_row, &x);
 	if (rc != DB_ERR) {
 		snprintf(obj, sizeof(obj), "results wave %d", x.wave);
-		if (!admin_audit(ar, "results.view", obj, item))
+		snprintf(detail, sizeof(detail), "%.24s by %.16s compare %d%s",
+		    item, by, cmp != NULL ? atoi(cmp) : 0, x.coded ? "" :
+		    " raw");
+		if (!admin_audit(ar, "results.view", obj, detail))
 			rc = DB_ERR;
 	}
 	if (rc == DB_ERR) {
@@ -990,6 +1010,7 @@ admin_results(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	tvars_int(&tv, "wave", x.wave);
+	tvars_set(&tv, "coded", x.coded ? "1" : NULL);
 	tvars_set(&tv, "csrf", ar->s.csrf);
 	tvars_set(&tv, "is_admin", strcmp(ar->s.role, "admin") == 0 ? "1" :
 	    NULL);

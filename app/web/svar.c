@@ -104,10 +104,10 @@ static const struct {
 	    " completed rate trinn3 unknown} pages{page reached stopped share}"
 	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}" },
 	[T_ADMIN_RESULTS] = { "templates/admin/results.html",
-	    "wave csrf is_admin survey year opens closes invited noheadcount"
+	    "wave csrf is_admin coded survey year opens closes invited noheadcount"
 	    " completed rate channels population item question base by broken"
 	    " other_var other_n compared other_year wording_changed"
-	    " compare_missing waves{id name selected cmp} bys{value label"
+	    " compare_missing waves{id name selected cmp cmpsel} bys{value label"
 	    " selected} items{id text} tables{title !chart multi skipped"
 	    " cols{name n} rows{label cells{n pct moe}}} stats{title nps"
 	    " groups{name n mean mean_moe nps nps_moe promoters passives"

@@ -163,6 +163,7 @@ START_TEST(stats_backcode_overrides)
 	ck_assert_uint_eq(b.n, 1);
 	ck_assert_str_eq(b.var[0], "S");
 	ck_assert_str_eq(b.val[0], "2");
+	ck_assert_str_eq(b.raw[0], "5");
 	/* A multiple choice: the option chosen, "Annet" no longer. */
 	ck_assert(item_backcode(survey_item(s, "M"), 1, &b));
 	ck_assert_uint_eq(b.n, 2);
@@ -170,6 +171,8 @@ START_TEST(stats_backcode_overrides)
 	ck_assert_str_eq(b.val[0], "1");
 	ck_assert_str_eq(b.var[1], "M.8");
 	ck_assert_str_eq(b.val[1], "0");
+	ck_assert_str_eq(b.raw[0], "");
+	ck_assert_str_eq(b.raw[1], "");
 	/* Not into "Annet" itself, an unknown option, or without "Annet". */
 	ck_assert(!item_backcode(survey_item(s, "S"), 5, &b));
 	ck_assert(!item_backcode(survey_item(s, "S"), 3, &b));
