@@ -249,10 +249,11 @@ int		 db_open_frame(struct db *, int, const char *, db_row_cb,
 		    void *);
 int		 db_open_frame_add(struct db *, int, const char *, int,
 		    const char *, int);
-int		 db_open_code(struct db *, long long, const char *,
+int		 db_open_code(struct db *, int, long long, const char *,
 		    const char *, const char *, const char *const *,
 		    const char *const *, const char *const *, size_t, int);
-int		 db_open_blank(struct db *, long long, const char *, int);
+int		 db_open_blank(struct db *, int, long long, const char *,
+		    int);
 
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;

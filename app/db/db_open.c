@@ -65,12 +65,21 @@ static struct db_stmt stmts[S__MAX] = {
 	  "INSERT INTO code_frame (survey_id, item_id, code, label, created_by)"
 	  " SELECT w.survey_id, $2, $3, $4, $5 FROM wave w WHERE w.id = $1"
 	  " ON CONFLICT DO NOTHING", 5, 0 },
+	/*
+	 * Only a response of the wave whose definition the page checked
+	 * the variable against ($9, $4): another survey's response may
+	 * have a variable of that name that means something else.
+	 */
 	[S_CODE] = { "open.code",
-	  "SELECT svar_open_code($1, $2, nullif($3, '')::integer,"
-	  " nullif($4, '')::integer, $5::text[], $6::text[], $7::text[], $8)",
-	  8, 0 },
+	  "SELECT CASE WHEN EXISTS (SELECT 1 FROM response r JOIN version v"
+	  " ON v.id = r.version_id WHERE r.id = $1 AND v.wave_id = $9)"
+	  " THEN svar_open_code($1, $2, nullif($3, '')::integer,"
+	  " nullif($4, '')::integer, $5::text[], $6::text[], $7::text[], $8)"
+	  " ELSE false END", 9, 0 },
 	[S_BLANK] = { "open.blank",
-	  "SELECT svar_text_blank($1, $2, $3)", 3, 0 },
+	  "SELECT CASE WHEN EXISTS (SELECT 1 FROM response r JOIN version v"
+	  " ON v.id = r.version_id WHERE r.id = $1 AND v.wave_id = $4)"
+	  " THEN svar_text_blank($1, $2, $3) ELSE false END", 4, 0 },
 };
 
 int
@@ -149,17 +158,18 @@ bool_val(struct db *db, struct db_stmt *st, const char *const *p)
  * 0 no such text or a code of another item, DB_ERR.
  */
 int
-db_open_code(struct db *db, long long resp, const char *var,
+db_open_code(struct db *db, int wave, long long resp, const char *var,
     const char *option, const char *frame, const char *const *ovars,
     const char *const *ovals, const char *const *oraws, size_t n, int user)
 {
 	struct buf	 bv, bx, bw;
-	char		 sr[24], su[16];
-	const char	*p[8];
+	char		 sr[24], su[16], sw[16];
+	const char	*p[9];
 	int		 rc;
 
 	snprintf(sr, sizeof(sr), "%lld", resp);
 	snprintf(su, sizeof(su), "%d", user);
+	snprintf(sw, sizeof(sw), "%d", wave);
 	buf_init(&bv);
 	buf_init(&bx);
 	buf_init(&bw);
@@ -174,6 +184,7 @@ db_open_code(struct db *db, long long resp, const char *var,
 	p[5] = buf_cstr(&bx);
 	p[6] = buf_cstr(&bw);
 	p[7] = su;
+	p[8] = sw;
 	rc = bool_val(db, &stmts[S_CODE], p);
 	buf_free(&bv);
 	buf_free(&bx);
@@ -183,11 +194,13 @@ db_open_code(struct db *db, long long resp, const char *var,
 
 /* Blanks a text: 1 done, 0 nothing to blank, DB_ERR. */
 int
-db_open_blank(struct db *db, long long resp, const char *var, int user)
+db_open_blank(struct db *db, int wave, long long resp, const char *var,
+    int user)
 {
-	char		 sr[24], su[16];
-	const char	*p[3] = { sr, var, su };
+	char		 sr[24], su[16], sw[16];
+	const char	*p[4] = { sr, var, su, sw };
 
+	snprintf(sw, sizeof(sw), "%d", wave);
 	snprintf(sr, sizeof(sr), "%lld", resp);
 	snprintf(su, sizeof(su), "%d", user);
 	return (bool_val(db, &stmts[S_BLANK], p));

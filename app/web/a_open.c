@@ -187,7 +187,7 @@ open_post(struct http_request *req, struct admin_req *ar,
 	if (!db_begin(app.adb))
 		return (DB_ERR);
 	if (strcmp(act, "blank") == 0) {
-		rc = db_open_blank(app.adb, rid, var, ar->s.user_id);
+		rc = db_open_blank(app.adb, wave, rid, var, ar->s.user_id);
 		snprintf(detail, sizeof(detail), "text blanked");
 	} else if (strcmp(act, "code") == 0 &&
 	    (code = form_get(&ar->f, "code")) != NULL) {
@@ -206,8 +206,8 @@ open_post(struct http_request *req, struct admin_req *ar,
 			ox[i] = bc.val[i];
 			ow[i] = bc.raw[i];
 		}
-		rc = db_open_code(app.adb, rid, var, opt, fr, ov, ox, ow, bc.n,
-		    ar->s.user_id);
+		rc = db_open_code(app.adb, wave, rid, var, opt, fr, ov, ox, ow,
+		    bc.n, ar->s.user_id);
 		snprintf(detail, sizeof(detail), "%s%s%s", *opt ? "option " :
 		    *fr ? "frame code id " : "code removed", opt, fr);
 	} else {

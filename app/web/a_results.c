@@ -859,9 +859,36 @@ by_resolve(struct rctx *x, const char *by)
 	}
 }
 
+/*
+ * "link 60, personal 3" from the query, with each channel's name in the
+ * page's language: "unit link 60, personal invitation 3".
+ */
+static void
+channels_text(enum lang l, const char *in, struct buf *b)
+{
+	char		 key[64];
+	const char	*sp, *end;
+
+	while (*in != '\0') {
+		if ((sp = strchr(in, ' ')) == NULL)
+			break;
+		if ((end = strstr(sp, ", ")) == NULL)
+			end = sp + strlen(sp);
+		snprintf(key, sizeof(key), "admin.results.channel.%.*s",
+		    (int)(sp - in), in);
+		buf_puts(b, i18n_get(l, key));
+		buf_printf(b, "%.*s", (int)(end - sp), sp);
+		if (*end == '\0')
+			break;
+		buf_puts(b, ", ");
+		in = end + 2;
+	}
+}
+
 static void
 methodology(struct rctx *x, const struct meta *m)
 {
+	struct buf		 cb;
 	struct stats_prop	 p;
 	char			 b[96];
 
@@ -878,7 +905,10 @@ methodology(struct rctx *x, const struct meta *m)
 		snprintf(b, sizeof(b), "%.1f %%", 100 * p.p);
 		tvars_copy(x->tv, "rate", b);
 	}
-	tvars_copy(x->tv, "channels", m->channels);
+	buf_init(&cb);
+	channels_text(x->lang, m->channels, &cb);
+	tvars_copy(x->tv, "channels", buf_cstr(&cb));
+	buf_free(&cb);
 	if (m->population > 0)
 		tvars_int(x->tv, "population", m->population);
 }

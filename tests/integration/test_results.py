@@ -247,6 +247,8 @@ class Results(unittest.TestCase):
         self.assertIn("<dd>%.1f %% (%d av %d)</dd>" % (100 * N1 / FWD, N1,
                                                         FWD), box)
         self.assertIn("Resultattest (2031)", box)
+        self.assertIn(f"Nettbasert spørreskjema, selvutfylt; kanaler:"
+                      f" enhetslenke {N1}</dd>", box)
         # Analysts cannot set the population; admins can, and the
         # margins shrink by the finite-population correction.
         r = ANALYST.post("/admin/results", {"csrf": csrf(body),
