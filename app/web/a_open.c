@@ -141,6 +141,30 @@ text_row(int n, const char *const *v, void *arg)
 	}
 }
 
+static void
+first_wave(int n, const char *const *v, void *arg)
+{
+	int	*w = arg;
+
+	if (n > 0 && *w == 0)
+		*w = atoi(v[0]);
+}
+
+static void
+wave_row(int n, const char *const *v, void *arg)
+{
+	struct octx	*c = arg;
+	struct tvars	*row;
+
+	if (n < 3)
+		return;
+	row = tvars_row(c->tv, "waves");
+	tvars_copy(row, "id", v[0]);
+	tvars_copy(row, "name", v[1]);
+	if (atoi(v[0]) == c->wave)
+		tvars_set(row, "selected", "1");
+}
+
 static int
 open_post(struct http_request *req, struct admin_req *ar,
     const struct survey *s, int wave)
@@ -246,7 +270,10 @@ admin_open(struct http_request *req)
 	w = form_get(f != NULL ? f : &q, "wave");
 	wave = w != NULL ? atoi(w) : 0;
 	var = form_get(f != NULL ? f : &q, "var");
-	if ((def = db_results_wave_def(app.adb, wave, &year)) == DB_ERR) {
+	/* Without a wave, the one the results page would show first. */
+	rc = f == NULL && wave == 0 ? db_waves(app.adb, first_wave, &wave) : 0;
+	if (rc == DB_ERR ||
+	    (def = db_results_wave_def(app.adb, wave, &year)) == DB_ERR) {
 		form_free(&q);
 		web_unavailable(req, ar->lang, db_error(app.adb));
 		return (KORE_RESULT_OK);
@@ -283,7 +310,8 @@ admin_open(struct http_request *req)
 	c->var = var;
 	tvars_int(&tv, "wave", wave);
 	tvars_set(&tv, "csrf", ar->s.csrf);
-	if (var == NULL) {
+	rc = db_results_waves(app.adb, wave_row, c);
+	if (rc != DB_ERR && var == NULL) {
 		buf_init(&vars);
 		survey_vars(s, collect_text_var, &vars);
 		for (p = (char *)buf_cstr(&vars); *p != '\0' && n < 256; ) {
@@ -295,7 +323,7 @@ admin_open(struct http_request *req)
 		rc = db_open_counts(app.adb, wave, list, n, count_row, c);
 		buf_free(&vars);
 		snprintf(obj, sizeof(obj), "open texts wave %d", wave);
-	} else {
+	} else if (rc != DB_ERR) {
 		c->it = text_item(s, var);
 		tvars_set(&tv, "var", var);
 		tvars_set(&tv, "item", c->it->id);

@@ -114,7 +114,8 @@ static const struct {
 	    " detractors}} codes{label n} compare{label p1 p2 diff z pvalue"
 	    " sig}" },
 	[T_ADMIN_OPEN] = { "templates/admin/open.html",
-	    "wave csrf var item vars{var texts coded blanked} frame{id code"
+	    "wave csrf var item waves{id name selected} vars{var texts coded"
+	    " blanked} frame{id code"
 	    " label} texts{resp text blanked coder choices{value label"
 	    " selected}}" },
 	[T_PORTAL] = { "templates/portal.html",

@@ -88,6 +88,10 @@ class OpenAnswers(unittest.TestCase):
         self.assertNotIn("app på nettbrett", body)   # an M1 text
         self.assertEqual(ADMIN.get(f"/admin/open?wave={W}&var=S2").status,
                          404)
+        # Without a wave: the first in the chooser, as on the results.
+        r = ADMIN.get("/admin/open")
+        self.assertEqual(r.status, 200)
+        self.assertIn(f'<option value="{W}"', r.body)
         self.assertGreater(int(psql(
             "SELECT count(*) FROM audit WHERE action = 'open.view'"
             " AND object = :'p0'", f"open texts wave {W} S1.other")[0][0]),
