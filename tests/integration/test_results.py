@@ -299,5 +299,30 @@ class Results(unittest.TestCase):
                          1)
 
 
+class EveryItem(unittest.TestCase):
+    def test_every_item_of_the_2021_survey(self):
+        """Every item type of the real questionnaire (grids, constant
+        sum, numbers, texts, 0-10) renders, alone and by yrkesgruppe,
+        age band and RHF; a grid has one table per row."""
+        wave, definition = psql(
+            "SELECT w.id, v.definition_id FROM wave w JOIN survey s ON"
+            " s.id = w.survey_id JOIN version v ON v.wave_id = w.id WHERE"
+            " s.key = 'helsepersonell' ORDER BY v.id LIMIT 1")[0]
+        r = ANALYST.get(f"/admin/results?wave={wave}")
+        self.assertEqual(r.status, 200)
+        items = re.findall(r'item=([A-Za-z0-9_]+)">', r.body)
+        self.assertGreater(len(items), 30)
+        for item in items:
+            for by in ("", "B3", "B5", "rhf"):
+                r = ANALYST.get(f"/admin/results?wave={wave}&item={item}"
+                                f"&by={by}")
+                self.assertEqual(r.status, 200, (item, by))
+        rows = psql("SELECT count(*) FROM variable WHERE definition_id ="
+                    " :'p0' AND item_id = 'Q3_1'", definition)[0][0]
+        r = ANALYST.get(f"/admin/results?wave={wave}&item=Q3_1")
+        self.assertEqual(r.body.count("Antall, andel og 95 %"), int(rows))
+        self.assertEqual(r.body.count("<svg"), int(rows))
+
+
 if __name__ == "__main__":
     unittest.main()
