@@ -8,8 +8,9 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -Wall -Wextra -Werror \
 	   -I/usr/include/postgresql
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 
-# The core's libraries: argon2id, QR codes, HMAC for TOTP.
-CORE_LIBS = -largon2 -lqrencode -lcrypto
+# The core's libraries: argon2id, QR codes, HMAC for TOTP, libm for the
+# statistics of the results.
+CORE_LIBS = -largon2 -lqrencode -lcrypto -lm
 
 CORE_SRC = $(wildcard app/core/*.c)
 DB_SRC	 = $(wildcard app/db/*.c)

@@ -47,3 +47,41 @@ survey_vars(const struct survey *s, var_cb cb, void *arg)
 	for (i = 0; i < s->nitems; i++)
 		item_vars(&s->items[i], cb, arg);
 }
+
+/*
+ * What back-coding an item's "Annet, noter" text into option `code`
+ * changes in the item's own variables (sql/065 answer_override): a
+ * single choice takes the code where it holds the "other" option's; a
+ * multiple choice gets the option chosen and its "other" option no
+ * longer. 0 when the item has no
+ * "other" option or no such option (or it is the "other" one).
+ */
+int
+item_backcode(const struct item *it, int code, struct backcode *out)
+{
+	const struct optset	*os = item_options(it);
+	const struct option	*o, *other;
+
+	out->n = 0;
+	if ((it->type != ITEM_SINGLE && it->type != ITEM_MULTI) ||
+	    (other = optset_other(os)) == NULL ||
+	    (o = optset_find(os, code)) == NULL || o == other)
+		return (0);
+	if (it->type == ITEM_SINGLE) {
+		snprintf(out->var[0], sizeof(out->var[0]), "%s", it->id);
+		snprintf(out->val[0], sizeof(out->val[0]), "%d", code);
+		/* A text typed beside another option leaves that choice. */
+		snprintf(out->raw[0], sizeof(out->raw[0]), "%d", other->code);
+		out->n = 1;
+		return (1);
+	}
+	snprintf(out->var[0], sizeof(out->var[0]), "%s.%d", it->id, code);
+	snprintf(out->val[0], sizeof(out->val[0]), "1");
+	out->raw[0][0] = '\0';
+	snprintf(out->var[1], sizeof(out->var[1]), "%s.%d", it->id,
+	    other->code);
+	snprintf(out->val[1], sizeof(out->val[1]), "0");
+	out->raw[1][0] = '\0';
+	out->n = 2;
+	return (1);
+}

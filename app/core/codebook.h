@@ -12,4 +12,17 @@ typedef void	(*var_cb)(const struct item *, const char *, void *);
 void	item_vars(const struct item *, var_cb, void *);
 void	survey_vars(const struct survey *, var_cb, void *);
 
+/*
+ * The variables a back-coded "Annet" text changes, their values, and the
+ * raw value each replaces ("" whatever it was).
+ */
+struct backcode {
+	char	 var[2][VAR_MAX];
+	char	 val[2][16];
+	char	 raw[2][16];
+	size_t	 n;
+};
+
+int	item_backcode(const struct item *, int, struct backcode *);
+
 #endif

@@ -229,6 +229,32 @@ int		 db_funnel_breakoff(struct db *, int, const char *, db_row_cb,
 		    void *);
 int		 db_funnel_aapor(struct db *, int, db_row_cb, void *);
 
+/* db_results.c: results of completed responses, on coded values. */
+int		 db_results_meta(struct db *, int, db_row_cb, void *);
+int		 db_results_counts(struct db *, int, const char *const *,
+		    size_t, const char *, const char *, int, db_row_cb,
+		    void *);
+int		 db_results_codes(struct db *, int, const char *, db_row_cb,
+		    void *);
+int		 db_results_wave_def(struct db *, int, int *);
+int		 db_results_waves(struct db *, db_row_cb, void *);
+int		 db_results_population(struct db *, int, long);
+
+/* db_open.c: open answers, their coding and blanking (admins only). */
+int		 db_open_texts(struct db *, int, const char *, db_row_cb,
+		    void *);
+int		 db_open_counts(struct db *, int, const char *const *, size_t,
+		    db_row_cb, void *);
+int		 db_open_frame(struct db *, int, const char *, db_row_cb,
+		    void *);
+int		 db_open_frame_add(struct db *, int, const char *, int,
+		    const char *, int);
+int		 db_open_code(struct db *, int, long long, const char *,
+		    const char *, const char *, const char *const *,
+		    const char *const *, const char *const *, size_t, int);
+int		 db_open_blank(struct db *, int, long long, const char *,
+		    int);
+
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;
 struct def_loaded {

@@ -103,6 +103,21 @@ static const struct {
 	    " responding trinn1 trinn2} people{version invited views opened started"
 	    " completed rate trinn3 unknown} pages{page reached stopped share}"
 	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}" },
+	[T_ADMIN_RESULTS] = { "templates/admin/results.html",
+	    "wave csrf is_admin coded survey year opens closes invited noheadcount"
+	    " completed rate channels population item question base by broken"
+	    " other_var other_n compared other_year wording_changed"
+	    " compare_missing waves{id name selected cmp cmpsel} bys{value label"
+	    " selected} items{id text} tables{title !chart multi skipped"
+	    " cols{name n} rows{label cells{n pct moe}}} stats{title nps"
+	    " groups{name n mean mean_moe nps nps_moe promoters passives"
+	    " detractors}} codes{label n} compare{label p1 p2 diff z pvalue"
+	    " sig}" },
+	[T_ADMIN_OPEN] = { "templates/admin/open.html",
+	    "wave csrf var item waves{id name selected} vars{var texts coded"
+	    " blanked} frame{id code"
+	    " label} texts{resp text blanked coder choices{value label"
+	    " selected}}" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"
 	    " forwarded_error opened started completed threshold name email"

@@ -42,6 +42,8 @@ enum tmpl_id {
 	T_ADMIN_LETTERS,
 	T_PORTAL,
 	T_ADMIN_FUNNEL,
+	T_ADMIN_RESULTS,
+	T_ADMIN_OPEN,
 	T_MAX
 };
 
@@ -176,6 +178,8 @@ int		 admin_outbox(struct http_request *);
 int		 admin_letters(struct http_request *);
 int		 admin_funnel(struct http_request *);
 int		 admin_funnel_csv(struct http_request *);
+int		 admin_results(struct http_request *);
+int		 admin_open(struct http_request *);
 int		 page_portal(struct http_request *);
 
 /* a_units.c, for the portal too */

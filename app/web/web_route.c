@@ -41,6 +41,8 @@ enum {
 	R_ADMIN_LETTERS,
 	R_ADMIN_FUNNEL,
 	R_ADMIN_FUNNEL_CSV,
+	R_ADMIN_RESULTS,
+	R_ADMIN_OPEN,
 	R__MAX
 };
 
@@ -106,6 +108,12 @@ static const struct web_route routes[R__MAX] = {
 	    admin_funnel },
 	[R_ADMIN_FUNNEL_CSV] = { "admin/funnel.csv", M_GET, ACC_ANALYST,
 	    ACC_ANALYST, admin_funnel_csv },
+	/* Results are counts; the population is the admins' to set. */
+	[R_ADMIN_RESULTS] = { "admin/results", GP, ACC_ANALYST, ACC_ADMIN,
+	    admin_results },
+	/* Open texts may hold names or health information: admins only. */
+	[R_ADMIN_OPEN] = { "admin/open", GP, ACC_ADMIN, ACC_ADMIN,
+	    admin_open },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -139,6 +147,8 @@ int	r_admin_letters(struct http_request *);
 int	r_portal(struct http_request *);
 int	r_admin_funnel(struct http_request *);
 int	r_admin_funnel_csv(struct http_request *);
+int	r_admin_results(struct http_request *);
+int	r_admin_open(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -423,4 +433,16 @@ int
 r_admin_funnel_csv(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_FUNNEL_CSV]));
+}
+
+int
+r_admin_results(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_RESULTS]));
+}
+
+int
+r_admin_open(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_OPEN]));
 }

@@ -244,6 +244,17 @@ async function main() {
 		await Promise.all([page.waitForNavigation(),
 		    page.locator('a[href*="reached=invited"]').first().click()]);
 		await check(page, 'units behind a count');
+		/* Results: the items, one item by version, the open texts. */
+		await page.goto(`${base}/admin/results`);
+		await check(page, 'results');
+		await Promise.all([page.waitForNavigation(),
+		    page.locator('ul.items a').first().click()]);
+		await page.goto(`${page.url()}&by=version`);
+		await check(page, 'results of an item by version');
+		if (await page.locator('svg.chart').count() < 1)
+			problems.push('the results page lacks its chart');
+		await page.goto(`${base}/admin/open`);
+		await check(page, 'open answers');
 
 		/* Log out: the admin pages send us to log in again. */
 		await page.goto(`${base}/admin`);

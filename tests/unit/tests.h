@@ -16,6 +16,7 @@ Suite	*suite_auth(void);
 Suite	*suite_html(void);
 Suite	*suite_frame(void);
 Suite	*suite_mail(void);
+Suite	*suite_stats(void);
 
 /* A parsed survey from a string, or a failed test. */
 struct survey	*parse_ok(const char *);
