@@ -76,6 +76,9 @@ int		 db_page_save(struct db *, const struct save *);
 int		 db_link_get(struct db *, const char *, struct link *);
 int		 db_link_view(struct db *, int);
 int		 db_code_key(struct db *, const char *, char *, size_t);
+int		 db_resp_withdraw(struct db *, long long);
+int		 db_resp_spent(struct db *, const char *);
+int		 db_resp_found(struct db *, const char *);
 int		 db_ping(struct db *);
 
 /* db_catalog.c: the questionnaires a worker serves. */
@@ -144,6 +147,7 @@ int		 db_audit_list(struct db *, const char *, const char *, int, int,
 /* db_survey.c: surveys, waves and versions for the admin. */
 int		 db_survey_list(struct db *, db_row_cb, void *);
 int		 db_wave_set(struct db *, int, int, char *, size_t);
+int		 db_wave_anonymity(struct db *, int, int, char *, size_t);
 int		 db_wave_privacy_missing(struct db *, int, char *, size_t);
 int		 db_test_response(struct db *, int, const char *, const char *,
 		    const char *, const char *);

@@ -104,7 +104,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  " count(*) FILTER (WHERE d = 'R'), count(*) FILTER (WHERE d = 'NE'),"
 	  " count(*) FILTER (WHERE d = 'NC'), count(*) FILTER (WHERE d = 'UH')"
 	  " FROM (SELECT i.version_id, CASE"
-	  "  WHEN r.status = 'completed' THEN 'I'"
+	  "  WHEN r.status = 'completed' OR i.completed_at IS NOT NULL"
+	  "   THEN 'I'"
 	  "  WHEN r.status = 'started' AND 2 * (fp.position + 1) >="
 	  "   (SELECT count(*) FROM page p WHERE p.definition_id ="
 	  "   r.definition_id) THEN 'P'"
@@ -114,10 +115,10 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  WHEN i.letter_sent_at IS NOT NULL OR i.email_sent_at IS NOT NULL"
 	  "   THEN 'NC'"
 	  "  ELSE 'UH' END AS d"
-	  "  FROM invitation i JOIN response r ON r.invitation_id = i.id"
+	  "  FROM invitation i LEFT JOIN response r ON r.invitation_id = i.id"
 	  "  LEFT JOIN page fp ON fp.definition_id = r.definition_id AND"
 	  "   fp.page_id = r.furthest_page_id"
-	  "  WHERE NOT r.test) x JOIN version v ON v.id = x.version_id"
+	  "  WHERE NOT coalesce(r.test, false)) x JOIN version v ON v.id = x.version_id"
 	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key ORDER BY v.id", 1, 1 },
 };
 

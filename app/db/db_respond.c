@@ -17,6 +17,9 @@ enum {
 	S_CODE_KEY,
 	S_PING,
 	S_LINK_VIEW,
+	S_WITHDRAW,
+	S_SPENT,
+	S_FOUND,
 	S__MAX
 };
 
@@ -99,14 +102,22 @@ static struct db_stmt stmts[S__MAX] = {
 	  " FROM unit_link l JOIN version v ON v.id = l.version_id"
 	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1"
 	  " AND l.revoked_at IS NULL", 1, 1 },
+	/* '' for an invitation an anonymous wave has cut its response from. */
 	[S_CODE_KEY] = { "respond.code_key",
-	  "SELECT r.selector || r.verifier FROM invitation i"
-	  " JOIN response r ON r.invitation_id = i.id WHERE i.code = $1",
-	  1, 1 },
+	  "SELECT coalesce(r.selector || r.verifier, '') FROM invitation i"
+	  " LEFT JOIN response r ON r.invitation_id = i.id WHERE i.code = $1"
+	  " AND (r.id IS NOT NULL OR i.done_key IS NOT NULL)", 1, 1 },
 	[S_PING] = { "respond.ping", "SELECT 1", 0, 1 },
 	/* Not retried: a view counted twice is a wrong number. */
 	[S_LINK_VIEW] = { "respond.link_view",
 	  "UPDATE unit_link SET views = views + 1 WHERE id = $1", 1, 0 },
+	/* Not retried: the first try may have deleted the answers. */
+	[S_WITHDRAW] = { "respond.withdraw",
+	  "SELECT svar_response_withdraw($1)", 1, 0 },
+	[S_SPENT] = { "respond.spent",
+	  "SELECT count(*) FROM invitation WHERE done_key = $1", 1, 1 },
+	[S_FOUND] = { "respond.found",
+	  "SELECT count(*) FROM response WHERE selector = $1", 1, 1 },
 };
 
 /*
@@ -344,4 +355,46 @@ db_link_view(struct db *db, int link)
 
 	snprintf(sl, sizeof(sl), "%d", link);
 	return (db_do(db, &stmts[S_LINK_VIEW], p));
+}
+
+/* A count the statement returns; DB_ERR when the database failed. */
+static int
+resp_count(struct db *db, struct db_stmt *st, const char *arg)
+{
+	const char	*p[1] = { arg };
+	char		*v;
+	int		 n;
+
+	if ((v = db_val(db, st, p)) == NULL)
+		return (DB_ERR);
+	n = atoi(v);
+	free(v);
+	return (n);
+}
+
+/* Deletes a response's answers and records the withdrawal: 1, or 0. */
+int
+db_resp_withdraw(struct db *db, long long id)
+{
+	char	 sid[32];
+
+	snprintf(sid, sizeof(sid), "%lld", id);
+	return (resp_count(db, &stmts[S_WITHDRAW], sid));
+}
+
+/*
+ * 1 when a personal link's key (as its SHA-256 in hex) belongs to an
+ * invitation that completed in an anonymous wave.
+ */
+int
+db_resp_spent(struct db *db, const char *digest)
+{
+	return (resp_count(db, &stmts[S_SPENT], digest));
+}
+
+/* 1 when a response still answers to this selector. */
+int
+db_resp_found(struct db *db, const char *selector)
+{
+	return (resp_count(db, &stmts[S_FOUND], selector));
 }

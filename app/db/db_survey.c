@@ -14,6 +14,7 @@ enum {
 	S_LIST,
 	S_WAVE_SET,
 	S_TEST_RESPONSE,
+	S_WAVE_ANON,
 	S_PRIVACY_MISSING,
 	S__MAX
 };
@@ -38,7 +39,7 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  AND NOT r.test),"
 	  " (SELECT count(*) FROM response r WHERE r.version_id = v.id"
 	  "  AND NOT r.test AND r.status = 'completed'),"
-	  " svar_wave_privacy_missing(w.id)"
+	  " svar_wave_privacy_missing(w.id), w.anonymous::int"
 	  " FROM survey s JOIN wave w ON w.survey_id = s.id"
 	  " JOIN version v ON v.wave_id = w.id"
 	  " JOIN definition d ON d.id = v.definition_id"
@@ -52,6 +53,16 @@ static struct db_stmt stmts[S__MAX] = {
 	  " RETURNING s.key || ' ' || w.year", 2, 0 },
 	[S_TEST_RESPONSE] = { "survey.test_response",
 	  "SELECT svar_test_response_new($1, $2, $3, $4, $5)", 5, 0 },
+	/*
+	 * Anonymity is chosen before the first completed response: those
+	 * already in could not be cut loose the same way. The trigger in
+	 * sql/090 says the same to plain SQL.
+	 */
+	[S_WAVE_ANON] = { "survey.wave_anon",
+	  "UPDATE wave w SET anonymous = $2::boolean"
+	  " FROM survey s WHERE w.id = $1 AND s.id = w.survey_id"
+	  " AND NOT svar_wave_has_completed(w.id)"
+	  " RETURNING s.key || ' ' || w.year", 2, 0 },
 	[S_PRIVACY_MISSING] = { "survey.privacy_missing",
 	  "SELECT svar_wave_privacy_missing($1)", 1, 1 },
 };
@@ -62,19 +73,39 @@ db_survey_list(struct db *db, db_row_cb cb, void *arg)
 	return (db_each(db, &stmts[S_LIST], NULL, cb, arg));
 }
 
-/* Opens or closes a wave; its name ("helsepersonell 2021") in out. */
-int
-db_wave_set(struct db *db, int wave, int closed, char *out, size_t len)
+/* A wave's flag changed by `st`; its name ("helsepersonell 2021") in out. */
+static int
+wave_flag(struct db *db, struct db_stmt *st, int wave, int flag, char *out,
+    size_t len)
 {
 	char		 sw[16], *v;
-	const char	*p[2] = { sw, closed ? "t" : "f" };
+	const char	*p[2] = { sw, flag ? "t" : "f" };
 
 	snprintf(sw, sizeof(sw), "%d", wave);
-	if ((v = db_val(db, &stmts[S_WAVE_SET], p)) == NULL)
+	if ((v = db_val(db, st, p)) == NULL)
 		return (0);
 	db_copy(out, len, v);
 	free(v);
 	return (1);
+}
+
+/* Opens or closes a wave. */
+int
+db_wave_set(struct db *db, int wave, int closed, char *out, size_t len)
+{
+	return (wave_flag(db, &stmts[S_WAVE_SET], wave, closed, out, len));
+}
+
+/*
+ * Makes a wave anonymous or confidential; 0 when it has a completed
+ * response already (or is not there).
+ */
+int
+db_wave_anonymity(struct db *db, int wave, int anonymous, char *out,
+    size_t len)
+{
+	return (wave_flag(db, &stmts[S_WAVE_ANON], wave, anonymous, out,
+	    len));
 }
 
 /*

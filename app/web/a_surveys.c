@@ -43,7 +43,7 @@ list_row(int n, const char *const *v, void *arg)
 	struct tvars	*ver;
 	int		 wave = atoi(v[2]);
 
-	if (n < 15)
+	if (n < 16)
 		return;
 	if (c->survey == NULL || strcmp(c->last_survey, v[0]) != 0) {
 		c->survey = tvars_row(c->tv, "surveys");
@@ -63,6 +63,8 @@ list_row(int n, const char *const *v, void *arg)
 		tvars_set(c->wave, "is_open", strcmp(v[6], "open") == 0 ?
 		    "1" : NULL);
 		tvars_copy(c->wave, "missing", v[14]);
+		tvars_set(c->wave, "anonymous", strcmp(v[15], "1") == 0 ?
+		    "1" : NULL);
 		c->last_wave = wave;
 	}
 	ver = tvars_row(c->wave, "versions");
@@ -107,6 +109,36 @@ admin_home(struct http_request *req)
 	return (KORE_RESULT_OK);
 }
 
+/*
+ * Anonymous or confidential (sql/090): only before the wave's first
+ * completed response, and audited.
+ */
+static void
+wave_anonymity(struct http_request *req, struct admin_req *ar, int id,
+    int anonymous)
+{
+	char	 name[128];
+
+	if (!db_begin(app.adb)) {
+		web_unavailable(req, ar->lang, db_error(app.adb));
+		return;
+	}
+	if (id == 0 || !db_wave_anonymity(app.adb, id, anonymous, name,
+	    sizeof(name))) {
+		db_rollback(app.adb);
+		home_page(req, ar, 409, i18n_get(ar->lang,
+		    "admin.wave.anon_late"));
+		return;
+	}
+	if (!admin_audit(ar, anonymous ? "wave.anonymous" :
+	    "wave.confidential", name, NULL) || !db_commit(app.adb)) {
+		db_rollback(app.adb);
+		web_unavailable(req, ar->lang, db_error(app.adb));
+		return;
+	}
+	web_redirect(req, "/admin");
+}
+
 int
 admin_wave(struct http_request *req)
 {
@@ -116,6 +148,11 @@ admin_wave(struct http_request *req)
 	int			 id, closed;
 
 	id = web_path_id(req->path, "/admin/waves/");
+	if (action != NULL && (strcmp(action, "anonymous") == 0 ||
+	    strcmp(action, "confidential") == 0)) {
+		wave_anonymity(req, ar, id, strcmp(action, "anonymous") == 0);
+		return (KORE_RESULT_OK);
+	}
 	if (action == NULL || (strcmp(action, "open") != 0 &&
 	    strcmp(action, "close") != 0)) {
 		home_page(req, ar, 422, i18n_get(ar->lang,

@@ -89,7 +89,8 @@ page_link(struct http_request *req)
 		rc = db_resp_load(app.db, rsel, &r, &a);
 		answers_free(&a);
 		if (rc == 1 && keys_equal(rver, r.verifier) && r.unit_link == 1 &&
-		    strcmp(r.status, "completed") != 0) {
+		    strcmp(r.status, "completed") != 0 &&
+		    strcmp(r.status, "withdrawn") != 0) {
 			snprintf(path, sizeof(path), "/r/%s", prev);
 			web_redirect(req, path);
 			return (KORE_RESULT_OK);

@@ -50,12 +50,27 @@ page_home(struct http_request *req)
 int
 page_privacy(struct http_request *req)
 {
+	privacy_show(req, web_page_lang(req), NULL);
+	return (KORE_RESULT_OK);
+}
+
+/*
+ * The notice; reached from a response (/r/<key>/personvern) it also
+ * links to that response's withdrawal.
+ */
+void
+privacy_show(struct http_request *req, enum lang l, const char *key)
+{
 	const struct survey	*sv[CAT_OPEN_MAX];
 	struct tvars		 tv, *row;
-	enum lang		 l = web_page_lang(req);
+	char			 url[64];
 	size_t			 i, f, n;
 
 	tvars_init(&tv, l);
+	if (key != NULL) {
+		snprintf(url, sizeof(url), "/r/%s/trekk", key);
+		tvars_copy(&tv, "withdraw_url", url);
+	}
 	n = catalog_open(sv, CAT_OPEN_MAX);
 	for (i = 0; i < n; i++) {
 		row = tvars_row(&tv, "surveys");
@@ -67,7 +82,6 @@ page_privacy(struct http_request *req)
 	}
 	web_page(req, 200, l, T_PRIVACY, &tv, i18n_get(l, "privacy.title"));
 	tvars_free(&tv);
-	return (KORE_RESULT_OK);
 }
 
 /* The accessibility statement (tilgjengelighetserklæring). */
@@ -170,6 +184,12 @@ page_code(struct http_request *req)
 	if (!db_rate_give(app.db, bucket, CODE_WINDOW))
 		kore_log(LOG_WARNING, "rate give: %s", db_error(app.db));
 	form_free(&f);
+	if (key[0] == '\0') {
+		/* Completed in an anonymous wave: nothing to open (sql/090). */
+		web_message(req, 200, l, "msg.spent.title", "msg.spent.text",
+		    NULL);
+		return (KORE_RESULT_OK);
+	}
 	snprintf(url, sizeof(url), "/r/%s", key);
 	web_redirect(req, url);
 	return (KORE_RESULT_OK);

@@ -3,11 +3,14 @@
  *   GET  /r/<key>          resume: go to the current page
  *   GET  /r/<key>/<n>      page n          POST: save page n, move on
  *   GET  /r/<key>/takk     thank you       GET /r/<key>/lagret: saved
+ *   GET  /r/<key>/personvern  the privacy notice, with the way to withdraw
+ *   GET  /r/<key>/trekk    withdraw?       POST: delete the answers
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "i18n.h"
 #include "keys.h"
 #include "render.h"
@@ -25,6 +28,25 @@ struct ctx {
 	const struct survey	*s;	/* the response's own definition */
 	enum lang		 lang;
 };
+
+/*
+ * A personal link whose response an anonymous wave cut loose at
+ * completion: only the invitation knows the key was used. Says so and
+ * returns 1; 0 when the key is simply unknown (or the database failed,
+ * which the caller's 404 then covers).
+ */
+static int
+resp_spent(struct http_request *req, const char *key)
+{
+	char	 d[DIGEST_HEX_LEN + 1];
+
+	digest_hex(key, d);
+	if (db_resp_spent(app.db, d) != 1)
+		return (0);
+	web_message(req, 200, web_page_lang(req), "msg.spent.title",
+	    "msg.spent.text", NULL);
+	return (1);
+}
 
 /*
  * Loads the response a key names. Sends the answer itself and returns
@@ -50,6 +72,8 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 		web_unavailable(req, c->lang, db_error(app.db));
 		return (0);
 	}
+	if (rc == 0 && resp_spent(req, key))
+		return (0);
 	if (rc == 0 || !keys_equal(ver, c->r.verifier)) {
 		web_message(req, 404, c->lang, "msg.badlink.title",
 		    "msg.badlink.text", "/kode");
@@ -215,6 +239,15 @@ show_done_mail(struct http_request *req, struct ctx *c, enum tmpl_id t,
 	buf_printf(&link, "/r/%s", c->key);
 	tvars_set(&tv, "resume_url", buf_cstr(&link));
 	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
+	if (t == T_THANKS && c->key[0] != '\0') {
+		buf_printf(&action, "/r/%s/trekk", c->key);
+		tvars_copy(&tv, "withdraw_url", buf_cstr(&action));
+		buf_reset(&action);
+		buf_printf(&action, "/r/%s/personvern", c->key);
+		tvars_copy(&tv, "privacy_url", buf_cstr(&action));
+		buf_reset(&action);
+	} else if (t == T_THANKS)
+		tvars_set(&tv, "anonymous", "1");
 	if (t == T_SAVED && (error != NULL || db_mail_alive(app.db) == 1)) {
 		buf_printf(&action, "/r/%s/lagret/epost", c->key);
 		tvars_set(&tv, "mail_action", buf_cstr(&action));
@@ -235,6 +268,24 @@ static void
 show_done(struct http_request *req, struct ctx *c, enum tmpl_id t)
 {
 	show_done_mail(req, c, t, 200, NULL, NULL, 0);
+}
+
+/*
+ * Just completed. In an anonymous wave the response has already left
+ * its key (sql/090), so the thank-you page is this answer itself.
+ */
+static void
+show_completed(struct http_request *req, struct ctx *c)
+{
+	char	 sel[KEY_SELECTOR_LEN + 1];
+
+	snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
+	if (db_resp_found(app.db, sel) != 0) {
+		web_go_response(req, c->key, "takk");
+		return;
+	}
+	c->key[0] = '\0';
+	show_done(req, c, T_THANKS);
 }
 
 /* Routing after the page's rows: which later answers stop counting. */
@@ -352,7 +403,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 		if (errs.n > 0 && !leave)
 			show_page(req, c, &rt, page, f, &errs, 422);
 		else if (complete)
-			web_go_response(req, c->key, "takk");
+			show_completed(req, c);
 		else if (strcmp(nav, "save") == 0)
 			web_go_response(req, c->key, "lagret");
 		else
@@ -418,6 +469,53 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		    "msg.busy.text", NULL);
 }
 
+/*
+ * Withdrawal: GET asks, POST (with the response's CSRF token) deletes
+ * the answers (svar_response_withdraw, sql/090) and shows that it did.
+ */
+static void
+withdraw(struct http_request *req, struct ctx *c)
+{
+	struct tvars	 tv;
+	struct form	 f;
+	const char	*csrf;
+	char		 action[64];
+	int		 rc;
+
+	if (req->method == HTTP_METHOD_POST) {
+		if (!web_body_form(req, &f)) {
+			web_message(req, 400, c->lang, "msg.badform.title",
+			    "msg.badform.text", NULL);
+			return;
+		}
+		csrf = form_get(&f, "csrf");
+		rc = csrf != NULL && keys_equal(csrf, c->r.csrf);
+		form_free(&f);
+		if (!rc) {
+			web_message(req, 403, c->lang, "msg.csrf.title",
+			    "msg.csrf.text", NULL);
+			return;
+		}
+		if (db_resp_withdraw(app.db, c->r.id) == DB_ERR) {
+			web_unavailable(req, c->lang, db_error(app.db));
+			return;
+		}
+		web_message(req, 200, c->lang, "msg.withdrawn.title",
+		    "msg.withdrawn.text", NULL);
+		return;
+	}
+	snprintf(action, sizeof(action), "/r/%s/trekk", c->key);
+	tvars_init(&tv, c->lang);
+	tvars_copy(&tv, "action", action);
+	tvars_set(&tv, "csrf", c->r.csrf);
+	snprintf(action, sizeof(action), "/r/%s", c->key);
+	tvars_copy(&tv, "back", action);
+	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
+	web_survey_page(req, 200, c->lang, c->s, T_WITHDRAW, &tv,
+	    i18n_get(c->lang, "withdraw.title"));
+	tvars_free(&tv);
+}
+
 int
 page_respond(struct http_request *req)
 {
@@ -456,6 +554,22 @@ page_respond(struct http_request *req)
 			ctx_free(&c);
 			return (KORE_RESULT_OK);
 		}
+	}
+	if (strcmp(c.r.status, "withdrawn") == 0) {
+		web_message(req, 200, c.lang, "msg.withdrawn.title",
+		    "msg.withdrawn.text", NULL);
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	if (tail != NULL && strcmp(tail, "trekk") == 0) {
+		withdraw(req, &c);
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
+	}
+	if (tail != NULL && strcmp(tail, "personvern") == 0) {
+		privacy_show(req, c.lang, c.key);
+		ctx_free(&c);
+		return (KORE_RESULT_OK);
 	}
 	if (strcmp(c.r.status, "completed") == 0) {
 		if (tail != NULL && strcmp(tail, "takk") == 0)

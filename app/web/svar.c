@@ -52,13 +52,17 @@ static const struct {
 	[T_MESSAGE] = { "templates/message.html", "heading text link" },
 	[T_HOME] = { "templates/home.html", "" },
 	[T_CODE] = { "templates/code.html", "csrf code error" },
-	[T_THANKS] = { "templates/thanks.html", "resume_url survey" },
+	[T_THANKS] = { "templates/thanks.html",
+	    "resume_url survey withdraw_url privacy_url anonymous" },
 	[T_SAVED] = { "templates/saved.html",
 	    "resume_url survey mail_action csrf email mail_error mail_sent" },
 	[T_PRIVACY] = { "templates/privacy.html",
-	    "surveys{title owner controller contact basis retention dpo}" },
+	    "withdraw_url"
+	    " surveys{title owner controller contact basis retention dpo}" },
 	[T_ACCESSIBILITY] = { "templates/accessibility.html", "" },
 	[T_START] = { "templates/start.html", "survey action csrf" },
+	[T_WITHDRAW] = { "templates/withdraw.html",
+	    "survey action csrf back" },
 	[T_ADMIN_LAYOUT] = { "templates/admin/layout.html",
 	    "lang title !content user role is_admin csrf v" },
 	[T_ADMIN_LOGIN] = { "templates/admin/login.html", "csrf name error" },
@@ -68,7 +72,7 @@ static const struct {
 	    " errors{field text}" },
 	[T_ADMIN_HOME] = { "templates/admin/home.html",
 	    "csrf is_admin notice surveys{key title waves{id year opens"
-	    " closes state is_open missing versions{id key definition loaded"
+	    " closes state is_open missing anonymous versions{id key definition loaded"
 	    " hidden responses completed}}}" },
 	[T_ADMIN_DEFS] = { "templates/admin/definitions.html",
 	    "csrf source loaded errors{text}" },

@@ -27,6 +27,7 @@ enum tmpl_id {
 	T_PRIVACY,
 	T_ACCESSIBILITY,
 	T_START,
+	T_WITHDRAW,
 	T_ADMIN_LAYOUT,
 	T_ADMIN_LOGIN,
 	T_ADMIN_TOTP,
@@ -69,6 +70,7 @@ void		 web_survey_page(struct http_request *, int, enum lang,
 		    const char *);
 void		 web_page(struct http_request *, int, enum lang,
 		    enum tmpl_id, struct tvars *, const char *);
+void		 privacy_show(struct http_request *, enum lang, const char *);
 void		 web_message(struct http_request *, int, enum lang,
 		    const char *, const char *, const char *);
 void		 web_redirect(struct http_request *, const char *);

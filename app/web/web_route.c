@@ -21,6 +21,7 @@ enum {
 	R_PORTAL,
 	R_RESPOND_PAGE,
 	R_RESUME_MAIL,
+	R_WITHDRAW,
 	R_ASSET,
 	R_FAVICON,
 	R_NOTFOUND,
@@ -48,8 +49,6 @@ enum {
 
 #define GP	(M_GET | M_POST)
 
-#define GP	(M_GET | M_POST)
-
 /* name, methods, access for GET, access for POST, handler */
 static const struct web_route routes[R__MAX] = {
 	[R_HOME] = { "home", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_home },
@@ -67,6 +66,8 @@ static const struct web_route routes[R__MAX] = {
 	    page_respond },
 	[R_RESUME_MAIL] = { "resume_mail", M_POST, ACC_PUBLIC, ACC_PUBLIC,
 	    page_resume_mail },
+	[R_WITHDRAW] = { "withdraw", GP, ACC_PUBLIC, ACC_PUBLIC,
+	    page_respond },
 	[R_ASSET] = { "asset", M_GET, ACC_PUBLIC, ACC_PUBLIC, page_asset },
 	[R_FAVICON] = { "favicon", M_GET, ACC_PUBLIC, ACC_PUBLIC,
 	    page_favicon },
@@ -125,6 +126,7 @@ int	r_health(struct http_request *);
 int	r_link(struct http_request *);
 int	r_respond(struct http_request *);
 int	r_resume_mail(struct http_request *);
+int	r_withdraw(struct http_request *);
 int	r_respond_page(struct http_request *);
 int	r_asset(struct http_request *);
 int	r_favicon(struct http_request *);
@@ -301,6 +303,12 @@ int
 r_resume_mail(struct http_request *req)
 {
 	return (web_run(req, &routes[R_RESUME_MAIL]));
+}
+
+int
+r_withdraw(struct http_request *req)
+{
+	return (web_run(req, &routes[R_WITHDRAW]));
 }
 
 int

@@ -5,13 +5,10 @@ with answers drawn from a seeded generator. The tests compute every
 expected figure from these answers, never from Svar's queries."""
 import html
 import math
-import os
 import random
 import re
-import subprocess
-import tempfile
 
-from svartest import Client, csrf, psql, start
+from svartest import Client, csrf, load_text, psql, start
 
 Z = 1.959963984540054
 
@@ -21,14 +18,7 @@ def load(key, year):
     wave id."""
     with open(f"tests/defs/results-{year}.svar") as f:
         text = f.read().replace("survey testresults", f"survey {key}", 1)
-    with tempfile.NamedTemporaryFile("w", suffix=".svar",
-                                     delete=False) as f:
-        f.write(text)
-    try:
-        subprocess.run(["build/svarctl", "load", f.name], check=True,
-                       capture_output=True)
-    finally:
-        os.unlink(f.name)
+    load_text(text)
     return int(psql("SELECT w.id FROM wave w JOIN survey s ON s.id ="
                     " w.survey_id WHERE s.key = :'p0' AND w.year = :'p1'",
                     key, year)[0][0])

@@ -5,6 +5,7 @@ import http.client
 import os
 import re
 import subprocess
+import tempfile
 import time
 import urllib.parse
 
@@ -99,6 +100,19 @@ def psql(sql, *args, user=None):
     out = subprocess.run(cmd, input=sql, capture_output=True, text=True,
                          check=True).stdout
     return [line.split("\t") for line in out.splitlines() if line]
+
+
+def load_text(text):
+    """svarctl load of a definition given as text; the finished process
+    (raises if it fails)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".svar",
+                                     delete=False) as f:
+        f.write(text)
+    try:
+        return subprocess.run(["build/svarctl", "load", f.name], check=True,
+                              capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
 
 
 def new_token():

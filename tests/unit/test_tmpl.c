@@ -235,10 +235,12 @@ START_TEST(tmpl_shipped_templates)
 		{ "templates/start.html", "survey action csrf" },
 		{ "templates/saved.html",
 	    "resume_url survey mail_action csrf email mail_error mail_sent" },
-		{ "templates/thanks.html", "resume_url survey" },
+		{ "templates/thanks.html",
+		    "resume_url survey withdraw_url privacy_url anonymous" },
+		{ "templates/withdraw.html", "survey action csrf back" },
 		{ "templates/home.html", "" },
-		{ "templates/privacy.html",
-		    "surveys{title owner controller contact basis retention dpo}" },
+		{ "templates/privacy.html", "withdraw_url"
+		    " surveys{title owner controller contact basis retention dpo}" },
 		{ "templates/accessibility.html", "" },
 	};
 	struct tmpl	*t;
