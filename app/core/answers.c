@@ -67,3 +67,22 @@ answers_set(struct answers *a, const char *var, const char *value, char state)
 	an->value = value ? xstrdup(value) : NULL;
 	an->state = state;
 }
+
+/*
+ * Removes var's row; its value (the caller frees it), NULL when there
+ * was none or it had no value. Rows keep no order, so the last one
+ * takes the gap.
+ */
+char *
+answers_take(struct answers *a, const char *var)
+{
+	struct answer	*an;
+	char		*v;
+
+	if ((an = (struct answer *)answers_get(a, var)) == NULL)
+		return (NULL);
+	v = an->value;
+	free(an->var);
+	*an = a->v[--a->n];
+	return (v);
+}

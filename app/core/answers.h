@@ -32,5 +32,6 @@ const struct answer	*answers_get(const struct answers *, const char *);
 const char		*answers_value(const struct answers *, const char *);
 void			 answers_set(struct answers *, const char *,
 			    const char *, char);
+char			*answers_take(struct answers *, const char *);
 
 #endif

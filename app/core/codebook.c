@@ -9,6 +9,9 @@ item_vars(const struct item *it, var_cb cb, void *arg)
 	char			 var[VAR_MAX];
 	size_t			 i;
 
+	/* Contact details are never answers (sql/091). */
+	if (it->contact != CONTACT_NONE)
+		return;
 	switch (it->type) {
 	case ITEM_INFO:
 		return;

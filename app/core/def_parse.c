@@ -279,6 +279,18 @@ item_attrs(struct parser *p, struct item *it)
 			if (!def_parse_long(p->t[++i].s, 1, 1000000L, &it->total))
 				def_perr(p, it->id, "total must be a whole number "
 				    "from 1 to 1000000");
+		} else if (strcmp(w, "contact") == 0 && it->type == ITEM_TEXT &&
+		    def_is_word(p, i + 1, NULL)) {
+			w = p->t[++i].s;
+			if (strcmp(w, "name") == 0)
+				it->contact = CONTACT_NAME;
+			else if (strcmp(w, "email") == 0)
+				it->contact = CONTACT_EMAIL;
+			else if (strcmp(w, "phone") == 0)
+				it->contact = CONTACT_PHONE;
+			else
+				def_perr(p, it->id, "contact must be name, email "
+				    "or phone");
 		} else if (strcmp(w, "maxlen") == 0 && it->type == ITEM_TEXT &&
 		    def_is_word(p, i + 1, NULL)) {
 			if (!def_parse_long(p->t[++i].s, 1, 100000L, &v))

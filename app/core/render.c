@@ -38,6 +38,9 @@ render_error_text(struct buf *b, enum lang l, const struct verr *e)
 	case VERR_REQUIRED:
 		i18n_format(b, l, "err.required", NULL, NULL);
 		break;
+	case VERR_EMAIL:
+		i18n_format(b, l, "err.email", NULL, NULL);
+		break;
 	}
 }
 

@@ -449,8 +449,22 @@ static void
 r_text(struct buf *b, const struct render_page *rp, const struct item *it,
     const struct verr *e)
 {
+	static const char *const kinds[] = {
+		[CONTACT_NAME] = "text\" autocomplete=\"name",
+		[CONTACT_EMAIL] = "email\" autocomplete=\"email\" "
+		    "spellcheck=\"false",
+		[CONTACT_PHONE] = "tel\" autocomplete=\"tel",
+	};
+
 	labelled_open(b, rp, it, "text", e);
-	buf_puts(b, "<textarea rows=\"5\" name=\"");
+	/* Contact details: one line, and the kind the phone's keyboard needs. */
+	if (it->contact != CONTACT_NONE) {
+		buf_puts(b, "<input type=\"");
+		buf_puts(b, kinds[it->contact]);
+		buf_putc(b, '"');
+	} else
+		buf_puts(b, "<textarea rows=\"5\"");
+	buf_puts(b, " name=\"");
 	buf_html(b, it->id);
 	buf_puts(b, "\" id=\"");
 	buf_html(b, it->id);
@@ -458,6 +472,12 @@ r_text(struct buf *b, const struct render_page *rp, const struct item *it,
 	described_by(b, it, e, 0);
 	if (e != NULL)
 		buf_puts(b, " aria-invalid=\"true\"");
+	if (it->contact != CONTACT_NONE) {
+		buf_puts(b, " value=\"");
+		buf_html(b, current(rp, it->id));
+		buf_puts(b, "\">\n</div>\n");
+		return;
+	}
 	buf_puts(b, ">");
 	buf_html(b, current(rp, it->id));
 	buf_puts(b, "</textarea>\n</div>\n");

@@ -245,7 +245,9 @@ route_unvisited(const struct survey *s, const struct route *r,
 		for (i = s->pages[p].first; i < s->pages[p].first +
 		    s->pages[p].nitems; i++) {
 			it = &s->items[i];
-			if (!r->item_vis[i] || it->type == ITEM_INFO)
+			/* Contact details leave no rows (sql/090): optional. */
+			if (!r->item_vis[i] || it->type == ITEM_INFO ||
+			    it->contact != CONTACT_NONE)
 				continue;
 			sn.a = a;
 			sn.any = 0;

@@ -100,6 +100,18 @@ struct cond {
 #define VAR_MAX		128
 _Static_assert(2 * ID_MAX + 2 <= VAR_MAX, "variable names must fit VAR_MAX");
 
+/*
+ * A text item that asks for contact details for a later interview
+ * (recontact consent): what it holds never goes into answer, only into
+ * the recontact table, which the admin role alone reads (sql/091).
+ */
+enum contact {
+	CONTACT_NONE = 0,
+	CONTACT_NAME,
+	CONTACT_EMAIL,
+	CONTACT_PHONE
+};
+
 struct item {
 	char			*id;
 	enum item_type		 type;
@@ -121,6 +133,7 @@ struct item {
 	long			 min, max;	/* number */
 	long			 total;		/* sum */
 	size_t			 maxlen;	/* text */
+	enum contact		 contact;	/* text */
 	int			 required;
 	struct cond		*cond;
 };

@@ -325,6 +325,22 @@ v_number(const struct item *it, const struct form *f, struct answers *out,
 	return (1);
 }
 
+/*
+ * An address someone could mean: one '@' with text before it and a dot
+ * after it, no spaces. The mail server is the real judge.
+ */
+static int
+email_plausible(const char *s)
+{
+	const char	*at = strchr(s, '@');
+
+	if (at == NULL || at == s || strchr(at + 1, '@') != NULL ||
+	    strpbrk(s, " \t\r\n<>,;\"") != NULL)
+		return (0);
+	return (strchr(at + 1, '.') != NULL && at[1] != '.' &&
+	    s[strlen(s) - 1] != '.');
+}
+
 static int
 v_text(const struct item *it, const struct form *f, struct answers *out,
     struct verrs *e)
@@ -340,6 +356,11 @@ v_text(const struct item *it, const struct form *f, struct answers *out,
 		return (0);
 	}
 	r = *t != '\0';
+	if (r && it->contact == CONTACT_EMAIL && !email_plausible(t)) {
+		free(t);
+		verr_add(e, it, VERR_EMAIL, 0, 0, NULL);
+		return (0);
+	}
 	answers_set(out, it->id, r ? t : NULL, r ? ANS_ANSWERED : ANS_SKIPPED);
 	free(t);
 	return (r);

@@ -18,7 +18,8 @@ enum verr_code {
 	VERR_SUM_NUMBER,	/* `row` is not a whole number 0..a */
 	VERR_TOOLONG,		/* a characters, at most b */
 	VERR_EXCLUSIVE,		/* exclusive option combined with others */
-	VERR_REQUIRED		/* a required item was left empty */
+	VERR_REQUIRED,		/* a required item was left empty */
+	VERR_EMAIL		/* not an e-mail address */
 };
 
 struct verr {

@@ -79,6 +79,9 @@ int		 db_code_key(struct db *, const char *, char *, size_t);
 int		 db_resp_withdraw(struct db *, long long);
 int		 db_resp_spent(struct db *, const char *);
 int		 db_resp_found(struct db *, const char *);
+int		 db_recontact(struct db *, long long, const char *, const char *,
+		    const char *);
+int		 db_recontact_list(struct db *, int, db_row_cb, void *);
 int		 db_ping(struct db *);
 
 /* db_catalog.c: the questionnaires a worker serves. */

@@ -20,6 +20,8 @@ enum {
 	S_WITHDRAW,
 	S_SPENT,
 	S_FOUND,
+	S_RECONTACT_SET,
+	S_RECONTACT_DROP,
 	S__MAX
 };
 
@@ -118,6 +120,11 @@ static struct db_stmt stmts[S__MAX] = {
 	  "SELECT count(*) FROM invitation WHERE done_key = $1", 1, 1 },
 	[S_FOUND] = { "respond.found",
 	  "SELECT count(*) FROM response WHERE selector = $1", 1, 1 },
+	/* Both state what is so: safe to send again. */
+	[S_RECONTACT_SET] = { "respond.recontact_set",
+	  "SELECT svar_recontact_set($1, $2, $3, $4)", 4, 1 },
+	[S_RECONTACT_DROP] = { "respond.recontact_drop",
+	  "SELECT svar_recontact_drop($1)", 1, 1 },
 };
 
 /*
@@ -397,4 +404,27 @@ int
 db_resp_found(struct db *db, const char *selector)
 {
 	return (resp_count(db, &stmts[S_FOUND], selector));
+}
+
+/*
+ * Contact details for a later interview (sql/090): kept apart from the
+ * answers; a NULL or empty field keeps what was given before. With all
+ * three NULL the consent is gone and so are the details.
+ */
+int
+db_recontact(struct db *db, long long id, const char *name,
+    const char *email, const char *phone)
+{
+	char		 sid[32];
+	const char	*p[4] = { sid, name, email, phone };
+	PGresult	*res;
+
+	snprintf(sid, sizeof(sid), "%lld", id);
+	res = db_exec(db, &stmts[name == NULL && email == NULL &&
+	    phone == NULL ? S_RECONTACT_DROP : S_RECONTACT_SET], p,
+	    PGRES_TUPLES_OK);
+	if (res == NULL)
+		return (0);
+	PQclear(res);
+	return (1);
 }

@@ -288,6 +288,60 @@ show_completed(struct http_request *req, struct ctx *c)
 	show_done(req, c, T_THANKS);
 }
 
+/*
+ * Contact details typed on the page: taken out of the rows to store, so
+ * they never reach the answer table, and kept by kind.
+ */
+struct contact_rows {
+	char	*v[CONTACT_PHONE + 1];
+};
+
+static void
+contact_take(const struct survey *s, size_t page, struct answers *rows,
+    struct contact_rows *ct)
+{
+	const struct page	*pg = &s->pages[page];
+	const struct item	*it;
+	size_t			 i;
+
+	memset(ct, 0, sizeof(*ct));
+	for (i = pg->first; i < pg->first + pg->nitems; i++) {
+		it = &s->items[i];
+		if (it->contact == CONTACT_NONE)
+			continue;
+		free(ct->v[it->contact]);
+		ct->v[it->contact] = answers_take(rows, it->id);
+	}
+}
+
+/*
+ * After a save: what was typed is stored. When routing no longer asks
+ * for contact details anywhere (the consent was taken back on an
+ * earlier page), the details go.
+ */
+static int
+contact_store(const struct survey *s, const struct route *rt, long long id,
+    struct contact_rows *ct)
+{
+	size_t	 i;
+	int	 has = 0, shown = 0, ok = 1;
+
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i].contact != CONTACT_NONE) {
+			has = 1;
+			shown |= rt->item_vis[i];
+		}
+	if (has && !shown)
+		ok = db_recontact(app.db, id, NULL, NULL, NULL);
+	else if (ct->v[CONTACT_NAME] != NULL || ct->v[CONTACT_EMAIL] != NULL ||
+	    ct->v[CONTACT_PHONE] != NULL)
+		ok = db_recontact(app.db, id, ct->v[CONTACT_NAME],
+		    ct->v[CONTACT_EMAIL], ct->v[CONTACT_PHONE]);
+	for (i = 0; i <= CONTACT_PHONE; i++)
+		free(ct->v[i]);
+	return (ok);
+}
+
 /* Routing after the page's rows: which later answers stop counting. */
 static void
 merge_rows(const struct survey *s, struct answers *all,
@@ -345,6 +399,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	struct verrs		 errs;
 	struct route		 rt;
 	struct save		 sv;
+	struct contact_rows	 ct;
 	size_t			 target;
 	int			 rc, complete, leave;
 
@@ -369,6 +424,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0 ||
 	    strcmp(nav, "lang") == 0;
 	validate_keep(s, f, &errs, &rows);
+	contact_take(s, page, &rows, &ct);
 	merge_rows(s, &c->a, &rows, &rt);
 	if (errs.n > 0 && !leave)
 		target = page;
@@ -395,7 +451,14 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	sv.started = strcmp(c->r.status, "started") == 0 ||
 	    any_answered(s, &rows);
 	sv.complete = complete;
-	rc = db_page_save(app.db, &sv);
+	/*
+	 * Contact details before the page: completing cuts an anonymous
+	 * response loose, its details with it (sql/090).
+	 */
+	if (!contact_store(s, &rt, c->r.id, &ct))
+		rc = DB_ERR;
+	else
+		rc = db_page_save(app.db, &sv);
 	answers_free(&rows);
 	if (rc >= 0 && locked && !db_commit(app.db))
 		rc = DB_ERR;

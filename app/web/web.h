@@ -180,6 +180,7 @@ int		 admin_outbox(struct http_request *);
 int		 admin_letters(struct http_request *);
 int		 admin_funnel(struct http_request *);
 int		 admin_funnel_csv(struct http_request *);
+int		 admin_recontact_csv(struct http_request *);
 int		 admin_results(struct http_request *);
 int		 admin_open(struct http_request *);
 int		 page_portal(struct http_request *);

@@ -44,6 +44,7 @@ enum {
 	R_ADMIN_FUNNEL_CSV,
 	R_ADMIN_RESULTS,
 	R_ADMIN_OPEN,
+	R_ADMIN_RECONTACT,
 	R__MAX
 };
 
@@ -115,6 +116,9 @@ static const struct web_route routes[R__MAX] = {
 	/* Open texts may hold names or health information: admins only. */
 	[R_ADMIN_OPEN] = { "admin/open", GP, ACC_ADMIN, ACC_ADMIN,
 	    admin_open },
+	/* Names and addresses of people who may be asked again. */
+	[R_ADMIN_RECONTACT] = { "admin/recontact.csv", M_GET, ACC_ADMIN,
+	    ACC_ADMIN, admin_recontact_csv },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -151,6 +155,7 @@ int	r_admin_funnel(struct http_request *);
 int	r_admin_funnel_csv(struct http_request *);
 int	r_admin_results(struct http_request *);
 int	r_admin_open(struct http_request *);
+int	r_admin_recontact(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -453,4 +458,10 @@ int
 r_admin_open(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_OPEN]));
+}
+
+int
+r_admin_recontact(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_RECONTACT]));
 }

@@ -37,7 +37,26 @@ page p2 "Side to"
     text "Andre spørsmål?"
     option 1 "Ja"
     option 2 "Nei"
+
+page p3 "Senere kontakt"
+  single R1
+    text "Kan vi kontakte deg senere for et intervju?"
+    option 1 "Ja"
+    option 2 "Nei"
+
+page p4 "Kontaktinformasjon"
+  if R1 = 1
+  text R2 contact name
+    text "Navn"
+  text R3 contact email
+    text "E-post"
+  text R4 contact phone
+    text "Telefon"
 """
+
+RECONTACT = DEF.replace("survey testanon", "survey testrecontact").replace(
+    "wave 2033", "wave 2034").replace("anonp", "recp").replace(
+    "anonu", "recu")
 
 
 def one(sql, *args):
@@ -126,6 +145,30 @@ class Withdraw(unittest.TestCase):
         self.assertEqual(r.status, 404)
 
 
+VALUES = {"A1": "1", "A2": "2", "R1": "1", "R2": "Kari Nordmann",
+          "R3": "kari@example.no", "R4": "+47 912 34 567"}
+
+
+def answer_all(c, key, values=None):
+    """Answers each page with the values of its fields, Neste to the
+    end; the response to the last post."""
+    values = VALUES if values is None else values
+    r = c.follow(f"/r/{key}")
+    seen = []
+    for _ in range(10):
+        seen.append((r.status, r.path))
+        fields = set(re.findall(r'name="([AR]\d)"', r.body))
+        r = c.post(r.path, dict({"csrf": csrf(r.body), "nav": "next"},
+                                **{f: values[f] for f in fields
+                                   if f in values}))
+        if r.status != 303:
+            return r
+        if r.location.endswith("/takk"):
+            return c.follow(r.location)
+        r = c.follow(r.location)
+    raise AssertionError(f"no end: {seen}")
+
+
 class Anonymous(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -141,17 +184,6 @@ class Anonymous(unittest.TestCase):
                            {"csrf": csrf(home.body), "action": "anonymous"})
         assert r.status == 303, (r.status, r.body[:300])
 
-    def answer_all(self, c, key):
-        """A1 = 1 and A2 = 2, then Neste to the end; the last answer."""
-        r = c.follow(f"/r/{key}")
-        for value in ("1", "2"):
-            var = re.search(r'name="(A\d)"', r.body).group(1)
-            r = c.post(r.path, {"csrf": csrf(r.body), "nav": "next",
-                                var: value})
-            if r.status != 303:
-                return r
-            r = c.follow(r.location)
-        return r
 
     def test_a_admin_sees_and_audits_it(self):
         self.assertEqual(one("SELECT anonymous FROM wave WHERE id = :'p0'",
@@ -172,7 +204,7 @@ class Anonymous(unittest.TestCase):
         old_id, inv = psql("SELECT id, invitation_id FROM response WHERE"
                            " selector = :'p0'", key[:8])[0]
         c = Client()
-        r = self.answer_all(c, key)
+        r = answer_all(c, key)
         # The thank-you page is the answer to the last save itself: the
         # key no longer leads to the response.
         self.assertEqual(r.status, 200)
@@ -206,7 +238,14 @@ class Anonymous(unittest.TestCase):
         self.assertEqual(len(rows), 1)
         rid, noinv, cut, vals = rows[0]
         self.assertGreater(int(rid), int(old_id))
-        self.assertEqual((noinv, cut, vals), ("t", "t", "A1=1,A2=2,B1=1"))
+        self.assertEqual((noinv, cut, vals),
+                         ("t", "t", "A1=1,A2=2,B1=1,R1=1"))
+        # The contact details stay on the list, without the response.
+        self.assertEqual(psql("SELECT response_id IS NULL, name, email,"
+                              " phone FROM recontact WHERE wave_id ="
+                              " :'p0'", self.wave),
+                         [["t", "Kari Nordmann", "kari@example.no",
+                           "+47 912 34 567"]])
         # The link and the code now say "already answered".
         r = Client().get(f"/r/{key}")
         self.assertEqual(r.status, 200)
@@ -241,7 +280,7 @@ class Anonymous(unittest.TestCase):
              " WHERE key = 'anonu'", wu, sel, ver)
         c = Client()
         key, _ = start(c, f"/u/{sel}{ver}")
-        r = self.answer_all(c, key)
+        r = answer_all(c, key)
         self.assertEqual(r.status, 200)
         self.assertIn("Takk for svarene", r.body)
         self.assertEqual(one("SELECT count(*) FROM response r JOIN version v"
@@ -272,6 +311,121 @@ class Anonymous(unittest.TestCase):
             self.assertIn("anonymity is fixed", p.stderr)
         else:
             self.fail("the earlier tests completed nothing")
+
+
+class Recontact(unittest.TestCase):
+    """Contact details never reach the answers, only the admin reads them,
+    an empty field keeps what was given, a no deletes them."""
+
+    @classmethod
+    def setUpClass(cls):
+        load_text(RECONTACT)
+        cls.wave = one("SELECT w.id FROM wave w JOIN survey s ON s.id ="
+                       " w.survey_id WHERE s.key = 'testrecontact'")
+        psql("UPDATE wave SET closed = false WHERE id = :'p0'", cls.wave)
+
+    def token(self):
+        out = subprocess.run(["build/svarctl", "tokens", "recp", "1"],
+                             capture_output=True, text=True,
+                             check=True).stdout.split()
+        return out[0].rsplit("/", 1)[1]
+
+    def contacts(self, key):
+        return psql("SELECT c.name, coalesce(c.email, ''),"
+                    " coalesce(c.phone, '') FROM recontact c JOIN response r"
+                    " ON r.id = c.response_id WHERE r.selector = :'p0'",
+                    key[:8])
+
+    def test_details_apart_from_answers(self):
+        key = self.token()
+        c = Client()
+        r = answer_all(c, key)
+        self.assertIn("Takk for svarene", r.body)
+        self.assertEqual(self.contacts(key), [["Kari Nordmann",
+                                               "kari@example.no",
+                                               "+47 912 34 567"]])
+        # Not an answer, not a variable of the codebook.
+        self.assertEqual(psql("SELECT a.var FROM answer a JOIN response r ON"
+                              " r.id = a.response_id WHERE r.selector ="
+                              " :'p0' AND a.var LIKE 'R%' ORDER BY 1",
+                              key[:8]), [["R1"]])
+        self.assertEqual(one("SELECT count(*) FROM variable v JOIN"
+                             " definition d ON d.id = v.definition_id"
+                             " JOIN version x ON x.definition_id = d.id"
+                             " WHERE x.key = 'recp' AND v.var IN"
+                             " ('R2', 'R3', 'R4')"), "0")
+        # Only the admin role reads them.
+        for role in ("svar_app", "svar_mail"):
+            p = subprocess.run(["psql", "-qAtX", "-U", role, "-c",
+                                "SELECT count(*) FROM recontact"],
+                               capture_output=True, text=True)
+            self.assertNotEqual(p.returncode, 0, role)
+            self.assertIn("permission denied", p.stderr)
+        # Withdrawal takes them too.
+        ask = c.get(f"/r/{key}/trekk")
+        c.post(f"/r/{key}/trekk", {"csrf": csrf(ask.body)})
+        self.assertEqual(self.contacts(key), [])
+
+    def test_page_checks_and_keeps(self):
+        key = self.token()
+        c = Client()
+        r = c.follow(f"/r/{key}")
+        for v in ("1", "2", "1"):
+            r = c.post(r.path, dict(csrf=csrf(r.body), nav="next",
+                                    **{re.search(r'name="([AR]\d)"',
+                                                 r.body).group(1): v}))
+            r = c.follow(r.location)
+        page = r.path
+        self.assertIn('type="email" autocomplete="email"', r.body)
+        self.assertIn('type="tel" autocomplete="tel"', r.body)
+        # A wrong address: its own message, the rest stored, nothing
+        # of it in the answers.
+        r = c.post(page, {"csrf": csrf(r.body), "nav": "next",
+                          "R2": "Ola", "R3": "ola(at)example", "R4": ""})
+        self.assertEqual(r.status, 422)
+        self.assertIn("Skriv en e-postadresse", r.body)
+        self.assertIn('aria-invalid="true"', r.body)
+        self.assertIn('value="ola(at)example"', r.body)
+        self.assertEqual(self.contacts(key), [["Ola", "", ""]])
+        self.assertEqual(one("SELECT count(*) FROM answer a JOIN response r"
+                             " ON r.id = a.response_id WHERE r.selector ="
+                             " :'p0' AND a.value LIKE '%ola%'", key[:8]),
+                         "0")
+        # Empty fields keep what was given; a new address is added.
+        r = c.post(page, {"csrf": csrf(r.body), "nav": "save", "R2": "",
+                          "R3": "ola@example.no", "R4": ""})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.contacts(key), [["Ola", "ola@example.no",
+                                               ""]])
+        # Consent taken back on the earlier page: the details go.
+        r = c.follow(f"/r/{key}/3")
+        r = c.post(r.path, {"csrf": csrf(r.body), "nav": "next", "R1": "2"})
+        self.assertEqual(r.status, 303)
+        self.assertEqual(self.contacts(key), [])
+
+    def test_admin_download(self):
+        key = self.token()
+        answer_all(Client(), key, dict(VALUES, R2="Per Persen, «sjef»",
+                                       R3="per@example.no", R4=""))
+        analyst = Client()
+        name, pw, secret = new_admin("analyst")
+        admin_login(analyst, name, pw, secret)
+        r = analyst.get(f"/admin/recontact.csv?wave={self.wave}")
+        self.assertEqual(r.status, 403)
+        admin = Client()
+        name, pw, secret = new_admin("admin")
+        admin_login(admin, name, pw, secret)
+        r = admin.get(f"/admin/recontact.csv?wave={self.wave}")
+        self.assertEqual(r.status, 200)
+        self.assertIn("text/csv", r.header("content-type"))
+        lines = r.body.lstrip("\ufeff").splitlines()
+        self.assertEqual(lines[0], "name,email,phone,given_on")
+        self.assertIn('"Per Persen, «sjef»",per@example.no,,', r.body)
+        self.assertEqual(one("SELECT count(*) FROM audit WHERE action ="
+                             " 'export' AND object = :'p0'",
+                             f"recontact wave {self.wave}"), "1")
+        r = admin.get("/admin/recontact.csv?wave=x")
+        self.assertEqual(r.status, 404)
 
 
 if __name__ == "__main__":

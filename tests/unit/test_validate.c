@@ -1,8 +1,10 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "fixture.h"
+#include "codebook.h"
 #include "validate.h"
 #include "tests.h"
 
@@ -44,6 +46,12 @@ state(const struct answers *a, const char *var)
 
 	ck_assert_msg(an != NULL, "no row for %s", var);
 	return (an->state);
+}
+
+static void
+count_var(const struct item *it, const char *var, void *arg)
+{
+	(*(size_t *)arg)++;
 }
 
 START_TEST(validate_good_page)
@@ -226,6 +234,62 @@ START_TEST(validate_hidden_items_skipped)
 }
 END_TEST
 
+/*
+ * Contact items (recontact consent): an address is checked, and the
+ * items have no variables, so the codebook and the exports never see
+ * them.
+ */
+START_TEST(validate_contact_items)
+{
+	static const char	 src[] =
+	    "survey t\nwave 2030\ntitle \"T\"\n"
+	    "page p1 \"P\"\n"
+	    "  text N contact name\n    text \"Navn\"\n"
+	    "  text E contact email\n    text \"E-post\"\n"
+	    "  text T contact phone\n    text \"Telefon\"\n";
+	static const char *const bad[] = { "a", "@b.no", "a@b", "a@.no",
+	    "a@b.no.", "a b@c.no", "a@b@c.no", "<a@b.no>" };
+	struct survey	*s = parse_ok(src);
+	struct answers	 out;
+	struct verrs	 e;
+	struct route	 r;
+	struct form	 f;
+	char		 body[64];
+	size_t		 i, nvars = 0;
+
+	ck_assert_int_eq(s->items[1].contact, CONTACT_EMAIL);
+	item_vars(&s->items[0], count_var, &nvars);
+	item_vars(&s->items[1], count_var, &nvars);
+	ck_assert_uint_eq(nvars, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "N=Kari&E=%s&T=", bad[i]);
+		answers_init(&out);
+		memset(&e, 0, sizeof(e));
+		route_eval(s, &out, &r);
+		ck_assert_int_eq(form_parse(&f, body, strlen(body)), FORM_OK);
+		validate_page(s, 0, &r, &f, &out, &e);
+		ck_assert_msg(e.n == 1 && e.v[0].code == VERR_EMAIL,
+		    "accepted %s", bad[i]);
+		ck_assert_str_eq(val(&out, "N"), "Kari");
+		form_free(&f);
+		route_free(&r);
+		answers_free(&out);
+		verrs_free(&e);
+	}
+	answers_init(&out);
+	memset(&e, 0, sizeof(e));
+	route_eval(s, &out, &r);
+	ck_assert_int_eq(form_parse(&f, "E=kari%40example.no", 19), FORM_OK);
+	validate_page(s, 0, &r, &f, &out, &e);
+	ck_assert_uint_eq(e.n, 0);
+	ck_assert_str_eq(val(&out, "E"), "kari@example.no");
+	form_free(&f);
+	route_free(&r);
+	answers_free(&out);
+	survey_free(s);
+}
+END_TEST
+
 Suite *
 suite_validate(void)
 {
@@ -233,6 +297,7 @@ suite_validate(void)
 	TCase	*tc = tcase_create("page");
 
 	tcase_add_test(tc, validate_good_page);
+	tcase_add_test(tc, validate_contact_items);
 	tcase_add_test(tc, validate_tampered_codes);
 	tcase_add_test(tc, validate_multi);
 	tcase_add_test(tc, validate_numbers_sums_text);

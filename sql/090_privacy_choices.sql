@@ -1,4 +1,5 @@
--- Issue 13 §4: a respondent can withdraw, and a wave can be anonymous.
+-- Issue 13 §4: a respondent can withdraw, a wave can be anonymous, and a
+-- definition can ask for consent to be contacted again.
 --
 -- Withdrawal deletes the answers and keeps the response row as the
 -- record that it happened (status 'withdrawn', when; no content). The
@@ -69,6 +70,9 @@ BEGIN
 	END IF;
 	UPDATE answer SET updated_at = date_trunc('day', updated_at)
 	    WHERE response_id = NEW.id;
+	-- Whoever agreed to be contacted stays on the list, not with the
+	-- answers.
+	UPDATE recontact SET response_id = NULL WHERE response_id = NEW.id;
 	-- Keys that match no link (a selector is 8 characters), so the
 	-- response cannot be opened again by anyone.
 	UPDATE response SET id = nextval('response_id_seq'),
@@ -111,6 +115,7 @@ BEGIN
 	DELETE FROM open_code_log WHERE response_id = p_id;
 	DELETE FROM text_blanked WHERE response_id = p_id;
 	DELETE FROM answer WHERE response_id = p_id;
+	DELETE FROM recontact WHERE response_id = p_id;
 	IF inv IS NOT NULL THEN
 		UPDATE invitation SET opted_out_at = coalesce(opted_out_at,
 		    now()) WHERE id = inv;
@@ -149,3 +154,51 @@ END
 $$;
 CREATE TRIGGER wave_anon_check BEFORE UPDATE OF anonymous ON wave
     FOR EACH ROW EXECUTE FUNCTION svar_wave_anon_check();
+
+-- Recontact consent: contact details given in a definition's contact
+-- items (text items marked "contact name|email|phone"), kept apart from
+-- the answers. Only the admin role reads them; the app only writes,
+-- through the two functions below, for the response whose key it
+-- checked. Dates only, like everything an anonymous wave keeps.
+CREATE TABLE recontact (
+	id		serial PRIMARY KEY,
+	wave_id		integer NOT NULL REFERENCES wave(id),
+	response_id	bigint UNIQUE REFERENCES response(id)
+			    ON DELETE SET NULL,
+	name		text,
+	email		text,
+	phone		text,
+	given_on	date NOT NULL DEFAULT current_date,
+	CHECK (name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL)
+);
+GRANT SELECT ON recontact TO svar_admin;
+
+-- What the respondent typed; an empty field keeps what was given
+-- before (the page does not show it again). Not for test responses or
+-- finished ones.
+CREATE FUNCTION svar_recontact_set(p_response bigint, p_name text,
+    p_email text, p_phone text) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	INSERT INTO recontact AS c (wave_id, response_id, name, email, phone)
+	SELECT v.wave_id, r.id, nullif(p_name, ''), nullif(p_email, ''),
+	    nullif(p_phone, '')
+	FROM response r JOIN version v ON v.id = r.version_id
+	WHERE r.id = p_response AND NOT r.test
+	    AND r.status NOT IN ('completed', 'withdrawn')
+	    AND coalesce(p_name, p_email, p_phone, '') <> ''
+	ON CONFLICT (response_id) DO UPDATE SET
+	    name = coalesce(excluded.name, c.name),
+	    email = coalesce(excluded.email, c.email),
+	    phone = coalesce(excluded.phone, c.phone),
+	    given_on = current_date
+$$;
+
+-- The consent was taken back (routing no longer asks for contact).
+CREATE FUNCTION svar_recontact_drop(p_response bigint) RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
+	DELETE FROM recontact WHERE response_id = p_response
+$$;
+REVOKE ALL ON FUNCTION svar_recontact_set(bigint, text, text, text),
+    svar_recontact_drop(bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION svar_recontact_set(bigint, text, text, text),
+    svar_recontact_drop(bigint) TO svar_app;
