@@ -3,7 +3,9 @@
 Withdrawal runs on the 2021 survey's personal invitations (a
 confidential wave). Anonymity runs on a survey of its own (testanon,
 wave 2033), made anonymous through the admin's button, so no other
-test's wave changes."""
+test's wave changes. Every test here runs twice on one database (the
+hostile pass runs it again through the production module), so counts
+are taken before and after."""
 import hashlib
 import re
 import subprocess
@@ -179,20 +181,31 @@ class Anonymous(unittest.TestCase):
         cls.admin = Client()
         name, pw, secret = new_admin("admin")
         assert admin_login(cls.admin, name, pw, secret).status == 303
-        home = cls.admin.get("/admin")
-        r = cls.admin.post(f"/admin/waves/{cls.wave}",
-                           {"csrf": csrf(home.body), "action": "anonymous"})
-        assert r.status == 303, (r.status, r.body[:300])
+        if one("SELECT anonymous FROM wave WHERE id = :'p0'",
+               cls.wave) == "f":
+            home = cls.admin.get("/admin")
+            r = cls.admin.post(f"/admin/waves/{cls.wave}",
+                               {"csrf": csrf(home.body),
+                                "action": "anonymous"})
+            assert r.status == 303, (r.status, r.body[:300])
 
+
+    def aapor_i(self):
+        """The funnel's AAPOR I (complete) for anonp, as the admin sees
+        it; 0 before the version has any disposition."""
+        f = self.admin.get(f"/admin/funnel?wave={self.wave}").body
+        m = re.search(r'<th scope="row">anonp</th><td class="num">(\d+)'
+                      r'</td>', f[f.index("AAPOR"):])
+        return int(m.group(1)) if m else 0
 
     def test_a_admin_sees_and_audits_it(self):
         self.assertEqual(one("SELECT anonymous FROM wave WHERE id = :'p0'",
                              self.wave), "t")
         self.assertIn("Anonym: ved fullføring",
                       self.admin.get("/admin").body)
-        self.assertEqual(one("SELECT count(*) FROM audit WHERE action ="
-                             " 'wave.anonymous' AND object = 'testanon"
-                             " 2033'"), "1")
+        self.assertGreaterEqual(int(one("SELECT count(*) FROM audit WHERE"
+                                        " action = 'wave.anonymous' AND"
+                                        " object = 'testanon 2033'")), 1)
 
     def test_b_personal_link_is_cut_loose(self):
         out = subprocess.run(["build/svarctl", "tokens", "anonp", "2"],
@@ -203,6 +216,8 @@ class Anonymous(unittest.TestCase):
         key2 = link2.rsplit("/", 1)[1]
         old_id, inv = psql("SELECT id, invitation_id FROM response WHERE"
                            " selector = :'p0'", key[:8])[0]
+        before = one("SELECT max(id) FROM response")
+        i_before = self.aapor_i()
         c = Client()
         r = answer_all(c, key)
         # The thank-you page is the answer to the last save itself: the
@@ -234,15 +249,15 @@ class Anonymous(unittest.TestCase):
                     " FROM response r JOIN version v ON v.id = r.version_id"
                     " JOIN answer a ON a.response_id = r.id"
                     " WHERE v.key = 'anonp' AND r.status = 'completed'"
-                    " GROUP BY r.id")
+                    " AND r.id > :'p0' GROUP BY r.id", before)
         self.assertEqual(len(rows), 1)
         rid, noinv, cut, vals = rows[0]
         self.assertGreater(int(rid), int(old_id))
         self.assertEqual((noinv, cut, vals),
                          ("t", "t", "A1=1,A2=2,B1=1,R1=1"))
         # The contact details stay on the list, without the response.
-        self.assertEqual(psql("SELECT response_id IS NULL, name, email,"
-                              " phone FROM recontact WHERE wave_id ="
+        self.assertEqual(psql("SELECT DISTINCT response_id IS NULL, name,"
+                              " email, phone FROM recontact WHERE wave_id ="
                               " :'p0'", self.wave),
                          [["t", "Kari Nordmann", "kari@example.no",
                            "+47 912 34 567"]])
@@ -261,32 +276,30 @@ class Anonymous(unittest.TestCase):
         self.assertIsNotNone(one("SELECT invitation_id FROM response WHERE"
                                  " selector = :'p0'", key2[:8]))
         # The funnel counts the invitation as complete (AAPOR I).
-        f = self.admin.get(f"/admin/funnel?wave={self.wave}").body
-        aapor = f[f.index("AAPOR"):]
-        m = re.search(r'<th scope="row">anonp</th><td class="num">(\d+)'
-                      r'</td>', aapor)
-        self.assertIsNotNone(m, aapor[:2000])
-        self.assertEqual(m.group(1), "1")
+        self.assertEqual(self.aapor_i(), i_before + 1)
 
     def test_c_unit_link_ends_on_the_thank_you_page(self):
         unit = one("SELECT id FROM unit ORDER BY id LIMIT 1")
-        wu = one("INSERT INTO wave_unit (wave_id, unit_id, stage) VALUES"
-                 " (:'p0', :'p1', 'distributed') RETURNING id",
-                 self.wave, unit)
+        psql("INSERT INTO wave_unit (wave_id, unit_id, stage) VALUES"
+             " (:'p0', :'p1', 'distributed') ON CONFLICT DO NOTHING",
+             self.wave, unit)
+        wu = one("SELECT id FROM wave_unit WHERE wave_id = :'p0' AND"
+                 " unit_id = :'p1'", self.wave, unit)
         sel = "anankeys"
         ver = "u" * 26
         psql("INSERT INTO unit_link (wave_unit_id, version_id, selector,"
              " verifier) SELECT :'p0', id, :'p1', :'p2' FROM version"
-             " WHERE key = 'anonu'", wu, sel, ver)
+             " WHERE key = 'anonu' ON CONFLICT DO NOTHING", wu, sel, ver)
+        done = """SELECT count(*) FROM response r JOIN version v
+                  ON v.id = r.version_id WHERE v.key = 'anonu'
+                  AND r.status = 'completed' AND r.unit_link_id IS NOT NULL"""
+        before = int(one(done))
         c = Client()
         key, _ = start(c, f"/u/{sel}{ver}")
         r = answer_all(c, key)
         self.assertEqual(r.status, 200)
         self.assertIn("Takk for svarene", r.body)
-        self.assertEqual(one("SELECT count(*) FROM response r JOIN version v"
-                             " ON v.id = r.version_id WHERE v.key = 'anonu'"
-                             " AND r.status = 'completed' AND"
-                             " r.unit_link_id IS NOT NULL"), "1")
+        self.assertEqual(int(one(done)), before + 1)
         # The browser's cookie no longer resumes anything: the link
         # offers a new start.
         r = c.get(f"/u/{sel}{ver}")
@@ -415,15 +428,17 @@ class Recontact(unittest.TestCase):
         admin = Client()
         name, pw, secret = new_admin("admin")
         admin_login(admin, name, pw, secret)
+        logged = """SELECT count(*) FROM audit WHERE action = 'export'
+                    AND object = :'p0'"""
+        before = int(one(logged, f"recontact wave {self.wave}"))
         r = admin.get(f"/admin/recontact.csv?wave={self.wave}")
         self.assertEqual(r.status, 200)
         self.assertIn("text/csv", r.header("content-type"))
         lines = r.body.lstrip("\ufeff").splitlines()
         self.assertEqual(lines[0], "name,email,phone,given_on")
         self.assertIn('"Per Persen, «sjef»",per@example.no,,', r.body)
-        self.assertEqual(one("SELECT count(*) FROM audit WHERE action ="
-                             " 'export' AND object = :'p0'",
-                             f"recontact wave {self.wave}"), "1")
+        self.assertEqual(int(one(logged, f"recontact wave {self.wave}")),
+                         before + 1)
         r = admin.get("/admin/recontact.csv?wave=x")
         self.assertEqual(r.status, 404)
 
