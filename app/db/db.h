@@ -8,6 +8,8 @@
 #ifndef SVAR_DB_H
 #define SVAR_DB_H
 
+#include <time.h>
+
 #include "answers.h"
 #include "frame.h"
 
@@ -272,5 +274,13 @@ int		 db_def_store(struct db *, const struct survey *, const char *,
 int		 db_tokens(struct db *, const char *, int, const char *,
 		    const char *);
 int		 db_demo(struct db *, const char *);
+
+/* db_synth.c: svarctl synth, as the owner role, in its transaction. */
+struct synth;
+struct survey;
+int		 db_synth_wave(struct db *, const struct survey *, const char *,
+		    time_t, time_t, int *, char *, size_t);
+int		 db_synth_write(struct db *, const struct synth *, int,
+		    long long *);
 
 #endif
