@@ -15,8 +15,15 @@ enum {
 	S_PEOPLE,
 	S_BREAKOFF,
 	S_AAPOR,
+	S_DAYS,
+	S_MARKS,
+	S_MOVES,
 	S__MAX
 };
+
+/* A day as people there count it. */
+#define OSLO_DAY(t) \
+	"to_char((" t " AT TIME ZONE 'Europe/Oslo')::date, 'YYYY-MM-DD')"
 
 /*
  * A unit counts at every stage it has reached: a responding unit was
@@ -119,6 +126,36 @@ static struct db_stmt stmts[S__MAX] = {
 	  "   fp.page_id = r.furthest_page_id"
 	  "  WHERE NOT r.test) x JOIN version v ON v.id = x.version_id"
 	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key ORDER BY v.id", 1, 1 },
+	/* Progress over time: completions per day and version. */
+	[S_DAYS] = { "funnel.days",
+	  "SELECT " OSLO_DAY("r.completed_at") ", v.key, count(*)"
+	  " FROM response r JOIN version v ON v.id = r.version_id"
+	  " WHERE v.wave_id = $1 AND r.status = 'completed' AND NOT r.test"
+	  " GROUP BY 1, 2 ORDER BY 1, 2", 1, 1 },
+	/*
+	 * What went out when: the contact persons' invitations and
+	 * reminders (outbox, once sent), letters and e-mails to personal
+	 * invitations.
+	 */
+	[S_MARKS] = { "funnel.marks",
+	  "SELECT d, k, count(*) FROM ("
+	  " SELECT " OSLO_DAY("o.sent_at") " AS d, o.kind AS k FROM outbox o"
+	  "  JOIN wave_unit wu ON wu.id = o.wave_unit_id WHERE wu.wave_id = $1"
+	  "  AND o.kind IN ('invitation', 'reminder') AND o.sent_at IS NOT"
+	  "  NULL"
+	  " UNION ALL SELECT " OSLO_DAY("i.letter_sent_at") ", 'letter'"
+	  "  FROM invitation i JOIN version v ON v.id = i.version_id"
+	  "  WHERE v.wave_id = $1 AND i.letter_sent_at IS NOT NULL"
+	  " UNION ALL SELECT " OSLO_DAY("i.email_sent_at") ", 'email'"
+	  "  FROM invitation i JOIN version v ON v.id = i.version_id"
+	  "  WHERE v.wave_id = $1 AND i.email_sent_at IS NOT NULL) x"
+	  " GROUP BY 1, 2 ORDER BY 1, 2", 1, 1 },
+	/* Unit stage moves per day (eligible units, notes left out). */
+	[S_MOVES] = { "funnel.moves",
+	  "SELECT " OSLO_DAY("e.at") ", e.to_stage, count(*)"
+	  " FROM unit_event e JOIN wave_unit wu ON wu.id = e.wave_unit_id"
+	  " WHERE wu.wave_id = $1 AND wu.eligible AND e.from_stage IS"
+	  " DISTINCT FROM e.to_stage GROUP BY 1, 2 ORDER BY 1, 2", 1, 1 },
 };
 
 int
@@ -161,4 +198,17 @@ db_funnel_aapor(struct db *db, int wave, db_row_cb cb, void *arg)
 
 	snprintf(sw, sizeof(sw), "%d", wave);
 	return (db_each(db, &stmts[S_AAPOR], p, cb, arg));
+}
+
+/* Rows of (day, version or kind or stage, count) for progress over time. */
+int
+db_funnel_time(struct db *db, int wave, enum db_funnel_series which,
+    db_row_cb cb, void *arg)
+{
+	static const int	 st[] = { S_DAYS, S_MARKS, S_MOVES };
+	char			 sw[16];
+	const char		*p[1] = { sw };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[st[which]], p, cb, arg));
 }

@@ -287,6 +287,8 @@ admin_funnel(struct http_request *req)
 		    &c);
 	if (rc != DB_ERR)
 		rc = db_funnel_aapor(app.adb, c.wave, aapor_row, &c);
+	if (rc != DB_ERR)
+		rc = funnel_time(&tv, ar->lang, c.wave, c.exact);
 	if (rc == DB_ERR) {
 		tvars_free(&tv);
 		form_free(&q);
@@ -311,7 +313,8 @@ admin_funnel(struct http_request *req)
 }
 
 /*
- * GET /admin/funnel.csv?wave=&table=units|groups|people|pages&by=&version=
+ * GET /admin/funnel.csv?wave=&table=units|groups|people|pages|days|moves
+ *     &by=&version=
  * The tables of the funnel page as CSV (UTF-8 with a BOM, so Excel
  * reads the letters right), with the same suppression; logged.
  */
@@ -382,7 +385,8 @@ admin_funnel_csv(struct http_request *req)
 	by = form_get(&q, "by");
 	version = form_get(&q, "version");
 	if (t == NULL || (strcmp(t, "units") != 0 && strcmp(t, "groups") != 0 &&
-	    strcmp(t, "people") != 0 && strcmp(t, "pages") != 0)) {
+	    strcmp(t, "people") != 0 && strcmp(t, "pages") != 0 &&
+	    strcmp(t, "days") != 0 && strcmp(t, "moves") != 0)) {
 		form_free(&q);
 		admin_message(req, 404, ar, "admin.notfound.title",
 		    "admin.notfound.text");
@@ -399,7 +403,9 @@ admin_funnel_csv(struct http_request *req)
 	c.b = &b;
 	c.exact = strcmp(ar->s.role, "admin") == 0;
 	c.table = t;
-	if (strcmp(t, "pages") == 0) {
+	if (strcmp(t, "days") == 0 || strcmp(t, "moves") == 0)
+		rc = funnel_time_csv(&b, wave, c.exact, strcmp(t, "moves") == 0);
+	else if (strcmp(t, "pages") == 0) {
 		buf_puts(&b, "page,reached,stopped\r\n");
 		rc = db_funnel_breakoff(app.adb, wave, version, csv_row, &c);
 	} else if (strcmp(t, "people") == 0) {

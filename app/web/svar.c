@@ -102,7 +102,8 @@ static const struct {
 	    " groups{group is_kind frame invited accepted declined distributed"
 	    " responding trinn1 trinn2} people{version invited views opened started"
 	    " completed rate trinn3 unknown} pages{page reached stopped share}"
-	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}" },
+	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}"
+	    " has_time !time_charts !time_tables" },
 	[T_ADMIN_RESULTS] = { "templates/admin/results.html",
 	    "wave csrf is_admin coded survey year opens closes invited noheadcount"
 	    " completed rate channels population item question base by broken"

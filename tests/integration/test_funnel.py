@@ -207,10 +207,13 @@ class Funnel(unittest.TestCase):
                           (s == "started" and PAGES.index(p) >= pos))
             self.assertEqual(int(r[2]), stopped, r)
             self.assertEqual(int(r[1]), reached, r)
-        # Each chart has its title and description.
+        # Each chart has its title and description: stages, pages, and
+        # progress over time (completions, stage moves).
         self.assertEqual(body.count('<svg xmlns="http://www.w3.org/2000/svg"'
-                                    ' viewBox'), 2)
-        self.assertIn('<title id="chart-pages-title">', body)
+                                    ' viewBox'), 4)
+        for c in ("units", "pages", "days", "moves"):
+            self.assertIn(f'<title id="chart-{c}-title">', body)
+            self.assertIn(f'<desc id="chart-{c}-desc">', body)
 
     def test_analysts_see_small_cells_as_under_5(self):
         body = self.page(ANALYST)

@@ -5,11 +5,15 @@ Svar's funnel queries: units by stage reached, respondents per version,
 break-off by page with small-cell suppression for analysts, AAPOR
 dispositions, routing respected, and the same seed giving the same
 data."""
+import csv
+import datetime
+import io
 import json
 import os
 import subprocess
 import tempfile
 import unittest
+import zoneinfo
 
 from svartest import Client, admin_login, new_admin, psql
 from test_funnel import REACHED, STAGES, cells
@@ -270,6 +274,82 @@ class Synth(unittest.TestCase):
         r = synth("--wave-year", 2095, "--responses", "many", "--units", 5)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--responses must be a whole number", r.stderr)
+
+    def test_progress_over_time(self):
+        oslo = zoneinfo.ZoneInfo("Europe/Oslo")
+
+        def day(iso):
+            t = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+            return t.astimezone(oslo).date().isoformat()
+        want = {}
+        for r in M["responses"]:
+            if r[1] == "c":
+                k = (day(r[7]), r[0])
+                want[k] = want.get(k, 0) + 1
+        r = ADMIN.get(f"/admin/funnel.csv?wave={WAVE}&table=days")
+        self.assertEqual(r.status, 200)
+        rows = list(csv.reader(io.StringIO(r.body.lstrip("\ufeff"))))
+        head, rows = rows[0], rows[1:]
+        self.assertEqual(head[0], "date")
+        self.assertEqual(head[-1], "sent")
+        versions = head[1:-1:2]
+        self.assertEqual(sorted(versions), ["fastlege", "hf", "kommune"])
+        days = [x[0] for x in rows]
+        # Every day from the first to the last, none twice.
+        first = datetime.date.fromisoformat(days[0])
+        self.assertEqual(days, [(first + datetime.timedelta(i)).isoformat()
+                                for i in range(len(days))])
+        total = dict.fromkeys(versions, 0)
+        for x in rows:
+            for i, v in enumerate(versions):
+                n = want.get((x[0], v), 0)
+                total[v] += n
+                self.assertEqual(int(x[1 + 2 * i]), n, (x, v))
+                self.assertEqual(int(x[2 + 2 * i]), total[v], (x, v))
+        self.assertEqual(sum(total.values()),
+                         sum(1 for r in M["responses"] if r[1] == "c"))
+        # The marks: the reminder day and the letters' day, from the raw
+        # tables with the test's own SQL.
+        sent = {x[0]: x[-1] for x in rows}
+        n = psql("SELECT count(*) FROM outbox o JOIN wave_unit wu ON wu.id ="
+                 " o.wave_unit_id WHERE wu.wave_id = :'p0' AND o.kind ="
+                 " 'reminder'", WAVE)[0][0]
+        self.assertIn(f"reminders {n}", sent[day(M["reminder"])])
+        letters = psql("SELECT (letter_sent_at AT TIME ZONE 'Europe/Oslo')"
+                       "::date, count(*) FROM invitation i JOIN version v ON"
+                       " v.id = i.version_id WHERE v.wave_id = :'p0' GROUP"
+                       " BY 1", WAVE)
+        self.assertEqual(len(letters), 1)
+        self.assertIn(f"letters {letters[0][1]}", sent[letters[0][0]])
+        # Stage moves per day, counted here from the raw events.
+        ev = psql("SELECT (e.at AT TIME ZONE 'Europe/Oslo')::date::text,"
+                  " e.to_stage FROM unit_event e JOIN wave_unit wu ON wu.id"
+                  " = e.wave_unit_id WHERE wu.wave_id = :'p0'", WAVE)
+        moves = {}
+        for d, st in ev:
+            moves[(d, st)] = moves.get((d, st), 0) + 1
+        r = ADMIN.get(f"/admin/funnel.csv?wave={WAVE}&table=moves")
+        rows = list(csv.reader(io.StringIO(r.body.lstrip("\ufeff"))))
+        self.assertEqual(rows[0], ["date", "invited", "accepted",
+                                   "declined", "distributed", "responding"])
+        seen = 0
+        for x in rows[1:]:
+            for i, st in enumerate(rows[0][1:]):
+                self.assertEqual(int(x[1 + i]), moves.get((x[0], st), 0))
+                seen += int(x[1 + i])
+        self.assertEqual(seen, len(ev))
+        # On the page: two charts with title and description, the table,
+        # and to analysts the small daily counts as "<5".
+        body = self.page(ANALYST)
+        self.assertIn('<title id="chart-days-title">Fremdrift over tid',
+                      body)
+        self.assertIn('<desc id="chart-moves-desc">', body)
+        rows = cells(body, "Fullførte per dag og til sammen")
+        small = [(d, v) for (d, v), n in want.items() if 0 < n < 5]
+        self.assertTrue(small)
+        d, v = small[0]
+        row = [x for x in rows if x[0] == d][0]
+        self.assertEqual(row[1 + 2 * versions.index(v)], "&lt;5")
 
 
 if __name__ == "__main__":
