@@ -233,6 +233,9 @@ int		 db_funnel_aapor(struct db *, int, db_row_cb, void *);
 enum db_funnel_series { DB_FUNNEL_DAYS, DB_FUNNEL_MARKS, DB_FUNNEL_MOVES };
 int		 db_funnel_time(struct db *, int, enum db_funnel_series,
 		    db_row_cb, void *);
+int		 db_funnel_refresh(struct db *, int, int);
+int		 db_funnel_page_time(struct db *, int, const char *, db_row_cb,
+		    void *);
 
 /* db_results.c: results of completed responses, on coded values. */
 int		 db_results_meta(struct db *, int, db_row_cb, void *);

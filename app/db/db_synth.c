@@ -22,6 +22,7 @@ enum {
 	S_NO_TIMEOUT,
 	S_MARK,
 	S_CLEAR,
+	S_UNSUMMARY,
 	S_VERSIONS,
 	S_RHF,
 	S_UNIT,
@@ -53,6 +54,9 @@ static struct db_stmt stmts[S__MAX] = {
 	  "UPDATE wave SET synthetic = true, closed = true, opens_at = $2,"
 	  " closes_at = $3 WHERE id = $1", 3, 0 },
 	[S_CLEAR] = { "synth.clear", "SELECT svar_synth_clear($1)", 1, 0 },
+	/* The funnel's summary of the old data goes with it. */
+	[S_UNSUMMARY] = { "synth.unsummary",
+	  "DELETE FROM funnel_summary_state WHERE wave_id = $1", 1, 0 },
 	[S_VERSIONS] = { "synth.versions",
 	  "SELECT key, id, definition_id FROM version WHERE wave_id = $1",
 	  1, 0 },
@@ -272,7 +276,7 @@ db_synth_wave(struct db *db, const struct survey *s, const char *src,
 	if ((res = db_exec(db, &stmts[S_CLEAR], p, PGRES_TUPLES_OK)) == NULL)
 		return (-1);
 	PQclear(res);
-	return (1);
+	return (db_do(db, &stmts[S_UNSUMMARY], p) ? 1 : -1);
 }
 
 /* n fresh ids of a sequence (a name from this file, never input). */

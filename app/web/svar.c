@@ -101,7 +101,7 @@ static const struct {
 	    " !units_chart !pages_chart stages{label stage n rate}"
 	    " groups{group is_kind frame invited accepted declined distributed"
 	    " responding trinn1 trinn2} people{version invited views opened started"
-	    " completed rate trinn3 unknown} pages{page reached stopped share}"
+	    " completed rate trinn3 unknown} pages{page reached stopped share median}"
 	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}"
 	    " has_time !time_charts !time_tables" },
 	[T_ADMIN_RESULTS] = { "templates/admin/results.html",

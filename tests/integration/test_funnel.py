@@ -234,10 +234,10 @@ class Funnel(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertTrue(r.header("content-type").startswith("text/csv"))
         lines = r.body.lstrip("\ufeff").split("\r\n")
-        self.assertEqual(lines[0], "page,reached,stopped")
+        self.assertEqual(lines[0], "page,reached,stopped,median_seconds")
         live = counted()
         for line in lines[1:4]:
-            page, reached, stopped = line.split(",")
+            page, reached, stopped, _ = line.split(",")
             self.assertEqual(int(stopped), sum(
                 1 for s, p in live if s == "started" and p == page))
         r = ANALYST.get(f"/admin/funnel.csv?wave={WAVE}&table=units")

@@ -10,6 +10,7 @@ import datetime
 import io
 import json
 import os
+import statistics
 import subprocess
 import tempfile
 import unittest
@@ -74,10 +75,47 @@ def setUpModule():
     with open(man) as f:
         M = json.load(f)
     WAVE = M["wave"]
+    MEDIANS.update(page_medians())
     ADMIN = Client()
     admin_login(ADMIN, *new_admin("admin"))
     ANALYST = Client()
     admin_login(ANALYST, *new_admin("analyst"))
+
+
+MEDIANS = {}
+
+
+def page_medians():
+    """Median seconds per page and version, computed here from the raw
+    answer rows: a page is saved when its rows last changed, its time
+    runs from the save before (or the opening). All responses count
+    (fewer than the 500 per version the page looks at); medians of under 5 show
+    as "<5" to analysts."""
+    rows = psql("""
+        SELECT v.key, r.id, extract(epoch FROM r.opened_at), p.page_id,
+               extract(epoch FROM max(a.updated_at))
+          FROM response r JOIN version v ON v.id = r.version_id
+          JOIN answer a ON a.response_id = r.id
+          JOIN variable p ON p.definition_id = r.definition_id
+           AND p.var = a.var
+         WHERE v.wave_id = :'p0' AND r.status IN ('started', 'completed')
+         GROUP BY 1, 2, 3, 4""", WAVE)
+    saves = {}
+    for key, rid, opened, page, at in rows:
+        saves.setdefault((key, rid, float(opened)), []).append(
+            (float(at), page))
+    secs = {}
+    for (key, _, opened), s in saves.items():
+        prev = opened
+        for at, page in sorted(s):
+            secs.setdefault(key, {}).setdefault(page, []).append(at - prev)
+            prev = at
+    out = {}
+    for key, pages in secs.items():
+        out[key] = {p: "<5" if len(v) < 5 else
+                    str(int(statistics.median(v) + 0.5))
+                    for p, v in pages.items()}
+    return out
 
 
 def responses(version=None):
@@ -215,7 +253,8 @@ class Synth(unittest.TestCase):
         for line in lines[1:]:
             if not line:
                 continue
-            page, reach, stop = line.split(",")
+            page, reach, stop, med = line.split(",")
+            self.assertEqual(med, MEDIANS["kommune"].get(page, "–"), line)
             n = stopped_on(rs, page)
             self.assertEqual(stop, "<5" if 0 < n < 5 else str(n), line)
             n = reached(rs, page)
@@ -350,6 +389,43 @@ class Synth(unittest.TestCase):
         d, v = small[0]
         row = [x for x in rows if x[0] == d][0]
         self.assertEqual(row[1 + 2 * versions.index(v)], "&lt;5")
+
+
+class Like2021(unittest.TestCase):
+    def test_the_reports_sample_and_a_wave_to_compare(self):
+        r = synth("--like-2021", "--seed", 3)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = {}
+        for year, key, n in psql("""
+                SELECT w.year, v.key, count(*) FROM response r
+                  JOIN version v ON v.id = r.version_id
+                  JOIN wave w ON w.id = v.wave_id JOIN survey s ON
+                  s.id = w.survey_id WHERE s.key = 'helsepersonell-synt'
+                   AND w.year IN (2020, 2021) AND r.status = 'completed'
+                 GROUP BY 1, 2"""):
+            got[(int(year), key)] = int(n)
+        # Tabell 2.1 of the 2021 report: 2021 and 2020.
+        self.assertEqual(got, {(2021, "hf"): 2547, (2021, "kommune"): 1197,
+                               (2021, "fastlege"): 83, (2020, "hf"): 1779,
+                               (2020, "kommune"): 627,
+                               (2020, "fastlege"): 97})
+        # Shares near the report's: Q3_2 "Ja" 22 % (2021) and 23 %
+        # (2020), Q3_30 fornøyd (1, 2) 55 % and 46 %, among those who
+        # answered, within 3 points.
+        for year, var, codes, want in ((2021, "Q3_2", "1", 22),
+                                       (2020, "Q3_2", "1", 23),
+                                       (2021, "Q3_30", "1,2", 55),
+                                       (2020, "Q3_30", "1,2", 46)):
+            share = float(psql("""
+                SELECT 100.0 * count(*) FILTER (WHERE a.value =
+                       ANY (string_to_array(:'p2', ','))) / count(*)
+                  FROM answer a JOIN response r ON r.id = a.response_id
+                  JOIN version v ON v.id = r.version_id
+                  JOIN wave w ON w.id = v.wave_id JOIN survey s ON
+                  s.id = w.survey_id WHERE s.key = 'helsepersonell-synt'
+                   AND w.year = :'p0' AND a.var = :'p1' AND a.state = 'a'
+                   AND r.status = 'completed'""", year, var, codes)[0][0])
+            self.assertLess(abs(share - want), 3, (year, var, share))
 
 
 if __name__ == "__main__":
