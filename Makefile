@@ -128,8 +128,13 @@ test-mail-long: deps all
 
 bench: deps all
 	@tests/bench/bench.sh
+	@tests/bench/funnel_bench.sh
+
+# The funnel over a synthetic wave of 100,000 responses (issue 11).
+bench-funnel: deps all
+	@tests/bench/funnel_bench.sh
 
 clean:
 	rm -rf build
 
-.PHONY: all deps run test test-mail-long bench bench-render fuzz fuzz-build clean
+.PHONY: all deps run test test-mail-long bench bench-funnel bench-render fuzz fuzz-build clean

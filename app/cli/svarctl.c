@@ -34,6 +34,12 @@ usage(void)
 	    "       svarctl letters <version> <file.pdf> [--posted]\n"
 	    "                                         a PDF letter per "
 	    "personal invitation\n"
+	    "       svarctl synth --wave-year Y --responses N --units M "
+	    "--seed S\n"
+	    "                     [--survey FILE] [--manifest FILE]\n"
+	    "       svarctl synth --like-2021 [--seed S]\n"
+	    "                                         a synthetic wave "
+	    "(flagged, closed)\n"
 	    "The database is taken from the usual PG* variables "
 	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
 	exit(2);
@@ -58,6 +64,8 @@ main(int argc, char **argv)
 		return (cli_user(argc - 2, argv + 2));
 	if (strcmp(argv[1], "letters") == 0)
 		return (cli_letters(argc - 2, argv + 2));
+	if (strcmp(argv[1], "synth") == 0)
+		return (cli_synth(argc - 2, argv + 2));
 	if (strcmp(argv[1], "mail") == 0)
 		return (cli_mail(argc - 2, argv + 2));
 	usage();

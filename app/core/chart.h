@@ -18,6 +18,21 @@ struct chart_bar {
 	const char	*shown;		/* the value as text ("<5"), or NULL */
 };
 
+/* A line over the days: one value per point (cumulative counts). */
+struct chart_series {
+	const char	*label;		/* written at the line's end */
+	const long	*v;
+};
+
+/* A day something was sent: a dotted vertical line with its label. */
+struct chart_mark {
+	size_t		 at;		/* point index */
+	const char	*label;
+};
+
+int	 chart_lines(struct buf *, const char *, const char *, const char *,
+	    const char *const *, size_t, const struct chart_series *, size_t,
+	    const struct chart_mark *, size_t);
 int	 chart_bars(struct buf *, const char *, const char *, const char *,
 	    const struct chart_bar *, size_t);
 

@@ -258,3 +258,16 @@ route_unvisited(const struct survey *s, const struct route *r,
 	}
 	return (s->npages);
 }
+
+/* Does a save start the response: a question answered, not a hidden? */
+int
+route_any_answered(const struct survey *s, const struct answers *rows)
+{
+	size_t	 i;
+
+	for (i = 0; i < rows->n; i++)
+		if (rows->v[i].state == ANS_ANSWERED &&
+		    survey_hidden(s, rows->v[i].var) == NULL)
+			return (1);
+	return (0);
+}

@@ -27,6 +27,8 @@ size_t	 route_position(const struct survey *, const struct route *,
 const struct item *var_item(const struct survey *, const char *);
 size_t	 route_unvisited(const struct survey *, const struct route *,
 	    const struct answers *);
+int	 route_any_answered(const struct survey *,
+	    const struct answers *);
 int	 route_mark_notasked(const struct survey *, const struct route *,
 	    const struct answers *, struct answers *);
 

@@ -87,8 +87,8 @@ sample_plan(const char *const *keys, size_t n, size_t want,
 }
 
 /* splitmix64: small, fast, and the same on every machine. */
-static uint64_t
-next(uint64_t *s)
+uint64_t
+rng_next(uint64_t *s)
 {
 	uint64_t	 z = (*s += 0x9e3779b97f4a7c15ULL);
 
@@ -98,13 +98,13 @@ next(uint64_t *s)
 }
 
 /* A uniform integer below n, without modulo bias. */
-static size_t
-below(uint64_t *s, size_t n)
+size_t
+rng_below(uint64_t *s, size_t n)
 {
 	uint64_t	 lim = UINT64_MAX - UINT64_MAX % n, r;
 
 	do
-		r = next(s);
+		r = rng_next(s);
 	while (r >= lim);
 	return ((size_t)(r % n));
 }
@@ -146,7 +146,7 @@ sample_draw(const struct sample_plan *p, const char *const *keys,
 			}
 		qsort(refs, m, sizeof(*refs), ref_cmp);
 		for (i = 0; i < p->v[k].take && i < m; i++) {
-			j = i + below(&s, m - i);
+			j = i + rng_below(&s, m - i);
 			t = refs[i];
 			refs[i] = refs[j];
 			refs[j] = t;

@@ -29,4 +29,8 @@ void	 sample_draw(const struct sample_plan *, const char *const *,
 void	 sample_plan_free(struct sample_plan *);
 const char *sample_size_band(long);
 
+/* splitmix64, for everything seeded (the sample, svarctl synth). */
+uint64_t rng_next(uint64_t *);
+size_t	 rng_below(uint64_t *, size_t);
+
 #endif

@@ -8,6 +8,8 @@
 #ifndef SVAR_DB_H
 #define SVAR_DB_H
 
+#include <time.h>
+
 #include "answers.h"
 #include "frame.h"
 
@@ -235,6 +237,12 @@ int		 db_funnel_people(struct db *, int, db_row_cb, void *);
 int		 db_funnel_breakoff(struct db *, int, const char *, db_row_cb,
 		    void *);
 int		 db_funnel_aapor(struct db *, int, db_row_cb, void *);
+enum db_funnel_series { DB_FUNNEL_DAYS, DB_FUNNEL_MARKS, DB_FUNNEL_MOVES };
+int		 db_funnel_time(struct db *, int, enum db_funnel_series,
+		    db_row_cb, void *);
+int		 db_funnel_refresh(struct db *, int, int);
+int		 db_funnel_page_time(struct db *, int, const char *, db_row_cb,
+		    void *);
 
 /* db_results.c: results of completed responses, on coded values. */
 int		 db_results_meta(struct db *, int, db_row_cb, void *);
@@ -279,5 +287,13 @@ int		 db_def_store(struct db *, const struct survey *, const char *,
 int		 db_tokens(struct db *, const char *, int, const char *,
 		    const char *);
 int		 db_demo(struct db *, const char *);
+
+/* db_synth.c: svarctl synth, as the owner role, in its transaction. */
+struct synth;
+struct survey;
+int		 db_synth_wave(struct db *, const struct survey *, const char *,
+		    time_t, time_t, int *, char *, size_t);
+int		 db_synth_write(struct db *, const struct synth *, int,
+		    long long *);
 
 #endif

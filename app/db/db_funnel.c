@@ -1,7 +1,9 @@
 /*
  * The dropout funnel (SPEC §3): units by stage reached, respondents by
  * status, and where those who started stopped. Test responses never
- * count. As svar_admin.
+ * count. As svar_admin. What counts responses reads the wave's summary
+ * (sql/081, funnel_summary), made again when older than the caller
+ * allows: at 100,000 responses grouping them on every view took seconds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,11 @@ enum {
 	S_PEOPLE,
 	S_BREAKOFF,
 	S_AAPOR,
+	S_DAYS,
+	S_MARKS,
+	S_MOVES,
+	S_PAGE_TIME,
+	S_REFRESH,
 	S__MAX
 };
 
@@ -55,9 +62,10 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  'fastlege' WHEN 'network' THEN 'fastlege' ELSE u.kind END) ="
 	  "  v.key), 0)"
 	  " + (SELECT count(*) FROM invitation i WHERE i.version_id = v.id),"
-	  " count(r.id) FILTER (WHERE r.status <> 'invited'),"
-	  " count(r.id) FILTER (WHERE r.status IN ('started', 'completed')),"
-	  " count(r.id) FILTER (WHERE r.status = 'completed'),"
+	  " coalesce(sum(f.n) FILTER (WHERE f.status <> 'invited'), 0),"
+	  " coalesce(sum(f.n) FILTER (WHERE f.status IN ('started',"
+	  "  'completed')), 0),"
+	  " coalesce(sum(f.n) FILTER (WHERE f.status = 'completed'), 0),"
 	  " (SELECT count(*) FROM wave_unit wu JOIN unit u ON u.id ="
 	  "  wu.unit_id WHERE wu.wave_id = v.wave_id AND wu.eligible AND"
 	  "  wu.stage IN ('distributed', 'responding') AND"
@@ -67,8 +75,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  " (SELECT coalesce(sum(l.views), 0) FROM unit_link l JOIN wave_unit"
 	  "  wu ON wu.id = l.wave_unit_id WHERE l.version_id = v.id AND"
 	  "  wu.eligible)"
-	  " FROM version v LEFT JOIN response r ON r.version_id = v.id"
-	  "  AND NOT r.test"
+	  " FROM version v LEFT JOIN funnel_summary f ON f.version_id = v.id"
+	  "  AND f.wave_id = v.wave_id"
 	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key, v.wave_id ORDER BY v.id",
 	  1, 1 },
 	/*
@@ -78,16 +86,17 @@ static struct db_stmt stmts[S__MAX] = {
 	 */
 	[S_BREAKOFF] = { "funnel.breakoff",
 	  "SELECT pg.page_id, min(pg.position),"
-	  " count(r.id) FILTER (WHERE r.status = 'started' AND"
-	  "  r.page_id = pg.page_id),"
-	  " count(r.id) FILTER (WHERE r.status IN ('started', 'completed')"
-	  "  AND (r.status = 'completed' OR fp.position >= pg.position))"
+	  " coalesce(sum(f.n) FILTER (WHERE f.status = 'started' AND"
+	  "  f.page_id = pg.page_id), 0),"
+	  " coalesce(sum(f.n) FILTER (WHERE f.status IN ('started',"
+	  "  'completed') AND (f.status = 'completed' OR fp.position >="
+	  "  pg.position)), 0)"
 	  " FROM version v JOIN page pg ON pg.definition_id IN (SELECT"
-	  "  DISTINCT r2.definition_id FROM response r2 WHERE r2.version_id"
-	  "  = v.id) LEFT JOIN response r ON r.version_id = v.id AND NOT r.test"
-	  "  AND r.definition_id = pg.definition_id"
-	  " LEFT JOIN page fp ON fp.definition_id = r.definition_id AND"
-	  "  fp.page_id = r.furthest_page_id"
+	  "  DISTINCT f2.definition_id FROM funnel_summary f2 WHERE"
+	  "  f2.version_id = v.id) LEFT JOIN funnel_summary f ON"
+	  "  f.version_id = v.id AND f.definition_id = pg.definition_id"
+	  " LEFT JOIN page fp ON fp.definition_id = f.definition_id AND"
+	  "  fp.page_id = f.furthest_page_id"
 	  " WHERE v.wave_id = $1 AND ($2 = '' OR v.key = $2)"
 	  " GROUP BY pg.page_id ORDER BY min(pg.position), pg.page_id",
 	  2, 1 },
@@ -100,26 +109,56 @@ static struct db_stmt stmts[S__MAX] = {
 	 */
 	[S_AAPOR] = { "funnel.aapor",
 	  "SELECT v.key,"
-	  " count(*) FILTER (WHERE d = 'I'), count(*) FILTER (WHERE d = 'P'),"
-	  " count(*) FILTER (WHERE d = 'R'), count(*) FILTER (WHERE d = 'NE'),"
-	  " count(*) FILTER (WHERE d = 'NC'), count(*) FILTER (WHERE d = 'UH')"
-	  " FROM (SELECT i.version_id, CASE"
-	  "  WHEN r.status = 'completed' OR i.completed_at IS NOT NULL"
-	  "   THEN 'I'"
-	  "  WHEN r.status = 'started' AND 2 * (fp.position + 1) >="
+	  " coalesce(sum(n) FILTER (WHERE d = 'I'), 0),"
+	  " coalesce(sum(n) FILTER (WHERE d = 'P'), 0),"
+	  " coalesce(sum(n) FILTER (WHERE d = 'R'), 0),"
+	  " coalesce(sum(n) FILTER (WHERE d = 'NE'), 0),"
+	  " coalesce(sum(n) FILTER (WHERE d = 'NC'), 0),"
+	  " coalesce(sum(n) FILTER (WHERE d = 'UH'), 0)"
+	  " FROM (SELECT f.version_id, f.n, CASE"
+	  "  WHEN f.status = 'completed' THEN 'I'"
+	  "  WHEN f.status = 'started' AND 2 * (fp.position + 1) >="
 	  "   (SELECT count(*) FROM page p WHERE p.definition_id ="
-	  "   r.definition_id) THEN 'P'"
-	  "  WHEN r.status IN ('started', 'opened') OR i.opted_out_at IS NOT"
-	  "   NULL THEN 'R'"
-	  "  WHEN i.bounced_at IS NOT NULL THEN 'NE'"
-	  "  WHEN i.letter_sent_at IS NOT NULL OR i.email_sent_at IS NOT NULL"
-	  "   THEN 'NC'"
+	  "   f.definition_id) THEN 'P'"
+	  "  WHEN f.status IN ('started', 'opened') OR f.opted_out THEN 'R'"
+	  "  WHEN f.bounced THEN 'NE'"
+	  "  WHEN f.sent THEN 'NC'"
 	  "  ELSE 'UH' END AS d"
-	  "  FROM invitation i LEFT JOIN response r ON r.invitation_id = i.id"
-	  "  LEFT JOIN page fp ON fp.definition_id = r.definition_id AND"
-	  "   fp.page_id = r.furthest_page_id"
-	  "  WHERE NOT coalesce(r.test, false)) x JOIN version v ON v.id = x.version_id"
-	  " WHERE v.wave_id = $1 GROUP BY v.id, v.key ORDER BY v.id", 1, 1 },
+	  "  FROM funnel_summary f LEFT JOIN page fp ON fp.definition_id ="
+	  "   f.definition_id AND fp.page_id = f.furthest_page_id"
+	  "  WHERE f.wave_id = $1 AND f.personal"
+	  /* Completed in an anonymous wave: no response names it (sql/090). */
+	  "  UNION ALL SELECT i.version_id, count(*), 'I' FROM invitation i"
+	  "  JOIN version v2 ON v2.id = i.version_id WHERE v2.wave_id = $1"
+	  "  AND i.done_key IS NOT NULL GROUP BY 1) x"
+	  " JOIN version v ON v.id = x.version_id"
+	  " GROUP BY v.id, v.key ORDER BY v.id", 1, 1 },
+	/* Progress over time: completions per day and version. */
+	[S_DAYS] = { "funnel.days",
+	  "SELECT f.day, v.key, sum(f.n) FROM funnel_summary f"
+	  " JOIN version v ON v.id = f.version_id WHERE f.wave_id = $1"
+	  " AND f.status = 'completed' AND f.day IS NOT NULL"
+	  " GROUP BY 1, 2 ORDER BY 1, 2", 1, 1 },
+	/*
+	 * What went out when (sql/081): the contact persons' invitations
+	 * and reminders once sent, letters and e-mails to personal
+	 * invitations.
+	 */
+	[S_MARKS] = { "funnel.marks",
+	  "SELECT day, key, n FROM funnel_event_day WHERE wave_id = $1"
+	  " AND what = 'sent' ORDER BY 1, 2", 1, 1 },
+	/* Unit stage moves per day (eligible units, notes left out). */
+	[S_MOVES] = { "funnel.moves",
+	  "SELECT day, key, n FROM funnel_event_day WHERE wave_id = $1"
+	  " AND what = 'move' ORDER BY 1, 2", 1, 1 },
+	/* Median time per page (sql/081 computes it), all or a version. */
+	[S_PAGE_TIME] = { "funnel.page_time",
+	  "SELECT t.page_id, t.n, round(t.median) FROM funnel_page_time t"
+	  " LEFT JOIN version v ON v.id = t.version_id WHERE t.wave_id = $1"
+	  " AND (($2 = '' AND t.version_id IS NULL) OR v.key = $2)", 2, 1 },
+	/* The summary the counts above read, made again when 10 s old. */
+	[S_REFRESH] = { "funnel.refresh",
+	  "SELECT svar_funnel_refresh($1, make_interval(secs => $2))", 2, 1 },
 };
 
 int
@@ -162,4 +201,45 @@ db_funnel_aapor(struct db *db, int wave, db_row_cb cb, void *arg)
 
 	snprintf(sw, sizeof(sw), "%d", wave);
 	return (db_each(db, &stmts[S_AAPOR], p, cb, arg));
+}
+
+/* Rows of (day, version or kind or stage, count) for progress over time. */
+int
+db_funnel_time(struct db *db, int wave, enum db_funnel_series which,
+    db_row_cb cb, void *arg)
+{
+	static const int	 st[] = { S_DAYS, S_MARKS, S_MOVES };
+	char			 sw[16];
+	const char		*p[1] = { sw };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[st[which]], p, cb, arg));
+}
+
+/* (page id, responses timed, median seconds) per page. */
+int
+db_funnel_page_time(struct db *db, int wave, const char *version,
+    db_row_cb cb, void *arg)
+{
+	char		 sw[16];
+	const char	*p[2] = { sw, version };
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	return (db_each(db, &stmts[S_PAGE_TIME], p, cb, arg));
+}
+
+/* Makes the wave's summary again when older than max_age seconds. */
+int
+db_funnel_refresh(struct db *db, int wave, int max_age)
+{
+	char		 sw[16], sa[16];
+	const char	*p[2] = { sw, sa };
+	char		*v;
+
+	snprintf(sw, sizeof(sw), "%d", wave);
+	snprintf(sa, sizeof(sa), "%d", max_age);
+	if ((v = db_val(db, &stmts[S_REFRESH], p)) == NULL)
+		return (DB_ERR);
+	free(v);
+	return (0);
 }

@@ -16,8 +16,47 @@
 #include "web.h"
 
 #define SMALL	5
+/* Counts may be this many seconds old (sql/081, the summary). */
+#define FUNNEL_MAX_AGE	10
+
+/* Median seconds per page, by page id (db_funnel_page_time). */
+struct ptimes {
+	char		 id[64][49];
+	long		 n[64];
+	char		 med[64][16];
+	size_t		 np;
+};
+
+static void
+ptime_row(int n, const char *const *v, void *arg)
+{
+	struct ptimes	*t = arg;
+
+	if (n < 3 || t->np >= 64)
+		return;
+	snprintf(t->id[t->np], sizeof(t->id[0]), "%s", v[0]);
+	t->n[t->np] = strtol(v[1], NULL, 10);
+	snprintf(t->med[t->np], sizeof(t->med[0]), "%s", v[2]);
+	t->np++;
+}
+
+/* The median as shown: "–" untimed, "<5" when fewer timed it. */
+static const char *
+ptime_get(const struct ptimes *t, const char *page, int exact)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->np; i++)
+		if (strcmp(t->id[i], page) == 0) {
+			if (!exact && t->n[i] < 5)
+				return ("<5");
+			return (t->med[i]);
+		}
+	return ("–");
+}
 
 struct fctx {
+	struct ptimes	 pt;
 	struct tvars	*tv;
 	enum lang	 lang;
 	int		 exact;		/* admins see every count */
@@ -179,6 +218,7 @@ breakoff_row(int n, const char *const *v, void *arg)
 	count_set(c, row, "reached", reached);
 	count_set(c, row, "stopped", stopped);
 	rate_set(c, row, "share", stopped, reached);
+	tvars_copy(row, "median", ptime_get(&c->pt, v[0], c->exact));
 	bar_add(c, v[0], stopped);
 }
 
@@ -273,6 +313,8 @@ admin_funnel(struct http_request *req)
 	c.exact = strcmp(ar->s.role, "admin") == 0;
 	rc = c.wave > 0 ? 0 : db_waves(app.adb, newest_wave, &c.wave);
 	if (rc != DB_ERR)
+		rc = db_funnel_refresh(app.adb, c.wave, FUNNEL_MAX_AGE);
+	if (rc != DB_ERR)
 		rc = db_funnel_units(app.adb, c.wave, "", units_overall, &c);
 	if (rc != DB_ERR)
 		chart(&c, "units_chart", "chart-units", i18n_get(ar->lang,
@@ -283,10 +325,15 @@ admin_funnel(struct http_request *req)
 	if (rc != DB_ERR)
 		rc = db_funnel_people(app.adb, c.wave, people_row, &c);
 	if (rc != DB_ERR)
+		rc = db_funnel_page_time(app.adb, c.wave, version, ptime_row,
+		    &c.pt);
+	if (rc != DB_ERR)
 		rc = db_funnel_breakoff(app.adb, c.wave, version, breakoff_row,
 		    &c);
 	if (rc != DB_ERR)
 		rc = db_funnel_aapor(app.adb, c.wave, aapor_row, &c);
+	if (rc != DB_ERR)
+		rc = funnel_time(&tv, ar->lang, c.wave, c.exact);
 	if (rc == DB_ERR) {
 		tvars_free(&tv);
 		form_free(&q);
@@ -311,11 +358,13 @@ admin_funnel(struct http_request *req)
 }
 
 /*
- * GET /admin/funnel.csv?wave=&table=units|groups|people|pages&by=&version=
+ * GET /admin/funnel.csv?wave=&table=units|groups|people|pages|days|moves
+ *     &by=&version=
  * The tables of the funnel page as CSV (UTF-8 with a BOM, so Excel
  * reads the letters right), with the same suppression; logged.
  */
 struct csvctx {
+	struct ptimes	 pt;
 	struct buf	*b;
 	int		 exact;
 	const char	*table;
@@ -340,7 +389,8 @@ csv_row(int n, const char *const *v, void *arg)
 			return;
 		csv_field(c->b, v[0], 0);
 		csv_count(c, v[3], 0);
-		csv_count(c, v[2], 1);
+		csv_count(c, v[2], 0);
+		csv_field(c->b, ptime_get(&c->pt, v[0], c->exact), 1);
 		return;
 	}
 	if (strcmp(c->table, "people") == 0) {
@@ -359,6 +409,35 @@ csv_row(int n, const char *const *v, void *arg)
 	csv_field(c->b, v[0][0] != '\0' ? v[0] : "all", 0);
 	for (i = 1; i <= 6; i++)
 		csv_count(c, v[i], i == 6);
+}
+
+/* One table of the funnel as CSV rows after its header line. */
+static int
+funnel_csv_table(struct csvctx *c, struct buf *b, const char *t, int wave,
+    const char *by, const char *version)
+{
+	int	 rc;
+
+	if (strcmp(t, "days") == 0 || strcmp(t, "moves") == 0)
+		rc = funnel_time_csv(b, wave, c->exact, strcmp(t, "moves") == 0);
+	else if (strcmp(t, "pages") == 0) {
+		buf_puts(b, "page,reached,stopped,median_seconds\r\n");
+		rc = db_funnel_page_time(app.adb, wave, version, ptime_row,
+		    &c->pt);
+		if (rc != DB_ERR)
+			rc = db_funnel_breakoff(app.adb, wave, version, csv_row,
+			    c);
+	} else if (strcmp(t, "people") == 0) {
+		buf_puts(b, "version,invited,link_views,opened,started,"
+		    "completed,units_without_headcount\r\n");
+		rc = db_funnel_people(app.adb, wave, csv_row, c);
+	} else {
+		buf_printf(b, "%s,frame,invited,accepted,declined,distributed,"
+		    "responding\r\n", strcmp(t, "units") == 0 ? "group" : by);
+		rc = db_funnel_units(app.adb, wave, strcmp(t, "units") == 0 ?
+		    "" : by, csv_row, c);
+	}
+	return (rc);
 }
 
 int
@@ -382,7 +461,8 @@ admin_funnel_csv(struct http_request *req)
 	by = form_get(&q, "by");
 	version = form_get(&q, "version");
 	if (t == NULL || (strcmp(t, "units") != 0 && strcmp(t, "groups") != 0 &&
-	    strcmp(t, "people") != 0 && strcmp(t, "pages") != 0)) {
+	    strcmp(t, "people") != 0 && strcmp(t, "pages") != 0 &&
+	    strcmp(t, "days") != 0 && strcmp(t, "moves") != 0)) {
 		form_free(&q);
 		admin_message(req, 404, ar, "admin.notfound.title",
 		    "admin.notfound.text");
@@ -396,22 +476,12 @@ admin_funnel_csv(struct http_request *req)
 		version = "";
 	buf_init(&b);
 	buf_puts(&b, "\xef\xbb\xbf");
+	memset(&c, 0, sizeof(c));
 	c.b = &b;
 	c.exact = strcmp(ar->s.role, "admin") == 0;
 	c.table = t;
-	if (strcmp(t, "pages") == 0) {
-		buf_puts(&b, "page,reached,stopped\r\n");
-		rc = db_funnel_breakoff(app.adb, wave, version, csv_row, &c);
-	} else if (strcmp(t, "people") == 0) {
-		buf_puts(&b, "version,invited,link_views,opened,started,"
-		    "completed,units_without_headcount\r\n");
-		rc = db_funnel_people(app.adb, wave, csv_row, &c);
-	} else {
-		buf_printf(&b, "%s,frame,invited,accepted,declined,distributed,"
-		    "responding\r\n", strcmp(t, "units") == 0 ? "group" : by);
-		rc = db_funnel_units(app.adb, wave, strcmp(t, "units") == 0 ?
-		    "" : by, csv_row, &c);
-	}
+	if ((rc = db_funnel_refresh(app.adb, wave, FUNNEL_MAX_AGE)) != DB_ERR)
+		rc = funnel_csv_table(&c, &b, t, wave, by, version);
 	snprintf(obj, sizeof(obj), "funnel %s wave %d", t, wave);
 	if (rc == DB_ERR || !admin_audit(ar, "export", obj, c.exact ?
 	    "exact counts" : "counts under 5 suppressed")) {

@@ -359,18 +359,6 @@ merge_rows(const struct survey *s, struct answers *all,
 		    rows->v[i].state);
 }
 
-static int
-any_answered(const struct survey *s, const struct answers *rows)
-{
-	size_t	 i;
-
-	for (i = 0; i < rows->n; i++)
-		if (rows->v[i].state == ANS_ANSWERED &&
-		    survey_hidden(s, rows->v[i].var) == NULL)
-			return (1);
-	return (0);
-}
-
 /* The furthest page reached, by id, after moving to `target`. */
 static const char *
 furthest_page(const struct survey *s, const char *prev, size_t target)
@@ -449,7 +437,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	sv.page_id = s->pages[target].id;
 	sv.furthest_page_id = furthest_page(s, c->r.furthest_page_id, target);
 	sv.started = strcmp(c->r.status, "started") == 0 ||
-	    any_answered(s, &rows);
+	    route_any_answered(s, &rows);
 	sv.complete = complete;
 	/*
 	 * Contact details before the page: completing cuts an anonymous

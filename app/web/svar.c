@@ -105,8 +105,9 @@ static const struct {
 	    " !units_chart !pages_chart stages{label stage n rate}"
 	    " groups{group is_kind frame invited accepted declined distributed"
 	    " responding trinn1 trinn2} people{version invited views opened started"
-	    " completed rate trinn3 unknown} pages{page reached stopped share}"
-	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}" },
+	    " completed rate trinn3 unknown} pages{page reached stopped share median}"
+	    " aapor{version i p r ne nc uh rr1 rr2 coop1 ref1}"
+	    " has_time !time_charts !time_tables" },
 	[T_ADMIN_RESULTS] = { "templates/admin/results.html",
 	    "wave csrf is_admin coded survey year opens closes invited noheadcount"
 	    " completed rate channels population item question base by broken"

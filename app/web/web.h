@@ -181,6 +181,9 @@ int		 admin_letters(struct http_request *);
 int		 admin_funnel(struct http_request *);
 int		 admin_funnel_csv(struct http_request *);
 int		 admin_recontact_csv(struct http_request *);
+/* a_funnel_time.c: progress over time on the funnel page. */
+int		 funnel_time(struct tvars *, enum lang, int, int);
+int		 funnel_time_csv(struct buf *, int, int, int);
 int		 admin_results(struct http_request *);
 int		 admin_open(struct http_request *);
 int		 page_portal(struct http_request *);

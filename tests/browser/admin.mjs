@@ -239,8 +239,9 @@ async function main() {
 		/* The funnel, and a count followed to its units. */
 		await page.goto(`${base}/admin/funnel`);
 		await check(page, 'funnel');
-		if (await page.locator('svg.chart').count() !== 2)
-			problems.push('the funnel page lacks its two charts');
+		/* Stages, break-off, completions over time, stage moves. */
+		if (await page.locator('svg.chart').count() !== 4)
+			problems.push('the funnel page lacks its four charts');
 		await Promise.all([page.waitForNavigation(),
 		    page.locator('a[href*="reached=invited"]').first().click()]);
 		await check(page, 'units behind a count');

@@ -207,10 +207,13 @@ class Funnel(unittest.TestCase):
                           (s == "started" and PAGES.index(p) >= pos))
             self.assertEqual(int(r[2]), stopped, r)
             self.assertEqual(int(r[1]), reached, r)
-        # Each chart has its title and description.
+        # Each chart has its title and description: stages, pages, and
+        # progress over time (completions, stage moves).
         self.assertEqual(body.count('<svg xmlns="http://www.w3.org/2000/svg"'
-                                    ' viewBox'), 2)
-        self.assertIn('<title id="chart-pages-title">', body)
+                                    ' viewBox'), 4)
+        for c in ("units", "pages", "days", "moves"):
+            self.assertIn(f'<title id="chart-{c}-title">', body)
+            self.assertIn(f'<desc id="chart-{c}-desc">', body)
 
     def test_analysts_see_small_cells_as_under_5(self):
         body = self.page(ANALYST)
@@ -231,10 +234,10 @@ class Funnel(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertTrue(r.header("content-type").startswith("text/csv"))
         lines = r.body.lstrip("\ufeff").split("\r\n")
-        self.assertEqual(lines[0], "page,reached,stopped")
+        self.assertEqual(lines[0], "page,reached,stopped,median_seconds")
         live = counted()
         for line in lines[1:4]:
-            page, reached, stopped = line.split(",")
+            page, reached, stopped, _ = line.split(",")
             self.assertEqual(int(stopped), sum(
                 1 for s, p in live if s == "started" and p == page))
         r = ANALYST.get(f"/admin/funnel.csv?wave={WAVE}&table=units")
