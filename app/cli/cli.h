@@ -8,6 +8,7 @@ int	cli_tokens(const char *, const char *, const char *);
 int	cli_user(int, char **);
 int	cli_mail(int, char **);
 int	cli_letters(int, char **);
+int	cli_export(int, char **);
 
 struct db;
 struct db	*cli_db(void);

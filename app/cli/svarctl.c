@@ -34,6 +34,14 @@ usage(void)
 	    "       svarctl letters <version> <file.pdf> [--posted]\n"
 	    "                                         a PDF letter per "
 	    "personal invitation\n"
+	    "       svarctl export --format csv|csv-excel|xlsx|sav|dta|"
+	    "codebook|codebook-json\n"
+	    "           [--wave ID|YEAR] [--status completed|partial|all] "
+	    "[--version KEY]\n"
+	    "           [--unit ID] [--lang nb|nn|en] [--include-test] "
+	    "[--out FILE]\n"
+	    "                                         raw data or codebook "
+	    "of a wave\n"
 	    "The database is taken from the usual PG* variables "
 	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
 	exit(2);
@@ -58,6 +66,8 @@ main(int argc, char **argv)
 		return (cli_user(argc - 2, argv + 2));
 	if (strcmp(argv[1], "letters") == 0)
 		return (cli_letters(argc - 2, argv + 2));
+	if (strcmp(argv[1], "export") == 0)
+		return (cli_export(argc - 2, argv + 2));
 	if (strcmp(argv[1], "mail") == 0)
 		return (cli_mail(argc - 2, argv + 2));
 	usage();
