@@ -44,6 +44,7 @@ enum tmpl_id {
 	T_ADMIN_FUNNEL,
 	T_ADMIN_RESULTS,
 	T_ADMIN_OPEN,
+	T_ADMIN_EXPORT,
 	T_MAX
 };
 
@@ -180,6 +181,7 @@ int		 admin_funnel(struct http_request *);
 int		 admin_funnel_csv(struct http_request *);
 int		 admin_results(struct http_request *);
 int		 admin_open(struct http_request *);
+int		 admin_export(struct http_request *);
 int		 page_portal(struct http_request *);
 
 /* a_units.c, for the portal too */

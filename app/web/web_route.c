@@ -43,6 +43,7 @@ enum {
 	R_ADMIN_FUNNEL_CSV,
 	R_ADMIN_RESULTS,
 	R_ADMIN_OPEN,
+	R_ADMIN_EXPORT,
 	R__MAX
 };
 
@@ -114,6 +115,12 @@ static const struct web_route routes[R__MAX] = {
 	/* Open texts may hold names or health information: admins only. */
 	[R_ADMIN_OPEN] = { "admin/open", GP, ACC_ADMIN, ACC_ADMIN,
 	    admin_open },
+	/*
+	 * Raw data: analysts too (SPEC §2), without the free texts
+	 * (a_export.c leaves them out for anyone but an admin).
+	 */
+	[R_ADMIN_EXPORT] = { "admin/export", GP, ACC_ANALYST, ACC_ANALYST,
+	    admin_export },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -149,6 +156,7 @@ int	r_admin_funnel(struct http_request *);
 int	r_admin_funnel_csv(struct http_request *);
 int	r_admin_results(struct http_request *);
 int	r_admin_open(struct http_request *);
+int	r_admin_export(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -445,4 +453,10 @@ int
 r_admin_open(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_OPEN]));
+}
+
+int
+r_admin_export(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_EXPORT]));
 }

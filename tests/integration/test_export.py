@@ -428,6 +428,78 @@ class Export(unittest.TestCase):
         self.assertIn("xlsx needs --out", r.stderr)
 
 
+class AdminDownload(unittest.TestCase):
+    """/admin/export: the same files through the admin's download."""
+
+    def download(self, client, **fields):
+        body = client.get("/admin/export").body
+        f = dict({"wave": str(W), "format": "sav", "status": "completed",
+                  "lang": "nb"}, **fields)
+        return client.post("/admin/export", dict(f, csrf=csrf(body)))
+
+    def test_form(self):
+        r = ADMIN.get("/admin/export")
+        self.assertEqual(r.status, 200)
+        self.assertIn(f'<option value="{W}">testexport 2033</option>',
+                      r.body)
+        self.assertIn('<option value="sav" selected>SPSS (.sav)</option>',
+                      r.body)
+        self.assertEqual(Client().get("/admin/export").status, 303)
+
+    def test_sav_dta_xlsx_csv(self):
+        for fmt, ext in (("sav", "sav"), ("dta", "dta"), ("xlsx", "xlsx"),
+                         ("csv", "csv"), ("codebook-json", "json")):
+            r = self.download(ADMIN, format=fmt, status="all")
+            self.assertEqual(r.status, 200, (fmt, r.body[:300]))
+            self.assertEqual(r.header("content-disposition"),
+                             f'attachment; filename="svar-testexport-2033'
+                             f'.{ext}"')
+            with open(out(f"web.{ext}"), "wb") as f:
+                f.write(r.raw)
+        self.check_stat = Export.check_stat.__get__(self)
+        self.check_stat(haven(out("web.sav")), people("all"), dta=False)
+        self.check_stat(haven(out("web.dta")), people("all"), dta=True)
+        _, header, rows = read_csv(out("web.csv"))
+        Export.check_rows(self, header, rows, people("all"))
+        x = subprocess.run(["/usr/bin/python3", "tests/integration/"
+                            "xlsx_read.py", out("web.xlsx")],
+                           capture_output=True, text=True)
+        self.assertEqual(x.returncode, 0, x.stderr)
+        self.assertEqual(len(json.loads(x.stdout)["data"]), 5)
+        with open(out("web.json"), encoding="utf-8") as f:
+            self.assertEqual(json.load(f)["responses"], 4)
+        name = psql("SELECT actor, detail FROM audit WHERE action ="
+                    " 'export' AND object = 'export' ORDER BY id DESC"
+                    " LIMIT 1")[0]
+        self.assertEqual(name[1].split(" rows=")[1], "4")
+        self.assertIn("format=codebook-json", name[1])
+
+    def test_analyst_gets_no_texts(self):
+        r = self.download(ANALYST, format="csv")
+        self.assertEqual(r.status, 200, r.body[:300])
+        _, header, rows = read_csv_text(r.body)
+        self.assertEqual(len(rows), 3)
+        for col in ("S1.other", "M1.other", "T1", "T1.frame"):
+            self.assertNotIn(col, header)
+        self.assertIn("S1.raw", header)
+        self.assertNotIn("via brev", r.body)
+
+    def test_bad_input(self):
+        r = self.download(ADMIN, format="pdf")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Velg bølge, format", r.body)
+        r = self.download(ADMIN, version="nope")
+        self.assertEqual(r.status, 422)
+        self.assertIn("no such version", r.body)
+        self.assertIn('value="nope"', r.body)
+        r = self.download(ADMIN, unit="x1")
+        self.assertEqual(r.status, 422)
+        self.assertIn("Enhet må være et enhetsnummer", r.body)
+        r = self.download(ADMIN, wave="999999")
+        self.assertEqual(r.status, 422)
+        self.assertIn("no wave with that id or year", r.body)
+
+
 def read_csv_text(text):
     rows = list(csv.reader(io.StringIO(text)))
     return False, rows[0], rows[1:]
