@@ -133,8 +133,14 @@ test-mail-long: deps all
 
 bench: deps all
 	@tests/bench/bench.sh
+	@tests/bench/export_bench.sh
+
+# Exports of 10,000 and 100,000 responses in every format: time and
+# peak memory (tests/bench/export_bench.sh; about 3 minutes).
+bench-export: deps all
+	@tests/bench/export_bench.sh
 
 clean:
 	rm -rf build
 
-.PHONY: all deps run test test-mail-long bench bench-render fuzz fuzz-build clean
+.PHONY: all deps run test test-mail-long bench bench-export bench-render fuzz fuzz-build clean

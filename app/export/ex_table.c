@@ -51,10 +51,12 @@ static const struct {
 	{ "completed", { "Fullført", "Fullført", "Completed" } },
 	{ "duration", { "Varighet i sekunder", "Varigheit i sekund",
 	    "Duration in seconds" } },
-	{ "channel", { "Kanal (link: enhetslenke, personal: personlig "
-	    "invitasjon)", "Kanal (link: einingslenkje, personal: personleg "
-	    "invitasjon)", "Channel (link: unit link, personal: personal "
-	    "invitation)" } },
+	{ "channel", { "Kanal (link: enhetslenke, office: kontorlenke, "
+	    "network: nettverk, personal: personlig invitasjon, test)",
+	    "Kanal (link: einingslenkje, office: kontorlenkje, network: "
+	    "nettverk, personal: personleg invitasjon, test)",
+	    "Channel (link: unit link, office: office link, network: "
+	    "network link, personal: personal invitation, test)" } },
 	{ "test", { "Testsvar", "Testsvar", "Test response" } },
 	{ "chosen", { "Valgt", "Vald", "Chosen" } },
 	{ "notchosen", { "Ikke valgt", "Ikkje vald", "Not chosen" } },
