@@ -22,7 +22,8 @@ struct run {
 	const struct ex_ops	*ops;
 	const struct ex_run	*req;
 	struct ex_cell		*cells;
-	char			**own;		/* per cell, freed per row */
+	struct buf		 row;		/* the row's values, copied */
+	size_t			*off;		/* per cell into row; NOVAL */
 	const struct survey	*s;
 	size_t			 furthest;	/* page index of the row */
 	struct ex_frame_code	*fc;
@@ -100,15 +101,24 @@ run_begin(struct db *db, long total, void *arg)
 	return (1);
 }
 
+#define NOVAL	((size_t)-1)
+
+/*
+ * A cell's value is copied into the row's buffer (the database layer's
+ * batch may be gone before the row is written); run_end points the
+ * cells at the copies once the buffer no longer moves.
+ */
 static void
 cell_set(struct run *x, long col, enum ex_state st, const char *s)
 {
 	if (col < 0)
 		return;
-	free(x->own[col]);
-	x->own[col] = s != NULL ? xstrdup(s) : NULL;
 	x->cells[col].st = st;
-	x->cells[col].s = x->own[col];
+	x->off[col] = NOVAL;
+	if (s == NULL)
+		return;
+	x->off[col] = x->row.len;
+	buf_append(&x->row, s, strlen(s) + 1);
 }
 
 static void
@@ -118,6 +128,7 @@ run_resp(const char *const *v, void *arg)
 	char		*h, *p, *q, *eq;
 	size_t		 i;
 
+	buf_reset(&x->row);
 	for (i = 0; i < x->t.ncols; i++) {
 		if (i < EX__PARA)
 			cell_set(x, (long)i, v[i][0] == '\0' ? EX_S_NULL :
@@ -148,20 +159,37 @@ run_ans(const char *const *v, void *arg)
 {
 	struct run	*x = arg;
 	enum ex_state	 st;
+	const char	*c;
+	long		 k, col;
 
 	if (v[1] == NULL)
 		return;
 	st = v[1][0] == 'a' ? EX_S_VALUE : v[1][0] == 'n' ? EX_S_NOTASKED :
 	    EX_S_SKIPPED;
-	cell_set(x, ex_find(&x->t, v[0], EX_VALUE), st, st == EX_S_VALUE ?
-	    (v[2] != NULL ? v[2] : "") : NULL);
-	cell_set(x, ex_find(&x->t, v[0], EX_RAW), st, st == EX_S_VALUE ?
-	    (v[3] != NULL ? v[3] : "") : NULL);
-	/* An answered text without a code has none: system-missing. */
-	cell_set(x, ex_find(&x->t, v[0], EX_CODE), st == EX_S_VALUE &&
-	    v[4] == NULL ? EX_S_NULL : st, v[4]);
-	cell_set(x, ex_find(&x->t, v[0], EX_FRAME), st == EX_S_VALUE &&
-	    v[5] == NULL ? EX_S_NULL : st, v[5]);
+	/* The variable's columns are next to each other in t.order. */
+	for (k = ex_find_var(&x->t, v[0]); k >= 0 && (size_t)k < x->t.norder &&
+	    strcmp(x->t.cols[x->t.order[k]].var, v[0]) == 0; k++) {
+		col = (long)x->t.order[k];
+		switch (x->t.cols[col].part) {
+		case EX_VALUE:
+			cell_set(x, col, st, st == EX_S_VALUE ?
+			    (v[2] != NULL ? v[2] : "") : NULL);
+			break;
+		case EX_RAW:
+			cell_set(x, col, st, st == EX_S_VALUE ?
+			    (v[3] != NULL ? v[3] : "") : NULL);
+			break;
+		case EX_CODE:
+		case EX_FRAME:
+			/* An answered text without a code: system-missing. */
+			c = x->t.cols[col].part == EX_CODE ? v[4] : v[5];
+			cell_set(x, col, st == EX_S_VALUE && c == NULL ?
+			    EX_S_NULL : st, c);
+			break;
+		default:
+			break;
+		}
+	}
 }
 
 /*
@@ -178,6 +206,9 @@ run_end(void *arg)
 	size_t			 i;
 	int			 k;
 
+	for (i = 0; i < x->t.ncols; i++)
+		x->cells[i].s = x->off[i] == NOVAL ? NULL : x->row.data +
+		    x->off[i];
 	for (i = EX__PARA; i < x->t.ncols; i++) {
 		c = &x->t.cols[i];
 		if (x->cells[i].st == EX_S_NOTREACHED && c->item != NULL &&
@@ -207,9 +238,8 @@ run_free(struct run *x)
 {
 	size_t	 i;
 
-	for (i = 0; x->own != NULL && i < x->t.ncols; i++)
-		free(x->own[i]);
-	free(x->own);
+	buf_free(&x->row);
+	free(x->off);
 	free(x->cells);
 	for (i = 0; i < x->nfc; i++) {
 		free((char *)x->fc[i].item);
@@ -271,6 +301,7 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	memset(&x, 0, sizeof(x));
 	memset(&de, 0, sizeof(de));
 	buf_init(&x.waves);
+	buf_init(&x.row);
 	x.req = req;
 	res->usage = 0;
 	res->rows = 0;
@@ -305,7 +336,7 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	free(x.t.title);
 	x.t.title = xstrdup(res->wave);
 	x.cells = xcalloc(x.t.ncols, sizeof(*x.cells));
-	x.own = xcalloc(x.t.ncols, sizeof(*x.own));
+	x.off = xcalloc(x.t.ncols, sizeof(*x.off));
 	x.ops = ex_ops(req->format);
 	x.o.t = &x.t;
 	x.o.format = req->format;

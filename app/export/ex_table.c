@@ -526,26 +526,34 @@ ex_table_build(struct ex_table *t, const struct survey *s, enum lang l,
 	qsort_r(t->order, t->norder, sizeof(size_t), order_cmp, t);
 }
 
-/* The column of variable var holding part, or -1. */
+/* Where variable var's first column is in t->order, or -1. */
 long
-ex_find(const struct ex_table *t, const char *var, enum ex_part part)
+ex_find_var(const struct ex_table *t, const char *var)
 {
 	size_t	 lo = 0, hi = t->norder, mid;
-	int	 c;
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		const struct ex_col *x = &t->cols[t->order[mid]];
-
-		if ((c = strcmp(x->var, var)) == 0)
-			c = (int)x->part - (int)part;
-		if (c == 0)
-			return ((long)t->order[mid]);
-		if (c < 0)
+		if (strcmp(t->cols[t->order[mid]].var, var) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	if (lo < t->norder && strcmp(t->cols[t->order[lo]].var, var) == 0)
+		return ((long)lo);
+	return (-1);
+}
+
+/* The column of variable var holding part, or -1. */
+long
+ex_find(const struct ex_table *t, const char *var, enum ex_part part)
+{
+	long	 k;
+
+	for (k = ex_find_var(t, var); k >= 0 && (size_t)k < t->norder &&
+	    strcmp(t->cols[t->order[k]].var, var) == 0; k++)
+		if (t->cols[t->order[k]].part == part)
+			return ((long)t->order[k]);
 	return (-1);
 }
 

@@ -133,6 +133,7 @@ void		 ex_table_build(struct ex_table *, const struct survey *,
 		    enum lang, const struct ex_frame_code *, size_t, int);
 void		 ex_table_free(struct ex_table *);
 long		 ex_find(const struct ex_table *, const char *, enum ex_part);
+long		 ex_find_var(const struct ex_table *, const char *);
 void		 ex_legal_name(const char *, char *, size_t);
 const char	*ex_str(enum lang, const char *);
 int		 ex_format_parse(const char *);
