@@ -4,7 +4,7 @@
 CC	?= cc
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -O2 -g -fPIC -Wall -Wextra -Werror \
 	   -Wshadow -Wpointer-arith -Wstrict-prototypes -Wmissing-prototypes \
-	   -Wno-unused-parameter -Iapp/core -Iapp/db -Iapp/mail \
+	   -Wno-unused-parameter -Iapp/core -Iapp/db -Iapp/mail -Iapp/export \
 	   -I/usr/include/postgresql
 SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 
@@ -19,6 +19,9 @@ CLI_SRC	 = $(wildcard app/cli/*.c)
 # Message building is core-like (unit tested); smtp.c is libcurl,
 # letter.c libhpdf (svarctl only).
 MAIL_SRC = $(wildcard app/mail/*.c)
+# Raw-data exports: CSV, XLSX (libxlsxwriter), .sav and .dta (libreadstat).
+EXPORT_SRC = $(wildcard app/export/*.c)
+EXPORT_LIBS = -lxlsxwriter -lreadstat
 MSG_SRC	 = app/mail/msg.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 HDRS	 = $(wildcard app/*/*.h)
@@ -28,6 +31,7 @@ DB_OBJ	 = $(DB_SRC:app/%.c=build/%.o)
 WEB_OBJ	 = $(WEB_SRC:app/%.c=build/%.o)
 CLI_OBJ	 = $(CLI_SRC:app/%.c=build/%.o)
 MAIL_OBJ = $(MAIL_SRC:app/%.c=build/%.o)
+EXPORT_OBJ = $(EXPORT_SRC:app/%.c=build/%.o)
 
 all: build/svar.so build/svarctl
 
@@ -40,14 +44,14 @@ build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 
 # The admin's letters (a_letters.c) need the PDF writer; assets are
 # gzipped with zlib.
-build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) build/mail/letter.o \
-	    build/mail/msg.o
-	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(CORE_LIBS)
+build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) $(EXPORT_OBJ) \
+	    build/mail/letter.o build/mail/msg.o
+	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(EXPORT_LIBS) $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
 	   $(WEB_SRC:app/%.c=build/asan/%.o) build/asan/mail/letter.o \
-	   build/asan/mail/msg.o
+	   build/asan/mail/msg.o $(EXPORT_SRC:app/%.c=build/asan/%.o)
 
 build/asan/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -56,10 +60,11 @@ build/asan/%.o: app/%.c $(HDRS)
 	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
 
 build/svar-asan.so: $(ASAN_OBJ)
-	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lhpdf -lz $(CORE_LIBS)
+	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lhpdf -lz $(EXPORT_LIBS) \
+	    $(CORE_LIBS)
 
-build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ)
-	$(CC) -o $@ $^ -lpq -lcurl -lhpdf $(CORE_LIBS)
+build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ) $(EXPORT_OBJ)
+	$(CC) -o $@ $^ -lpq -lcurl -lhpdf $(EXPORT_LIBS) $(CORE_LIBS)
 
 # The core's unit tests, under AddressSanitizer and UBSan.
 build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(HDRS)
@@ -129,12 +134,18 @@ test-mail-long: deps all
 bench: deps all
 	@tests/bench/bench.sh
 	@tests/bench/funnel_bench.sh
+	@tests/bench/export_bench.sh
 
 # The funnel over a synthetic wave of 100,000 responses (issue 11).
 bench-funnel: deps all
 	@tests/bench/funnel_bench.sh
 
+# Exports of 10,000 and 100,000 responses in every format: time and
+# peak memory (tests/bench/export_bench.sh; about 3 minutes).
+bench-export: deps all
+	@tests/bench/export_bench.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test test-mail-long bench bench-funnel bench-render fuzz fuzz-build clean
+.PHONY: all deps run test test-mail-long bench bench-funnel bench-export bench-render fuzz fuzz-build clean

@@ -120,6 +120,12 @@ if [ -x tests/bench/bench.sh ]; then
 	    tests/bench/bench.sh || failed=1
 fi
 
+if [ -x tests/bench/export_bench.sh ]; then
+	echo "==> export benchmark smoke run (2,000 responses, csv and sav)"
+	SVAR_BENCH_EXPORT_SIZES=2000 SVAR_BENCH_EXPORT_FORMATS="csv sav" \
+	    tests/bench/export_bench.sh smoke || failed=1
+fi
+
 echo "==> hostile input (build/svar.so as in production: seccomp, nginx in front)"
 if ! tests/hostile/run.sh "${SVAR_TEST_HOSTILE_PORT:-$((PORT + 20))}" \
     "${SVAR_TEST_PROXY_PORT:-$((PORT + 21))}" > .run/hostile.log 2>&1; then

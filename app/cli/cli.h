@@ -9,6 +9,7 @@ int	cli_user(int, char **);
 int	cli_mail(int, char **);
 int	cli_letters(int, char **);
 int	cli_synth(int, char **);
+int	cli_export(int, char **);
 
 struct db;
 struct db	*cli_db(void);

@@ -40,6 +40,14 @@ usage(void)
 	    "       svarctl synth --like-2021 [--seed S]\n"
 	    "                                         a synthetic wave "
 	    "(flagged, closed)\n"
+	    "       svarctl export --format csv|csv-excel|xlsx|sav|dta|"
+	    "codebook|codebook-json\n"
+	    "           [--wave ID|YEAR] [--status completed|partial|all] "
+	    "[--version KEY]\n"
+	    "           [--unit ID] [--lang nb|nn|en] [--include-test] "
+	    "[--out FILE]\n"
+	    "                                         raw data or codebook "
+	    "of a wave\n"
 	    "The database is taken from the usual PG* variables "
 	    "(PGHOST, PGPORT, PGDATABASE, PGUSER).\n");
 	exit(2);
@@ -66,6 +74,8 @@ main(int argc, char **argv)
 		return (cli_letters(argc - 2, argv + 2));
 	if (strcmp(argv[1], "synth") == 0)
 		return (cli_synth(argc - 2, argv + 2));
+	if (strcmp(argv[1], "export") == 0)
+		return (cli_export(argc - 2, argv + 2));
 	if (strcmp(argv[1], "mail") == 0)
 		return (cli_mail(argc - 2, argv + 2));
 	usage();

@@ -1,5 +1,6 @@
 #include <stdio.h>
 
+#include "buf.h"
 #include "codebook.h"
 
 void
@@ -87,4 +88,34 @@ item_backcode(const struct item *it, int code, struct backcode *out)
 	out->raw[1][0] = '\0';
 	out->n = 2;
 	return (1);
+}
+
+/*
+ * A condition as the definition writes it: who is asked (the results'
+ * base, the codebook).
+ */
+void
+cond_text(const struct cond *c, struct buf *b)
+{
+	static const char *const ops[] = { "=", "!=", "in", "any", "none",
+	    "answered" };
+	size_t	 i;
+
+	if (c->op == COND_AND || c->op == COND_OR) {
+		cond_text(c->l, b);
+		buf_puts(b, c->op == COND_AND ? " and " : " or ");
+		cond_text(c->r, b);
+		return;
+	}
+	buf_printf(b, "%s %s", c->var, ops[c->op]);
+	if (c->op == COND_ANSWERED)
+		return;
+	if (c->op == COND_EQ || c->op == COND_NE) {
+		buf_printf(b, " %d", c->ncodes > 0 ? c->codes[0] : 0);
+		return;
+	}
+	buf_puts(b, " (");
+	for (i = 0; i < c->ncodes; i++)
+		buf_printf(b, "%s%d", i > 0 ? ", " : "", c->codes[i]);
+	buf_putc(b, ')');
 }

@@ -25,4 +25,7 @@ struct backcode {
 
 int	item_backcode(const struct item *, int, struct backcode *);
 
+struct buf;
+void	cond_text(const struct cond *, struct buf *);
+
 #endif

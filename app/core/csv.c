@@ -151,6 +151,13 @@ csv_formula(const char *v)
 void
 csv_field(struct buf *b, const char *v, int last)
 {
+	csv_field_sep(b, v, last, ',');
+}
+
+/* The same with sep between fields (';' for Excel in Norway). */
+void
+csv_field_sep(struct buf *b, const char *v, int last, char sep)
+{
 	const char	*p;
 	int		 guard;
 
@@ -172,5 +179,8 @@ csv_field(struct buf *b, const char *v, int last)
 		}
 		buf_putc(b, '"');
 	}
-	buf_puts(b, last ? "\r\n" : ",");
+	if (last)
+		buf_puts(b, "\r\n");
+	else
+		buf_putc(b, sep);
 }

@@ -24,5 +24,6 @@ int	csv_parse(const char *, size_t, csv_cb, void *, char *, size_t);
 
 struct buf;
 void	csv_field(struct buf *, const char *, int);
+void	csv_field_sep(struct buf *, const char *, int, char);
 
 #endif

@@ -270,6 +270,30 @@ int		 db_open_code(struct db *, int, long long, const char *,
 int		 db_open_blank(struct db *, int, long long, const char *,
 		    int);
 
+/* db_export.c: raw-data exports, streamed from cursors. */
+struct db_export_filter {
+	int		 wave;
+	const char	*status;	/* completed, partial, all */
+	int		 version;	/* 0: every version */
+	int		 unit;		/* 0: every unit */
+	int		 test;		/* test responses too */
+	int		 rows;		/* 0: count and begin only */
+};
+struct db_export_cb {
+	int	(*begin)(struct db *, long, void *);
+	void	(*resp)(const char *const *, void *);
+	void	(*ans)(const char *const *, void *);
+	int	(*end)(void *);
+};
+int		 db_export_wave(struct db *, const char *, db_row_cb, void *);
+int		 db_export_def(struct db *, int, const char *, int *, int *,
+		    int *);
+int		 db_export_frame(struct db *, int, db_row_cb, void *);
+int		 db_export_stats(struct db *, const struct db_export_filter *,
+		    db_row_cb, void *);
+long		 db_export_rows(struct db *, const struct db_export_filter *,
+		    const struct db_export_cb *, void *);
+
 /* db_load.c: a parsed definition, in the caller's transaction. */
 struct survey;
 struct def_loaded {

@@ -488,36 +488,6 @@ wording(const struct item *it, struct buf *b)
 		    text_get(&it->rows[i].label, LANG_NB));
 }
 
-/*
- * Who was asked: every completed response, or those for whom the
- * item's (or its page's) condition held; written as in the definition.
- */
-static void
-cond_text(const struct cond *c, struct buf *b)
-{
-	static const char *const ops[] = { "=", "!=", "in", "any", "none",
-	    "answered" };
-	size_t	 i;
-
-	if (c->op == COND_AND || c->op == COND_OR) {
-		cond_text(c->l, b);
-		buf_puts(b, c->op == COND_AND ? " and " : " or ");
-		cond_text(c->r, b);
-		return;
-	}
-	buf_printf(b, "%s %s", c->var, ops[c->op]);
-	if (c->op == COND_ANSWERED)
-		return;
-	if (c->op == COND_EQ || c->op == COND_NE) {
-		buf_printf(b, " %d", c->ncodes > 0 ? c->codes[0] : 0);
-		return;
-	}
-	buf_puts(b, " (");
-	for (i = 0; i < c->ncodes; i++)
-		buf_printf(b, "%s%d", i > 0 ? ", " : "", c->codes[i]);
-	buf_putc(b, ')');
-}
-
 static void
 base_text(struct rctx *x, struct buf *b)
 {

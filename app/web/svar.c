@@ -123,6 +123,10 @@ static const struct {
 	    " blanked} frame{id code"
 	    " label} texts{resp text blanked coder choices{value label"
 	    " selected}}" },
+	[T_ADMIN_EXPORT] = { "templates/admin/export.html",
+	    "csrf error analyst version unit test waves{id name selected}"
+	    " formats{value label selected} statuses{value label selected}"
+	    " langs{value label selected}" },
 	[T_PORTAL] = { "templates/portal.html",
 	    "unit wave notice closed taking_part declined csrf action forwarded"
 	    " forwarded_error opened started completed threshold name email"

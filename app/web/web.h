@@ -45,6 +45,7 @@ enum tmpl_id {
 	T_ADMIN_FUNNEL,
 	T_ADMIN_RESULTS,
 	T_ADMIN_OPEN,
+	T_ADMIN_EXPORT,
 	T_MAX
 };
 
@@ -186,6 +187,7 @@ int		 funnel_time(struct tvars *, enum lang, int, int);
 int		 funnel_time_csv(struct buf *, int, int, int);
 int		 admin_results(struct http_request *);
 int		 admin_open(struct http_request *);
+int		 admin_export(struct http_request *);
 int		 page_portal(struct http_request *);
 
 /* a_units.c, for the portal too */

@@ -45,6 +45,7 @@ enum {
 	R_ADMIN_RESULTS,
 	R_ADMIN_OPEN,
 	R_ADMIN_RECONTACT,
+	R_ADMIN_EXPORT,
 	R__MAX
 };
 
@@ -119,6 +120,12 @@ static const struct web_route routes[R__MAX] = {
 	/* Names and addresses of people who may be asked again. */
 	[R_ADMIN_RECONTACT] = { "admin/recontact.csv", M_GET, ACC_ADMIN,
 	    ACC_ADMIN, admin_recontact_csv },
+	/*
+	 * Raw data: analysts too (SPEC §2), without the free texts
+	 * (a_export.c leaves them out for anyone but an admin).
+	 */
+	[R_ADMIN_EXPORT] = { "admin/export", GP, ACC_ANALYST, ACC_ANALYST,
+	    admin_export },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -156,6 +163,7 @@ int	r_admin_funnel_csv(struct http_request *);
 int	r_admin_results(struct http_request *);
 int	r_admin_open(struct http_request *);
 int	r_admin_recontact(struct http_request *);
+int	r_admin_export(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -464,4 +472,10 @@ int
 r_admin_recontact(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_RECONTACT]));
+}
+
+int
+r_admin_export(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_EXPORT]));
 }

@@ -52,10 +52,13 @@ class Client:
         conn.request(method, target, body=body, headers=h)
         r = conn.getresponse()
         raw = r.read()
-        # A PDF (the admin's letters) is bytes; every page must be UTF-8.
-        pdf = (r.getheader("content-type") or "") == "application/pdf"
+        # A PDF (the admin's letters) and the .sav, .dta and .xlsx
+        # exports are bytes (in .raw); every page must be UTF-8.
+        ctype = r.getheader("content-type") or ""
+        binary = ctype == "application/pdf" or ctype.startswith(
+            "application/x-") or "spreadsheetml" in ctype
         resp = Response(r.status, r.getheaders(),
-                        "" if pdf else raw.decode("utf-8"))
+                        "" if binary else raw.decode("utf-8"))
         resp.raw = raw
         conn.close()
         for k, v in resp.headers:
