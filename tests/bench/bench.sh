@@ -18,7 +18,10 @@
 # SVAR_BENCH_CLUSTER (bench: .run/<name>, its Kore config and work folder),
 # SVAR_BENCH_PGPORT (5497), SVAR_BENCH_PORT (8897), SVAR_BENCH_SMTP_PORT
 # (2497). SVAR_BENCH_PARTS picks parts: any of pgbench wrk sequential
-# respondents burst admin mail (default all of them).
+# respondents burst admin mail (default all of them). For the whole
+# respondents: SVAR_BENCH_RCONCS ("1 8 32 64"), SVAR_BENCH_RDUR (12 s),
+# SVAR_BENCH_RTARGET (answer rows of the second state, 1000000; 0 skips
+# it), SVAR_BENCH_VACUUM (1: VACUUM ANALYZE after growing it).
 #
 # Prints one markdown table (also written to .run/bench-result.md in full
 # mode), memory, and the targets of the issue as PASS/MISS. Exits non-zero
@@ -61,7 +64,8 @@ fi
 # level and database state, the answer rows of the second state; the
 # burst: fresh connections at once and trials.
 if [ "$mode" = full ]; then
-	RDUR=12 RCONCS="1 8 32 64" RKEYS=3000 RTARGET=1000000
+	RDUR=${SVAR_BENCH_RDUR:-12} RCONCS=${SVAR_BENCH_RCONCS:-1 8 32 64}
+	RKEYS=3000 RTARGET=${SVAR_BENCH_RTARGET:-1000000}
 	BCONNS=64 BTRIALS=20
 else
 	RDUR=2 RCONCS="1 8" RKEYS=100 RTARGET=0
@@ -307,8 +311,11 @@ if part respondents; then
 		psql -qAtX -v target="$RTARGET" \
 		    -f tests/bench/bulk_answers.sql >&2 || fail "bulk insert"
 		# As autovacuum would have after a load like that, so the runs
-		# measure the 1M-row database rather than the insert.
-		su_psql -c 'VACUUM (ANALYZE) response, answer' >&2
+		# measure the 1M-row database rather than the insert
+		# (SVAR_BENCH_VACUUM=0 leaves it to autovacuum, during the runs).
+		if [ "${SVAR_BENCH_VACUUM:-1}" = 1 ]; then
+			su_psql -c 'VACUUM (ANALYZE) response, answer' >&2
+		fi
 		run_respondents 1M
 	fi
 fi
