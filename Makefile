@@ -145,7 +145,13 @@ bench-funnel: deps all
 bench-export: deps all
 	@tests/bench/export_bench.sh
 
+# 10,000 respondents while PostgreSQL restarts and Kore workers are
+# killed (issue 14 §6); make test runs 200 with one of each.
+faults: deps all
+	@tests/load/faults.sh $${SVAR_FAULTS_PORT:-8896} \
+	    $${SVAR_FAULTS_PGPORT:-5495} $${SVAR_FAULTS_N:-10000} 32
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test test-mail-long bench bench-funnel bench-export bench-render fuzz fuzz-build clean
+.PHONY: all deps run test test-mail-long bench bench-funnel bench-export bench-render faults fuzz fuzz-build clean

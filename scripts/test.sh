@@ -125,6 +125,21 @@ if [ -x tests/bench/export_bench.sh ]; then
 	SVAR_BENCH_EXPORT_SIZES=2000 SVAR_BENCH_EXPORT_FORMATS="csv sav" \
 	    tests/bench/export_bench.sh smoke || failed=1
 fi
+echo "==> two app servers behind haproxy, one restarted mid-run (tests/load/ha.sh)"
+HAPORT=${SVAR_TEST_HA_PORT:-$((PORT + 1))}
+if ! tests/load/ha.sh "$HAPORT" $((HAPORT + 1)) $((HAPORT + 2)) 200 8 \
+    > .run/ha.log 2>&1; then
+	failed=1
+fi
+sed 's/^/  /' .run/ha.log
+
+echo "==> faults, short: a PostgreSQL restart and a worker killed (tests/load/faults.sh)"
+if ! tests/load/faults.sh "${SVAR_TEST_FAULTS_PORT:-$((PORT + 4))}" \
+    "${SVAR_TEST_FAULTS_PGPORT:-$((PGPORT_TEST + 2))}" 200 8 \
+    > .run/faults.log 2>&1; then
+	failed=1
+fi
+sed 's/^/  /' .run/faults.log
 
 echo "==> hostile input (build/svar.so as in production: seccomp, nginx in front)"
 if ! tests/hostile/run.sh "${SVAR_TEST_HOSTILE_PORT:-$((PORT + 20))}" \
@@ -146,6 +161,8 @@ echo "  database layer:    $(grep -o 'Checks: [0-9]*, Failures: [0-9]*, Errors: 
 echo "  integration tests: $(grep -E '^Ran [0-9]+ tests' .run/integration.log | sed 's/Ran //') $(tail -1 .run/integration.log)"
 echo "  fuzzing:           $(grep -c 'no findings' .run/fuzz.log) of 3 harnesses without findings ($(sed -n 's/^  fuzz \([a-z]*\): \([0-9]*\) s, \([0-9?]*\) runs.*/\1 \3 runs/p' .run/fuzz.log | paste -sd, - | sed 's/,/, /g'))"
 echo "  hostile input:     $(grep -E '^Ran [0-9]+ tests' .run/hostile.log | sed 's/Ran //') $(grep -E '^(OK|FAILED)' .run/hostile.log | tail -1), $(grep -qE '^hostile: a worker died' .run/hostile.log && echo 'a worker died' || echo 'no worker died')"
+echo "  two app servers:   $(grep -E '^verify:' .run/ha.log)"
+echo "  faults (short):    $(grep -E '^verify:' .run/faults.log)"
 echo "  browser test:      $(grep -E '^Pages visited' .run/browser.log)"
 echo "                     $(grep -E '^axe violations' .run/browser.log)"
 echo "  admin browser test: $(grep -E '^Admin pages checked' .run/browser-admin.log) $(tail -1 .run/browser-admin.log)"

@@ -5,11 +5,23 @@
 #                    (port 8897, four workers per core), 10,000 tokens;
 #                    pgbench -N/-S as the yardstick, wrk page loads and
 #                    saves at 8/64/256 connections, 1,000 sequential
-#                    respondents, memory. Takes about 3 minutes.
+#                    respondents, whole respondents at 1/8/32/64 at once
+#                    on an empty database and after 1 million answer
+#                    rows, the first answer under bursts of fresh
+#                    connections, memory. Takes about 6 minutes.
 #   smoke            SVAR_BENCH_SMOKE=1 SVAR_BENCH_URL=http://host:port:
 #                    the running app and the database of the PG* variables
 #                    (owner role); 50 tokens, 2 s runs at 8 connections,
 #                    5 respondents. scripts/test.sh runs this.
+#
+# Overrides (for a machine where the defaults are taken):
+# SVAR_BENCH_CLUSTER (bench: .run/<name>, its Kore config and work folder),
+# SVAR_BENCH_PGPORT (5497), SVAR_BENCH_PORT (8897), SVAR_BENCH_SMTP_PORT
+# (2497). SVAR_BENCH_PARTS picks parts: any of pgbench wrk sequential
+# respondents burst admin mail (default all of them). For the whole
+# respondents: SVAR_BENCH_RCONCS ("1 8 32 64"), SVAR_BENCH_RDUR (12 s),
+# SVAR_BENCH_RTARGET (answer rows of the second state, 1000000; 0 skips
+# it), SVAR_BENCH_VACUUM (1: VACUUM ANALYZE after growing it).
 #
 # Prints one markdown table (also written to .run/bench-result.md in full
 # mode), memory, and the targets of the issue as PASS/MISS. Exits non-zero
@@ -23,6 +35,9 @@ PGBIN=/usr/lib/postgresql/15/bin
 PY="python3 $TOP/tests/bench/bench.py"
 LUA=$TOP/tests/bench/wrk.lua
 t_start=$(date +%s)
+CLUSTER=${SVAR_BENCH_CLUSTER:-bench}
+PARTS=${SVAR_BENCH_PARTS:-pgbench wrk sequential respondents burst admin mail}
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
 if [ "${SVAR_BENCH_SMOKE:-0}" = 1 ]; then
 	mode=smoke
@@ -40,10 +55,21 @@ else
 	PGPORT_BENCH=${SVAR_BENCH_PGPORT:-5497}
 	PORT=${SVAR_BENCH_PORT:-8897}
 	URL=http://127.0.0.1:$PORT
-	WORK=$TOP/.run/bench-work
+	WORK=$TOP/.run/$CLUSTER-work
 	NTOKENS=10000 NRESP=1000 NLOAD=1000
 	DUR=15 PGDUR=20 CONNS="8 64 256"
-	MD=$TOP/.run/bench-result.md
+	MD=$TOP/.run/$CLUSTER-result.md
+fi
+# Whole respondents at once: seconds per level, the levels, keys per
+# level and database state, the answer rows of the second state; the
+# burst: fresh connections at once and trials.
+if [ "$mode" = full ]; then
+	RDUR=${SVAR_BENCH_RDUR:-12} RCONCS=${SVAR_BENCH_RCONCS:-1 8 32 64}
+	RKEYS=3000 RTARGET=${SVAR_BENCH_RTARGET:-1000000}
+	BCONNS=64 BTRIALS=20
+else
+	RDUR=2 RCONCS="1 8" RKEYS=100 RTARGET=0
+	BCONNS=16 BTRIALS=3
 fi
 THREADS=2
 RES=$WORK/results.jsonl
@@ -67,7 +93,7 @@ cleanup() {
 		wait "$kpid" 2>/dev/null || true
 	fi
 	if [ "$mode" = full ]; then
-		scripts/pg.sh stop bench || true
+		scripts/pg.sh stop "$CLUSTER" || true
 	fi
 	exit "$rc"
 }
@@ -85,12 +111,22 @@ if [ "$mode" = full ]; then
 	if curl -s -o /dev/null "$URL/healthz"; then
 		fail "something already listens on $URL"
 	fi
-	say "PostgreSQL (fresh, .run/bench, port $PGPORT_BENCH)"
-	scripts/pg.sh start bench "$PGPORT_BENCH" fresh
-	eval "$(scripts/pg.sh env bench "$PGPORT_BENCH")"
+	say "PostgreSQL (fresh, .run/$CLUSTER, port $PGPORT_BENCH)"
+	scripts/pg.sh start "$CLUSTER" "$PGPORT_BENCH" fresh
+	eval "$(scripts/pg.sh env "$CLUSTER" "$PGPORT_BENCH")"
+	# pg_stat_statements for the respondent runs' statement counts.
+	psql -U postgres -d postgres -qAtX -c "ALTER SYSTEM SET \
+	    shared_preload_libraries = 'pg_stat_statements'" >&2
+	scripts/pg.sh stop "$CLUSTER"
+	scripts/pg.sh start "$CLUSTER" "$PGPORT_BENCH"
 	scripts/migrate.sh >&2
+	# In a schema of its own: the migrations grant and revoke by schema.
+	psql -U postgres -qAtX -c 'CREATE SCHEMA pgss' \
+	    -c 'CREATE EXTENSION pg_stat_statements SCHEMA pgss' -c "ALTER \
+	    SYSTEM SET pg_stat_statements.track_planning = on" \
+	    -c 'SELECT pg_reload_conf()' >/dev/null
 	build/svarctl load surveys/helsepersonell-2021/survey.svar >&2
-	TOKENS=$TOP/.run/bench-tokens.txt
+	TOKENS=$TOP/.run/$CLUSTER-tokens.txt
 else
 	[ -n "${PGHOST:-}" ] || fail "smoke mode needs the PG* variables"
 	TOKENS=$WORK/tokens.txt
@@ -137,7 +173,7 @@ if [ "$mode" = full ]; then
 	# As in production: four workers per core (see conf/svar.conf.in).
 	workers=$((4 * $(nproc)))
 	say "Kore on port $PORT, $workers workers"
-	conf=$(scripts/kore-conf.sh bench "$PORT" "$workers")
+	conf=$(scripts/kore-conf.sh "$CLUSTER" "$PORT" "$workers")
 	SVAR_BASE_URL="http://127.0.0.1:$PORT" \
 	SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
 	SVAR_ADMIN_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_admin" \
@@ -217,32 +253,81 @@ run_wrk() {
 	fi
 }
 
-if [ "$mode" = full ]; then
-	su_psql -d postgres -c CHECKPOINT
-	run_pgbench -N
+if part pgbench; then
+	if [ "$mode" = full ]; then
+		su_psql -d postgres -c CHECKPOINT
+		run_pgbench -N
+	fi
+	run_pgbench -S
 fi
-run_pgbench -S
 
-say "preparing $NLOAD responses for page loads (page 1, then page 2 saved)"
-$PY prep "$URL" "$WORK/load.tsv" || fail "preparing responses"
+if part wrk; then
+	say "preparing $NLOAD responses for page loads (page 1, then page 2 saved)"
+	$PY prep "$URL" "$WORK/load.tsv" || fail "preparing responses"
 
-if [ "$mode" = full ]; then
-	run_wrk load 8 3
+	if [ "$mode" = full ]; then
+		run_wrk load 8 3
+	fi
+	for c in $CONNS; do
+		run_wrk load "$c" "$DUR" record
+	done
+	if [ "$mode" = full ]; then
+		su_psql -d postgres -c CHECKPOINT
+	fi
+	for c in $CONNS; do
+		run_wrk save "$c" "$DUR" record
+	done
 fi
-for c in $CONNS; do
-	run_wrk load "$c" "$DUR" record
-done
-if [ "$mode" = full ]; then
-	su_psql -d postgres -c CHECKPOINT
+
+if part sequential; then
+	say "$NRESP whole respondents, one after another"
+	$PY respondents "$URL" "$WORK/respondent.tsv" "$RES" || broke=1
 fi
-for c in $CONNS; do
-	run_wrk save "$c" "$DUR" record
-done
 
-say "$NRESP whole respondents, one after another"
-$PY respondents "$URL" "$WORK/respondent.tsv" "$RES" || broke=1
+# Whole respondents at once (issue 14): each level on keys of its own,
+# on the database as the parts above left it ("empty": a few thousand
+# responses), then again after bulk_answers.sql has grown `answer` to
+# RTARGET rows. CPU per respondent from /proc: Kore's processes, the
+# postmaster's children.
+pgpidfile=""
+[ -f "$PGHOST/data/postmaster.pid" ] && pgpidfile=$PGHOST/data/postmaster.pid
+RRES=$WORK/respondents.jsonl
+: > "$RRES"
+run_respondents() {
+	for c in $RCONCS; do
+		build/svarctl tokens fastlege "$RKEYS" > "$WORK/rkeys-$1-$c.txt"
+		su_psql -d postgres -c CHECKPOINT
+		say "whole respondents, $c at once, $RDUR s ($1)"
+		SVAR_BENCH_KORE_PIDS="${korepid:-}" \
+		SVAR_BENCH_PG_PIDFILE="$pgpidfile" \
+		    python3 "$TOP/tests/bench/respondents.py" run "$URL" \
+		    "$WORK/rkeys-$1-$c.txt" "$c" "$RDUR" "$RRES" "$1" || broke=1
+	done
+}
+if part respondents; then
+	run_respondents empty
+	if [ "$RTARGET" -gt 0 ]; then
+		say "growing answer to $RTARGET rows (bulk_answers.sql)"
+		psql -qAtX -v target="$RTARGET" \
+		    -f tests/bench/bulk_answers.sql >&2 || fail "bulk insert"
+		# As autovacuum would have after a load like that, so the runs
+		# measure the 1M-row database rather than the insert
+		# (SVAR_BENCH_VACUUM=0 leaves it to autovacuum, during the runs).
+		if [ "${SVAR_BENCH_VACUUM:-1}" = 1 ]; then
+			su_psql -c 'VACUUM (ANALYZE) response, answer' >&2
+		fi
+		run_respondents 1M
+	fi
+fi
 
-if [ "$mode" = full ]; then
+# First answers at an idle server under a burst of fresh connections.
+if part burst; then
+	say "first answer, $BCONNS fresh connections at once, $BTRIALS trials"
+	python3 "$TOP/tests/bench/respondents.py" burst "$URL" "$BCONNS" \
+	    "$BTRIALS" "$RRES" || broke=1
+fi
+
+if [ "$mode" = full ] && part admin; then
 	say "admin area: login (argon2id) and pages, one admin clicking"
 	demo=$(SVAR_BASE_URL="$URL" "$TOP/build/svarctl" user demo)
 	SVAR_BENCH_URL=$URL python3 "$TOP/tests/bench/admin_bench.py" demo \
@@ -252,11 +337,14 @@ if [ "$mode" = full ]; then
 	cat "$WORK/admin.txt"
 fi
 
-say "mail: messages per second from one sender, throttling off"
-if [ "$mode" = full ]; then nmail=5000; else nmail=200; fi
-tests/bench/mail_bench.sh "$nmail" "${SVAR_BENCH_SMTP_PORT:-2497}" \
-    > "$WORK/mail.txt" || broke=1
-cat "$WORK/mail.txt"
+: > "$WORK/mail.txt"
+if part mail; then
+	say "mail: messages per second from one sender, throttling off"
+	if [ "$mode" = full ]; then nmail=5000; else nmail=200; fi
+	tests/bench/mail_bench.sh "$nmail" "${SVAR_BENCH_SMTP_PORT:-2497}" \
+	    > "$WORK/mail.txt" || broke=1
+	cat "$WORK/mail.txt"
+fi
 
 # ---------------------------------------------------------------------------
 # Memory, the Kore log, the report
@@ -266,8 +354,13 @@ pidfile=""
 $PY rss "${korepid:-}" "$pidfile" "$RES"
 workers_after=$(ps -o pid= --ppid "${korepid:-0}" 2>/dev/null | sort | tr -d ' ' | tr '\n' ' ')
 
-if ! $PY report "$RES" "$mode" "$MD"; then
+if [ -s "$RES" ] && ! $PY report "$RES" "$mode" "$MD"; then
 	broke=1
+fi
+[ -s "$MD" ] || : > "$MD"
+if [ -s "$RRES" ]; then
+	python3 "$TOP/tests/bench/respondents.py" table "$RRES" > "$WORK/resp.md"
+	{ echo; echo "Whole respondents ($(nproc) cores, load generator on the same machine):"; echo; cat "$WORK/resp.md"; } | tee -a "$MD"
 fi
 tail=$WORK/tail.md
 : > "$tail"
