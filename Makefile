@@ -19,7 +19,7 @@ CLI_SRC	 = $(wildcard app/cli/*.c)
 # Message building is core-like (unit tested); smtp.c is libcurl,
 # letter.c libhpdf (svarctl only).
 MAIL_SRC = $(wildcard app/mail/*.c)
-MSG_SRC	 = app/mail/msg.c
+MSG_SRC	 = app/mail/msg.c app/mail/mail_tmpl.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 HDRS	 = $(wildcard app/*/*.h)
 
@@ -41,13 +41,13 @@ build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 # The admin's letters (a_letters.c) need the PDF writer; assets are
 # gzipped with zlib.
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) build/mail/letter.o \
-	    build/mail/msg.o
+	    build/mail/msg.o build/mail/mail_tmpl.o
 	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
 	   $(WEB_SRC:app/%.c=build/asan/%.o) build/asan/mail/letter.o \
-	   build/asan/mail/msg.o
+	   build/asan/mail/msg.o build/asan/mail/mail_tmpl.o
 
 build/asan/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)

@@ -123,6 +123,15 @@ static const struct {
 	    " forwarded_error opened started completed threshold name email"
 	    " phone name_error email_error phone_error errors{field text}"
 	    " links{version url !qr texts{lang lang_name text}}" },
+	[T_OPTOUT] = { "templates/optout.html", "action done" },
+	[T_ADMIN_REMIND] = { "templates/admin/remind.html",
+	    "wave csrf sent changed preview preview_kind preview_n digest more"
+	    " waves{id name selected} errors{text} due{to unit why before next"
+	    " lang wave_unit invitation} rules{id kind version after rate gap"
+	    " per_person per_unit active by} versions{key with_email emailed"
+	    " opted_out bounced} runs{at rule kind actor sent}" },
+	[T_ADMIN_MAILTMPL] = { "templates/admin/mailtmpl.html",
+	    "wave unit waves{id name selected} mails{kind lang subject body}" },
 };
 
 void	kore_worker_configure(void);
@@ -182,6 +191,9 @@ kore_worker_configure(void)
 		if ((app.tmpl[i] = tmpl_load(tmpl_files[i].file,
 		    tmpl_files[i].keys, &err)) == NULL)
 			fatalx("template: %s", buf_cstr(&err));
+	/* Mail texts are checked like pages: a wrong key stops the worker. */
+	if (!mail_tmpl_load("templates/mail", &err))
+		fatalx("mail template: %s", buf_cstr(&err));
 	buf_free(&err);
 	app.secure_cookies = (v = getenv("SVAR_SECURE_COOKIES")) != NULL &&
 	    strcmp(v, "1") == 0;

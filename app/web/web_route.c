@@ -43,6 +43,9 @@ enum {
 	R_ADMIN_FUNNEL_CSV,
 	R_ADMIN_RESULTS,
 	R_ADMIN_OPEN,
+	R_OPTOUT,
+	R_ADMIN_REMIND,
+	R_ADMIN_MAILTMPL,
 	R__MAX
 };
 
@@ -114,6 +117,13 @@ static const struct web_route routes[R__MAX] = {
 	/* Open texts may hold names or health information: admins only. */
 	[R_ADMIN_OPEN] = { "admin/open", GP, ACC_ADMIN, ACC_ADMIN,
 	    admin_open },
+	/* The key is the only authority; a one-click client posts it. */
+	[R_OPTOUT] = { "optout", GP, ACC_PUBLIC, ACC_PUBLIC, page_optout },
+	/* Reminder rules and mail texts name people and secret links. */
+	[R_ADMIN_REMIND] = { "admin/remind", GP, ACC_ADMIN, ACC_ADMIN,
+	    admin_remind },
+	[R_ADMIN_MAILTMPL] = { "admin/mail", M_GET, ACC_ADMIN, ACC_ADMIN,
+	    admin_mail_templates },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -149,6 +159,9 @@ int	r_admin_funnel(struct http_request *);
 int	r_admin_funnel_csv(struct http_request *);
 int	r_admin_results(struct http_request *);
 int	r_admin_open(struct http_request *);
+int	r_optout(struct http_request *);
+int	r_admin_remind(struct http_request *);
+int	r_admin_mail(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -445,4 +458,22 @@ int
 r_admin_open(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_OPEN]));
+}
+
+int
+r_optout(struct http_request *req)
+{
+	return (web_run(req, &routes[R_OPTOUT]));
+}
+
+int
+r_admin_remind(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_REMIND]));
+}
+
+int
+r_admin_mail(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_MAILTMPL]));
 }
