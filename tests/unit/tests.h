@@ -17,6 +17,7 @@ Suite	*suite_html(void);
 Suite	*suite_frame(void);
 Suite	*suite_mail(void);
 Suite	*suite_stats(void);
+Suite	*suite_mail_tmpl(void);
 
 /* A parsed survey from a string, or a failed test. */
 struct survey	*parse_ok(const char *);
