@@ -212,7 +212,7 @@ int		 db_remind_lock(struct db *, int, int, char *, size_t);
 int		 db_remind_due(struct db *, int, db_row_cb, void *);
 int		 db_remind_run(struct db *, int, const char *, size_t);
 int		 db_remind_send(struct db *, int, const char *,
-		    const struct outbox_msg *);
+		    const struct outbox_msg *, size_t);
 int		 db_remind_finish(struct db *, int);
 int		 db_remind_runs(struct db *, int, db_row_cb, void *);
 int		 db_opted_out(struct db *, int, db_row_cb, void *);

@@ -80,12 +80,19 @@ static struct db_stmt stmts[S__MAX] = {
 	[S_RUN_NEW] = { "remind.run_new",
 	  "INSERT INTO remind_run (rule_id, actor, sent) VALUES ($1, $2,"
 	  " $3::integer) RETURNING id", 3, 0 },
-	/* One mail: the outbox row and what the caps count, together. */
+	/* A batch of mails: the outbox rows and what the caps count,
+	 * together, in the order given. Arrays, so 10,000 mails are 20
+	 * round trips and not 10,000. */
 	[S_SEND] = { "remind.send",
-	  "WITH o AS (INSERT INTO outbox (kind, to_addr, subject, body,"
-	  " wave_unit_id, invitation_id, lang, unsubscribe_url) VALUES ($1, $2,"
-	  " $3, $4, nullif($5, '0')::integer, nullif($6, '0')::integer, $7,"
-	  " nullif($8, '')) RETURNING id, to_addr, wave_unit_id, invitation_id)"
+	  "WITH m AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[],"
+	  " $4::text[], $5::integer[], $6::integer[], $7::text[], $8::text[])"
+	  " WITH ORDINALITY AS m(kind, to_addr, subject, body, wu, inv, lang,"
+	  " unsub, n)),"
+	  " o AS (INSERT INTO outbox (kind, to_addr, subject, body,"
+	  " wave_unit_id, invitation_id, lang, unsubscribe_url) SELECT kind,"
+	  " to_addr, subject, body, nullif(wu, 0), nullif(inv, 0), lang,"
+	  " nullif(unsub, '') FROM m ORDER BY n RETURNING id, to_addr,"
+	  " wave_unit_id, invitation_id)"
 	  " INSERT INTO remind_sent (run_id, kind, wave_unit_id, invitation_id,"
 	  " to_addr, outbox_id) SELECT $9::integer, $10, o.wave_unit_id,"
 	  " o.invitation_id, o.to_addr, o.id FROM o", 10, 0 },
@@ -233,19 +240,55 @@ db_remind_run(struct db *db, int rule, const char *actor, size_t sent)
 	return (id);
 }
 
+/* n mails of one run, as one statement; the count sent, or DB_ERR. */
 int
 db_remind_send(struct db *db, int run, const char *rule_kind,
-    const struct outbox_msg *m)
+    const struct outbox_msg *m, size_t n)
 {
-	char		 sw[16], si[16], sr[16];
-	const char	*p[10] = { m->kind, m->to, m->subject, m->body, sw, si,
-			    m->lang, m->unsubscribe != NULL ? m->unsubscribe :
-			    "", sr, rule_kind };
+	struct buf	 a[8];
+	const char	**col, *p[10];
+	char		(*num)[16];
+	size_t		 i, c;
+	int		 rc;
 
-	itoa_(sw, sizeof(sw), m->wave_unit);
-	itoa_(si, sizeof(si), m->invitation);
-	itoa_(sr, sizeof(sr), run);
-	return (db_do(db, &stmts[S_SEND], p));
+	col = xcalloc(n + 1, sizeof(*col));
+	num = xcalloc(2 * n + 1, sizeof(*num));
+	for (c = 0; c < 8; c++) {
+		buf_init(&a[c]);
+		for (i = 0; i < n; i++) {
+			switch (c) {
+			case 0: col[i] = m[i].kind; break;
+			case 1: col[i] = m[i].to; break;
+			case 2: col[i] = m[i].subject; break;
+			case 3: col[i] = m[i].body; break;
+			case 4:
+				itoa_(num[i], sizeof(num[i]), m[i].wave_unit);
+				col[i] = num[i];
+				break;
+			case 5:
+				itoa_(num[n + i], sizeof(num[n + i]),
+				    m[i].invitation);
+				col[i] = num[n + i];
+				break;
+			case 6: col[i] = m[i].lang; break;
+			default:
+				col[i] = m[i].unsubscribe != NULL ?
+				    m[i].unsubscribe : "";
+				break;
+			}
+		}
+		db_array(&a[c], col, n);
+		p[c] = buf_cstr(&a[c]);
+	}
+	itoa_(num[2 * n], sizeof(num[2 * n]), run);
+	p[8] = num[2 * n];
+	p[9] = rule_kind;
+	rc = db_count(db, &stmts[S_SEND], p);
+	for (c = 0; c < 8; c++)
+		buf_free(&a[c]);
+	free(col);
+	free(num);
+	return (rc);
 }
 
 /* After the mails of a run: the units' history lines and, for the

@@ -322,9 +322,13 @@ remind_post(struct http_request *req, struct admin_req *ar)
 	}
 	if (strcmp(action, "add") == 0)
 		rc = rule_add(ar, wave, &tv);
-	else if (strcmp(action, "off") == 0)
-		rc = db_remind_rule_off(app.adb, wave, rule) == DB_ERR ||
-		    !admin_audit(ar, "remind.off", "rule", r) ? -1 : 1;
+	else if (strcmp(action, "off") == 0) {
+		if ((rc = db_remind_rule_off(app.adb, wave, rule)) == 0)
+			error_add(&tv, ar->lang, "admin.remind.err.norule");
+		else if (rc == DB_ERR || !admin_audit(ar, "remind.off", "rule",
+		    r))
+			rc = -1;
+	}
 	else if (strcmp(action, "send") == 0) {
 		if ((rc = rule_send(ar, wave, rule, &sent)) == 0)
 			tvars_set(&tv, "changed", "1");

@@ -89,6 +89,7 @@ static const struct {
 	    "id wave kind code name rhf fylke stage ineligible reason forwarded"
 	    " wave_name postmottak address contact_name contact_email"
 	    " contact_phone portal csrf is_admin link_error move_error"
+	    " contact_error"
 	    " reason_error post_error post_typed links{link_id version url"
 	    " hidden channel}"
 	    " stages{value label} history{at from to actor note}" },

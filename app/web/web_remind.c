@@ -171,40 +171,82 @@ remind_wave(int wave, struct wave_mail *w)
 	return (db_wave_mail(app.adb, wave, wave_mail_row, w) != DB_ERR);
 }
 
-/* Renders and queues every recipient's mail for run; 1, or 0. */
+#define SEND_BATCH	500	/* mails per statement */
+
+struct batch {
+	struct outbox_msg	 m[SEND_BATCH];
+	struct buf		 subject[SEND_BATCH];
+	struct buf		 body[SEND_BATCH];
+	struct buf		 optout[SEND_BATCH];
+	size_t			 n;
+};
+
+static void
+batch_clear(struct batch *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->n; i++) {
+		buf_free(&b->subject[i]);
+		buf_free(&b->body[i]);
+		buf_free(&b->optout[i]);
+	}
+	b->n = 0;
+}
+
+/* One recipient's mail into the batch; 0 when it did not render. */
+static int
+batch_add(struct batch *b, int k, const char *rule_kind,
+    const struct due_row *r, const struct wave_mail *w)
+{
+	struct outbox_msg	*m = &b->m[b->n];
+	struct tvars		 tv;
+	size_t			 i = b->n;
+	int			 ok;
+
+	buf_init(&b->subject[i]);
+	buf_init(&b->body[i]);
+	buf_init(&b->optout[i]);
+	b->n++;
+	tvars_init(&tv, r->lang);
+	remind_vars(&tv, rule_kind, r, w, &b->optout[i]);
+	ok = mail_tmpl_render(k, r->lang, &tv, &b->subject[i], &b->body[i]);
+	tvars_free(&tv);
+	memset(m, 0, sizeof(*m));
+	m->kind = mail_kind_name(k);
+	m->to = r->to;
+	m->lang = lang_code(r->lang);
+	m->wave_unit = r->wave_unit;
+	m->invitation = r->invitation;
+	m->unsubscribe = b->optout[i].len > 0 ? buf_cstr(&b->optout[i]) :
+	    NULL;
+	m->subject = buf_cstr(&b->subject[i]);
+	m->body = buf_cstr(&b->body[i]);
+	return (ok);
+}
+
+/* Renders and queues every recipient's mail for run, in batches; 1, or
+ * 0 (the caller rolls back). */
 int
 remind_send_all(int run, const char *rule_kind, const struct due *d,
     const struct wave_mail *w)
 {
-	struct outbox_msg	 m;
-	struct tvars		 tv;
-	struct buf		 subject, body, optout;
-	size_t			 i;
-	int			 k = remind_mail_kind(rule_kind), ok = 1;
+	struct batch	*b;
+	size_t		 i;
+	int		 k = remind_mail_kind(rule_kind), ok = 1;
 
 	if (k < 0)
 		return (0);
+	b = xcalloc(1, sizeof(*b));
 	for (i = 0; i < d->n && ok; i++) {
-		buf_init(&subject);
-		buf_init(&body);
-		buf_init(&optout);
-		tvars_init(&tv, d->v[i].lang);
-		remind_vars(&tv, rule_kind, &d->v[i], w, &optout);
-		memset(&m, 0, sizeof(m));
-		m.kind = mail_kind_name(k);
-		m.to = d->v[i].to;
-		m.lang = lang_code(d->v[i].lang);
-		m.wave_unit = d->v[i].wave_unit;
-		m.invitation = d->v[i].invitation;
-		m.unsubscribe = optout.len > 0 ? buf_cstr(&optout) : NULL;
-		ok = mail_tmpl_render(k, d->v[i].lang, &tv, &subject, &body);
-		m.subject = buf_cstr(&subject);
-		m.body = buf_cstr(&body);
-		ok = ok && db_remind_send(app.adb, run, rule_kind, &m);
-		tvars_free(&tv);
-		buf_free(&subject);
-		buf_free(&body);
-		buf_free(&optout);
+		ok = batch_add(b, k, rule_kind, &d->v[i], w);
+		if (ok && (b->n == SEND_BATCH || i + 1 == d->n)) {
+			ok = db_remind_send(app.adb, run, rule_kind, b->m,
+			    b->n) == (int)b->n;
+			batch_clear(b);
+		}
 	}
+	batch_clear(b);
+	free(b);
 	return (ok);
 }

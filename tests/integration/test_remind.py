@@ -65,11 +65,20 @@ def addr(name):
 
 
 def setUpModule():
-    global ADMIN, WAVE, FASTLEGE
     shutil.rmtree(FOLDER, ignore_errors=True)
     os.makedirs(FOLDER)
     settings(domain_per_minute=0, global_per_second=0)
     SERVER.start()
+    try:
+        make_wave()
+    except BaseException:
+        # tearDownModule does not run when this fails: stop it here.
+        tearDownModule()
+        raise
+
+
+def make_wave():
+    global ADMIN, WAVE, FASTLEGE
     subprocess.run(["build/svarctl", "load", "tests/defs/remind.svar"],
                    check=True, capture_output=True)
     # A wave of this run's own (the definition's, copied to the year
@@ -81,12 +90,12 @@ def setUpModule():
                           WHERE survey_id = w.survey_id),
                           now() + interval '30 days'
                      FROM wave w JOIN survey s ON s.id = w.survey_id
-                    WHERE s.key = 'testremind' AND w.year = 2033
+                    WHERE s.key = 'testremind' AND w.year = 2019
                    RETURNING id)
         INSERT INTO version (wave_id, key, definition_id)
         SELECT w.id, v.key, v.definition_id FROM w, version v
           JOIN wave x ON x.id = v.wave_id JOIN survey s ON s.id =
-               x.survey_id WHERE s.key = 'testremind' AND x.year = 2033
+               x.survey_id WHERE s.key = 'testremind' AND x.year = 2019
         RETURNING wave_id""")[0][0]
     kommune, FASTLEGE, definition = psql(
         "SELECT (SELECT id FROM version WHERE wave_id = :'p0' AND key ="
@@ -579,6 +588,26 @@ class ContactInvitation(unittest.TestCase):
                              "name": "Kari N.", "email": who, "phone": ""})
         self.assertEqual(len(psql("SELECT id FROM outbox WHERE to_addr ="
                                   " :'p0'", who)), 1)
+
+    def test_admin_recorded_contact_person_gets_it_too(self):
+        wu = psql("SELECT wu.id FROM wave_unit wu JOIN unit u ON u.id ="
+                  " wu.unit_id WHERE u.code = :'p0'", f"{TAG}u12")[0][0]
+        who = addr("telefonkontakt")
+        url = f"/admin/units/{wu}"
+        r = ADMIN.post(url, {"csrf": csrf(ADMIN.get(url).body),
+                             "action": "contact", "cname": "Ola",
+                             "cemail": "ikke en adresse", "cphone": ""})
+        self.assertEqual(r.status, 422)
+        self.assertIn("gyldig e-postadresse", r.body)
+        r = ADMIN.post(url, {"csrf": csrf(ADMIN.get(url).body),
+                             "action": "contact", "cname": "Ola Telefon",
+                             "cemail": who, "cphone": "+47 22 00 00 00"})
+        self.assertEqual(r.status, 303, r.body[:500])
+        rows = psql("SELECT id, kind FROM outbox WHERE to_addr = :'p0'", who)
+        self.assertEqual([x[1] for x in rows], ["contact_invite"])
+        m = delivered(rows[0][0])
+        self.assertIn("Hei Ola Telefon", body(m))
+        self.assertIn("Kommune U12", m["Subject"])
 
 
 if __name__ == "__main__":
