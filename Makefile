@@ -22,7 +22,7 @@ MAIL_SRC = $(wildcard app/mail/*.c)
 # Raw-data exports: CSV, XLSX (libxlsxwriter), .sav and .dta (libreadstat).
 EXPORT_SRC = $(wildcard app/export/*.c)
 EXPORT_LIBS = -lxlsxwriter -lreadstat
-MSG_SRC	 = app/mail/msg.c
+MSG_SRC	 = app/mail/msg.c app/mail/mail_tmpl.c
 UNIT_SRC = $(wildcard tests/unit/*.c)
 HDRS	 = $(wildcard app/*/*.h)
 
@@ -45,13 +45,14 @@ build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 # The admin's letters (a_letters.c) need the PDF writer; assets are
 # gzipped with zlib.
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) $(EXPORT_OBJ) \
-	    build/mail/letter.o build/mail/msg.o
+	    build/mail/letter.o build/mail/msg.o build/mail/mail_tmpl.o
 	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(EXPORT_LIBS) $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
 	   $(WEB_SRC:app/%.c=build/asan/%.o) build/asan/mail/letter.o \
-	   build/asan/mail/msg.o $(EXPORT_SRC:app/%.c=build/asan/%.o)
+	   build/asan/mail/msg.o build/asan/mail/mail_tmpl.o \
+	   $(EXPORT_SRC:app/%.c=build/asan/%.o)
 
 build/asan/%.o: app/%.c $(HDRS)
 	@mkdir -p $(dir $@)

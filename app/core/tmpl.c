@@ -577,9 +577,10 @@ scope_get(const struct scope *sc, const struct seg *g)
 	return (NULL);
 }
 
+/* text: plain text for mail, values as they are (no HTML to escape). */
 static void
 render_range(const struct tmpl *t, size_t from, size_t to,
-    const struct scope *sc, enum lang l, struct buf *out)
+    const struct scope *sc, enum lang l, int text, struct buf *out)
 {
 	const struct seg	*g;
 	const struct tvar	*v;
@@ -594,7 +595,11 @@ render_range(const struct tmpl *t, size_t from, size_t to,
 			buf_append(out, g->s, g->len);
 			break;
 		case SEG_VAR:
-			if ((v = scope_get(sc, g)) != NULL && v->v != NULL)
+			if ((v = scope_get(sc, g)) == NULL || v->v == NULL)
+				break;
+			if (text)
+				buf_puts(out, v->v);
+			else
 				buf_html(out, v->v);
 			break;
 		case SEG_RAW:
@@ -602,7 +607,10 @@ render_range(const struct tmpl *t, size_t from, size_t to,
 				buf_puts(out, v->v);
 			break;
 		case SEG_STR:
-			buf_html(out, i18n_get(l, g->s));
+			if (text)
+				buf_puts(out, i18n_get(l, g->s));
+			else
+				buf_html(out, i18n_get(l, g->s));
 			break;
 		case SEG_IF:
 		case SEG_UNLESS:
@@ -620,7 +628,7 @@ render_range(const struct tmpl *t, size_t from, size_t to,
 				for (r = 0; r < v->nrows; r++) {
 					in.tv = v->rows[r];
 					render_range(t, i + 1, g->end, &in, l,
-					    out);
+					    text, out);
 				}
 			}
 			i = g->end;
@@ -637,5 +645,17 @@ tmpl_render(const struct tmpl *t, const struct tvars *tv, struct buf *out)
 
 	top.tv = tv;
 	top.up = NULL;
-	render_range(t, 0, t->n, &top, tv->lang, out);
+	render_range(t, 0, t->n, &top, tv->lang, 0, out);
+}
+
+/* The same for a plain-text template (mail): nothing is escaped. */
+void
+tmpl_render_text(const struct tmpl *t, const struct tvars *tv,
+    struct buf *out)
+{
+	struct scope	 top;
+
+	top.tv = tv;
+	top.up = NULL;
+	render_range(t, 0, t->n, &top, tv->lang, 1, out);
 }

@@ -53,6 +53,8 @@ struct tmpl	*tmpl_load(const char *, const char *, struct buf *);
 void		 tmpl_free(struct tmpl *);
 void		 tmpl_render(const struct tmpl *, const struct tvars *,
 		    struct buf *);
+void		 tmpl_render_text(const struct tmpl *, const struct tvars *,
+		    struct buf *);
 
 void		 tvars_init(struct tvars *, enum lang);
 void		 tvars_free(struct tvars *);

@@ -178,8 +178,10 @@ struct outbox_msg {
 	const char	*to;
 	const char	*subject;
 	const char	*body;
-	int		 wave_unit;
+	int		 wave_unit;	/* 0: none */
+	int		 invitation;	/* 0: none */
 	const char	*lang;
+	const char	*unsubscribe;	/* respondent mail: opt-out URL */
 };
 int		 db_recruit_targets(struct db *, int, const char *, db_row_cb,
 		    void *);
@@ -189,7 +191,7 @@ int		 db_unit_move(struct db *, int, const char *, const char *,
 		    const char *);
 int		 db_portal_get(struct db *, const char *, db_row_cb, void *);
 int		 db_contact_set(struct db *, int, const char *, const char *,
-		    const char *);
+		    const char *, const char *);
 int		 db_unit_links(struct db *, int, db_row_cb, void *);
 int		 db_links_make(struct db *, int, int (*)(char *, char *));
 int		 db_link_revoke(struct db *, int, int);
@@ -197,6 +199,35 @@ int		 db_forwarded(struct db *, int, long);
 int		 db_unit_counts(struct db *, int, long *, long *, long *);
 int		 db_outbox_list(struct db *, db_row_cb, void *);
 int		 db_unit_note(struct db *, int, const char *, const char *);
+
+/* db_remind.c: reminder rules, runs, opt-out, what a mail names. */
+struct remind_rule {
+	const char	*kind;
+	const char	*version;	/* key, "" for all */
+	int		 after_days;
+	const char	*rate_below;	/* "" unless low_rate */
+	int		 gap_days;
+	int		 max_per_person;
+	int		 max_per_unit;
+	const char	*actor;
+};
+int		 db_wave_mail(struct db *, int, db_row_cb, void *);
+int		 db_unit_mail(struct db *, int, db_row_cb, void *);
+int		 db_remind_rules(struct db *, int, db_row_cb, void *);
+int		 db_remind_rule_add(struct db *, int,
+		    const struct remind_rule *);
+int		 db_remind_rule_off(struct db *, int, int);
+int		 db_remind_lock(struct db *, int, int, char *, size_t);
+int		 db_remind_due(struct db *, int, db_row_cb, void *);
+int		 db_remind_run(struct db *, int, const char *, size_t);
+int		 db_remind_send(struct db *, int, const char *,
+		    const struct outbox_msg *, size_t);
+int		 db_remind_finish(struct db *, int);
+int		 db_remind_runs(struct db *, int, db_row_cb, void *);
+int		 db_opted_out(struct db *, int, db_row_cb, void *);
+int		 db_example_unit(struct db *, int);
+int		 db_optout_get(struct db *, const char *, db_row_cb, void *);
+int		 db_optout(struct db *, int);
 
 /* db_outbox.c: the mail sender, as svar_mail. */
 struct outbox_claim {

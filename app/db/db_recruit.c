@@ -46,7 +46,9 @@ static struct db_stmt stmts[S__MAX] = {
 	  " WHERE id = $1", 3, 0 },
 	[S_OUTBOX] = { "recruit.outbox",
 	  "INSERT INTO outbox (kind, to_addr, subject, body, wave_unit_id,"
-	  " lang) VALUES ($1, $2, $3, $4, $5, $6)", 6, 0 },
+	  " invitation_id, lang, unsubscribe_url) VALUES ($1, $2, $3, $4,"
+	  " nullif($5, '0')::integer, nullif($6, '0')::integer, $7,"
+	  " nullif($8, ''))", 8, 0 },
 	[S_MOVE] = { "recruit.move",
 	  "SELECT svar_unit_move($1, $2, $3, $4, true)", 4, 0 },
 	[S_PORTAL_GET] = { "recruit.portal_get",
@@ -61,10 +63,11 @@ static struct db_stmt stmts[S__MAX] = {
 	  " LEFT JOIN contact c ON c.wave_unit_id = wu.id"
 	  " WHERE wu.portal_selector = $1", 1, 1 },
 	[S_CONTACT_SET] = { "recruit.contact_set",
-	  "INSERT INTO contact AS c (wave_unit_id, name, email, phone)"
-	  " VALUES ($1, $2, $3, nullif($4, '')) ON CONFLICT (wave_unit_id)"
+	  "INSERT INTO contact AS c (wave_unit_id, name, email, phone, lang)"
+	  " VALUES ($1, $2, $3, nullif($4, ''), $5) ON CONFLICT (wave_unit_id)"
 	  " DO UPDATE SET name = excluded.name, email = excluded.email,"
-	  " phone = excluded.phone, updated_at = now()", 4, 0 },
+	  " phone = excluded.phone, lang = excluded.lang, updated_at = now()",
+	  5, 0 },
 	[S_LINKS] = { "recruit.links",
 	  "SELECT l.id, v.key, l.selector || l.verifier,"
 	  " coalesce((SELECT string_agg(h.var || ' = ' || h.value, ', '"
@@ -144,11 +147,13 @@ db_portal_set(struct db *db, int wave_unit, const char *sel, const char *ver)
 int
 db_outbox_add(struct db *db, const struct outbox_msg *m)
 {
-	char		 sw[16];
-	const char	*p[6] = { m->kind, m->to, m->subject, m->body, sw,
-			    m->lang };
+	char		 sw[16], si[16];
+	const char	*p[8] = { m->kind, m->to, m->subject, m->body, sw, si,
+			    m->lang, m->unsubscribe != NULL ? m->unsubscribe :
+			    "" };
 
 	itoa_(sw, sizeof(sw), m->wave_unit);
+	itoa_(si, sizeof(si), m->invitation);
 	return (db_do(db, &stmts[S_OUTBOX], p));
 }
 
@@ -180,10 +185,10 @@ db_portal_get(struct db *db, const char *sel, db_row_cb cb, void *arg)
 
 int
 db_contact_set(struct db *db, int wave_unit, const char *name,
-    const char *email, const char *phone)
+    const char *email, const char *phone, const char *lang)
 {
 	char		 sw[16];
-	const char	*p[4] = { sw, name, email, phone };
+	const char	*p[5] = { sw, name, email, phone, lang };
 
 	itoa_(sw, sizeof(sw), wave_unit);
 	return (db_do(db, &stmts[S_CONTACT_SET], p));

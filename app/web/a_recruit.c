@@ -50,40 +50,32 @@ targets_free(struct targets *t)
 	free(t->v);
 }
 
-/* The request for one unit, with a fresh portal key; 1 or 0. */
+/* The request for one unit, with a fresh portal key; 1 or 0. The
+ * postmottak gets it in bokmål (templates/mail/recruit.nb.txt). */
 static int
 recruit_one(const struct target *t)
 {
 	struct outbox_msg	 m;
-	struct buf		 subject, body, url;
+	struct unit_mail	 u;
+	struct tvars		 tv;
 	char			 sel[KEY_SELECTOR_LEN + 1];
 	char			 ver[KEY_VERIFIER_LEN + 1];
 	int			 ok;
 
 	if (!keys_random(sel, KEY_SELECTOR_LEN) ||
 	    !keys_random(ver, KEY_VERIFIER_LEN) ||
-	    !db_portal_set(app.adb, t->id, sel, ver))
+	    !db_portal_set(app.adb, t->id, sel, ver) ||
+	    !web_unit_mail(t->id, &u) || !u.found)
 		return (0);
-	buf_init(&subject);
-	buf_init(&body);
-	buf_init(&url);
-	web_base_url(&url);
-	buf_printf(&url, "/k/%s%s", sel, ver);
-	i18n_plain(&subject, LANG_NB, "mail.recruit.subject", t->name, NULL);
-	i18n_plain(&body, LANG_NB, "mail.recruit.body", t->name,
-	    buf_cstr(&url));
+	tvars_init(&tv, LANG_NB);
+	web_unit_mail_vars(&tv, &u);
 	memset(&m, 0, sizeof(m));
-	m.kind = "recruit";
 	m.to = t->to;
-	m.subject = buf_cstr(&subject);
-	m.body = buf_cstr(&body);
 	m.wave_unit = t->id;
-	m.lang = "nb";
-	ok = db_outbox_add(app.adb, &m) && db_unit_move(app.adb, t->id,
-	    "invited", "system", "recruitment request to postmottak") != DB_ERR;
-	buf_free(&subject);
-	buf_free(&body);
-	buf_free(&url);
+	ok = web_mail_queue(MK_RECRUIT, &tv, &m) && db_unit_move(app.adb,
+	    t->id, "invited", "system", "recruitment request to postmottak") !=
+	    DB_ERR;
+	tvars_free(&tv);
 	return (ok);
 }
 

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frame.h"
 #include "i18n.h"
@@ -292,6 +293,37 @@ admin_links_make(int wave_unit)
 	return (db_links_make(app.adb, wave_unit, link_keys) != DB_ERR);
 }
 
+/*
+ * A contact person recorded by an admin (a phone call): as from the
+ * portal, a new address gets the portal link by mail. 1, 0, -1.
+ */
+static int
+unit_contact(struct admin_req *ar, int id, struct tvars *tv)
+{
+	struct unit_mail	 u;
+	const char		*name = form_get(&ar->f, "cname");
+	const char		*email = form_get(&ar->f, "cemail");
+	const char		*phone = form_get(&ar->f, "cphone");
+
+	if (name == NULL || *name == '\0' || strlen(name) > 200 ||
+	    email == NULL || !frame_email_ok(email) || (phone != NULL &&
+	    (strlen(phone) > 30 || strspn(phone, "+0123456789 -") !=
+	    strlen(phone)))) {
+		tvars_set(tv, "contact_error", i18n_get(ar->lang,
+		    "admin.unit.contact.bad"));
+		return (0);
+	}
+	if (!web_unit_mail(id, &u) || !u.found)
+		return (-1);
+	if (!db_contact_set(app.adb, id, name, email, phone != NULL ? phone :
+	    "", u.cemail[0] != '\0' ? u.lang : "nb") ||
+	    !db_unit_note(app.adb, id, ar->s.name, "contact person recorded"))
+		return (-1);
+	if (strcasecmp(email, u.cemail) != 0 && !web_contact_invite(id))
+		return (-1);
+	return (1);
+}
+
 /* One POST action on a unit, in the caller's transaction: 1 done, 0 the
  * input is wrong (error set), -1 a database failure. */
 static int
@@ -354,6 +386,8 @@ unit_action(struct admin_req *ar, int id, struct tvars *tv, char *what,
 		}
 		return (db_unit_postmottak(app.adb, id, addr) == 1 ? 1 : -1);
 	}
+	if (strcmp(action, "contact") == 0)
+		return (unit_contact(ar, id, tv));
 	if (strcmp(action, "links") == 0)
 		return (admin_links_make(id) ? 1 : -1);
 	if (strcmp(action, "revoke") == 0) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frame.h"
 #include "i18n.h"
@@ -217,9 +218,16 @@ portal_action(const struct form *f, const struct portal *p, enum lang l,
 			rc = field_error(tv, l, "phone", "portal.err.phone");
 		if (rc == 0)
 			return (0);
-		return (db_contact_set(app.adb, p->id, name, email, phone) &&
-		    db_unit_note(app.adb, p->id, "contact person",
-		    "contact details changed") ? 1 : -1);
+		if (!db_contact_set(app.adb, p->id, name, email, phone,
+		    lang_code(l)) || !db_unit_note(app.adb, p->id,
+		    "contact person", "contact details changed"))
+			return (-1);
+		/* A new contact person (or address) gets the portal link in
+		 * their own inbox: the request went to the postmottak. */
+		if (strcasecmp(email, p->cemail) != 0 &&
+		    !web_contact_invite(p->id))
+			return (-1);
+		return (1);
 	}
 	if (strcmp(action, "forwarded") == 0) {
 		fw = form_get(f, "forwarded");
@@ -244,6 +252,17 @@ portal_action(const struct form *f, const struct portal *p, enum lang l,
 	return (0);
 }
 
+static int
+portal_lookup(const char *sel, void *arg, char *ver, size_t len)
+{
+	struct portal	*p = arg;
+
+	if (db_portal_get(app.adb, sel, portal_row, p) == DB_ERR)
+		return (DB_ERR);
+	snprintf(ver, len, "%s", p->found ? p->verifier : "");
+	return (p->found);
+}
+
 int
 page_portal(struct http_request *req)
 {
@@ -251,38 +270,23 @@ page_portal(struct http_request *req)
 	struct tvars		 tv;
 	struct form		 f;
 	struct audit_entry	 e;
-	char			 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
-	char			 ip[64], bucket[96], what[128], obj[32];
+	struct key_gate		 g;
+	char			 ip[64], what[128], obj[32];
 	const char		*key = req->path + 3;
 	enum lang		 l = web_page_lang(req);
-	int			 rc, hits;
+	int			 rc;
 
 	web_client_ip(req, ip, sizeof(ip));
-	snprintf(bucket, sizeof(bucket), "portal:%s", ip);
-	/* A try is taken before the key is looked at; a right key gives
-	 * it back, so parallel guesses cannot overshoot the limit. */
-	if ((hits = db_rate_take(app.adb, bucket, PORTAL_WINDOW,
-	    PORTAL_TRIES)) == DB_ERR) {
-		web_unavailable(req, l, db_error(app.adb));
-		return (KORE_RESULT_OK);
-	}
-	if (hits == 0) {
-		web_message(req, 429, l, "msg.toomany.title", "msg.toomany.text",
-		    NULL);
-		return (KORE_RESULT_OK);
-	}
 	memset(&p, 0, sizeof(p));
-	if (keys_split(key, sel, ver) &&
-	    db_portal_get(app.adb, sel, portal_row, &p) == DB_ERR) {
-		web_unavailable(req, l, db_error(app.adb));
+	memset(&g, 0, sizeof(g));
+	g.name = "portal";
+	g.tries = PORTAL_TRIES;
+	g.window = PORTAL_WINDOW;
+	g.badlink = "portal.badlink";
+	g.lookup = portal_lookup;
+	g.arg = &p;
+	if (!web_key_gate(req, l, &g, key))
 		return (KORE_RESULT_OK);
-	}
-	if (!p.found || !keys_equal(ver, p.verifier)) {
-		web_message(req, 404, l, "msg.badlink.title",
-		    "portal.badlink", NULL);
-		return (KORE_RESULT_OK);
-	}
-	db_rate_give(app.adb, bucket, PORTAL_WINDOW);
 	tvars_init(&tv, l);
 	if (req->method != HTTP_METHOD_POST) {
 		portal_page(req, l, 200, &p, key, &tv);

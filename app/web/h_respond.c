@@ -696,20 +696,21 @@ static void
 resume_queue(struct http_request *req, struct ctx *c, const char *email)
 {
 	struct buf	 subject, body, link;
+	struct tvars	 tv;
 	char		 outcome[16];
 	int		 rc;
 
 	buf_init(&subject);
 	buf_init(&body);
 	buf_init(&link);
-	web_base_url(&link);
-	buf_printf(&link, "/r/%s", c->key);
-	i18n_plain(&subject, c->lang, "saved.mail.subject",
-	    text_get(&c->s->title, c->lang), NULL);
-	i18n_plain(&body, c->lang, "saved.mail.body",
-	    text_get(&c->s->title, c->lang), buf_cstr(&link));
-	rc = db_resume_mail(app.db, c->r.id, email, buf_cstr(&subject),
+	web_mail_link(&link, "/r/", c->key);
+	tvars_init(&tv, c->lang);
+	tvars_set(&tv, "survey", text_get(&c->s->title, c->lang));
+	tvars_set(&tv, "link", buf_cstr(&link));
+	rc = mail_tmpl_render(MK_RESUME, c->lang, &tv, &subject, &body) &&
+	    db_resume_mail(app.db, c->r.id, email, buf_cstr(&subject),
 	    buf_cstr(&body), outcome, sizeof(outcome));
+	tvars_free(&tv);
 	buf_free(&subject);
 	buf_free(&body);
 	buf_free(&link);

@@ -93,6 +93,7 @@ static const struct {
 	    "id wave kind code name rhf fylke stage ineligible reason forwarded"
 	    " wave_name postmottak address contact_name contact_email"
 	    " contact_phone portal csrf is_admin link_error move_error"
+	    " contact_error"
 	    " reason_error post_error post_typed links{link_id version url"
 	    " hidden channel}"
 	    " stages{value label} history{at from to actor note}" },
@@ -132,6 +133,15 @@ static const struct {
 	    " forwarded_error opened started completed threshold name email"
 	    " phone name_error email_error phone_error errors{field text}"
 	    " links{version url !qr texts{lang lang_name text}}" },
+	[T_OPTOUT] = { "templates/optout.html", "action done" },
+	[T_ADMIN_REMIND] = { "templates/admin/remind.html",
+	    "wave csrf sent changed preview preview_kind preview_n digest more"
+	    " waves{id name selected} errors{text} due{to unit why before next"
+	    " lang wave_unit invitation} rules{id kind version after rate gap"
+	    " per_person per_unit active by} versions{key with_email emailed"
+	    " opted_out bounced} runs{at rule kind actor sent}" },
+	[T_ADMIN_MAILTMPL] = { "templates/admin/mailtmpl.html",
+	    "wave unit waves{id name selected} mails{kind lang subject body}" },
 };
 
 void	kore_worker_configure(void);
@@ -191,6 +201,9 @@ kore_worker_configure(void)
 		if ((app.tmpl[i] = tmpl_load(tmpl_files[i].file,
 		    tmpl_files[i].keys, &err)) == NULL)
 			fatalx("template: %s", buf_cstr(&err));
+	/* Mail texts are checked like pages: a wrong key stops the worker. */
+	if (!mail_tmpl_load("templates/mail", &err))
+		fatalx("mail template: %s", buf_cstr(&err));
 	buf_free(&err);
 	app.secure_cookies = (v = getenv("SVAR_SECURE_COOKIES")) != NULL &&
 	    strcmp(v, "1") == 0;

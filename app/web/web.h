@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "db.h"
 #include "form.h"
+#include "mail_tmpl.h"
 #include "survey.h"
 #include "tmpl.h"
 
@@ -46,6 +47,9 @@ enum tmpl_id {
 	T_ADMIN_RESULTS,
 	T_ADMIN_OPEN,
 	T_ADMIN_EXPORT,
+	T_OPTOUT,
+	T_ADMIN_REMIND,
+	T_ADMIN_MAILTMPL,
 	T_MAX
 };
 
@@ -91,6 +95,18 @@ enum lang	 web_lang(struct http_request *, const struct form *);
 enum lang	 web_page_lang(struct http_request *);
 void		 web_base_url(struct buf *);
 int		 web_path_id(const char *, const char *);
+struct key_gate {
+	const char	*name;		/* the rate limit's bucket */
+	int		 tries;		/* wrong keys per address */
+	int		 window;	/* seconds */
+	const char	*badlink;	/* i18n key of the 404 text */
+	/* Finds the selector's row into arg and its verifier into the
+	 * buffer ("" for none); DB_ERR on failure. */
+	int		(*lookup)(const char *, void *, char *, size_t);
+	void		*arg;
+};
+int		 web_key_gate(struct http_request *, enum lang,
+		    struct key_gate *, const char *);
 
 /* web_catalog.c */
 #define CAT_OK		1
@@ -147,6 +163,14 @@ void		 admin_message(struct http_request *, int, struct admin_req *,
 int		 admin_audit(struct admin_req *, const char *, const char *,
 		    const char *);
 struct admin_req *admin_req(struct http_request *);
+/* The wave chooser: rows of "waves" {id name selected}; want 0 picks
+ * the first (newest). */
+struct wave_pick {
+	struct tvars	*tv;
+	int		 want;
+	int		 found;
+};
+void		 admin_wave_row(int, const char *const *, void *);
 
 /* The handlers, by area. */
 int		 page_home(struct http_request *);
@@ -189,6 +213,30 @@ int		 admin_results(struct http_request *);
 int		 admin_open(struct http_request *);
 int		 admin_export(struct http_request *);
 int		 page_portal(struct http_request *);
+int		 page_optout(struct http_request *);
+int		 admin_remind(struct http_request *);
+int		 admin_mail_templates(struct http_request *);
+
+/* web_mail.c: mail rendered from templates/mail into the outbox. */
+struct unit_mail {
+	int		 found;
+	int		 wave_id;
+	char		 unit[256];
+	char		 wave[256];
+	char		 deadline[16];	/* YYYY-MM-DD or "" */
+	char		 pkey[64];	/* the portal key */
+	char		 cname[256];
+	char		 cemail[256];
+	char		 lang[4];	/* the contact person's */
+};
+int		 web_unit_mail(int, struct unit_mail *);
+void		 web_mail_link(struct buf *, const char *, const char *);
+void		 web_mail_day(struct tvars *, const char *, enum lang,
+		    const char *);
+void		 web_unit_mail_vars(struct tvars *, const struct unit_mail *);
+int		 web_mail_queue(enum mail_kind, const struct tvars *,
+		    struct outbox_msg *);
+int		 web_contact_invite(int);
 
 /* a_units.c, for the portal too */
 int		 admin_links_make(int);

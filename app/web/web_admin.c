@@ -147,3 +147,25 @@ admin_audit(struct admin_req *ar, const char *action, const char *object,
 	e.address = ar->ip;
 	return (db_audit(app.adb, &e));
 }
+
+/* A row of db_waves for the chooser of a page about one wave. */
+void
+admin_wave_row(int n, const char *const *v, void *arg)
+{
+	struct wave_pick	*w = arg;
+	struct tvars		*row;
+	int			 id;
+
+	if (n < 2)
+		return;
+	id = atoi(v[0]);
+	if (w->want == 0)
+		w->want = id;
+	row = tvars_row(w->tv, "waves");
+	tvars_int(row, "id", id);
+	tvars_copy(row, "name", v[1]);
+	if (id == w->want) {
+		tvars_set(row, "selected", "1");
+		w->found = 1;
+	}
+}

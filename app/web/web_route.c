@@ -46,6 +46,9 @@ enum {
 	R_ADMIN_OPEN,
 	R_ADMIN_RECONTACT,
 	R_ADMIN_EXPORT,
+	R_OPTOUT,
+	R_ADMIN_REMIND,
+	R_ADMIN_MAILTMPL,
 	R__MAX
 };
 
@@ -126,6 +129,13 @@ static const struct web_route routes[R__MAX] = {
 	 */
 	[R_ADMIN_EXPORT] = { "admin/export", GP, ACC_ANALYST, ACC_ANALYST,
 	    admin_export },
+	/* The key is the only authority; a one-click client posts it. */
+	[R_OPTOUT] = { "optout", GP, ACC_PUBLIC, ACC_PUBLIC, page_optout },
+	/* Reminder rules and mail texts name people and secret links. */
+	[R_ADMIN_REMIND] = { "admin/remind", GP, ACC_ADMIN, ACC_ADMIN,
+	    admin_remind },
+	[R_ADMIN_MAILTMPL] = { "admin/mail", M_GET, ACC_ADMIN, ACC_ADMIN,
+	    admin_mail_templates },
 };
 
 /* The Kore entry points named in conf/svar.conf.in. */
@@ -164,6 +174,9 @@ int	r_admin_results(struct http_request *);
 int	r_admin_open(struct http_request *);
 int	r_admin_recontact(struct http_request *);
 int	r_admin_export(struct http_request *);
+int	r_optout(struct http_request *);
+int	r_admin_remind(struct http_request *);
+int	r_admin_mail(struct http_request *);
 
 static int
 method_allowed(const struct http_request *req, int methods)
@@ -478,4 +491,22 @@ int
 r_admin_export(struct http_request *req)
 {
 	return (web_run(req, &routes[R_ADMIN_EXPORT]));
+}
+
+int
+r_optout(struct http_request *req)
+{
+	return (web_run(req, &routes[R_OPTOUT]));
+}
+
+int
+r_admin_remind(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_REMIND]));
+}
+
+int
+r_admin_mail(struct http_request *req)
+{
+	return (web_run(req, &routes[R_ADMIN_MAILTMPL]));
 }

@@ -340,3 +340,45 @@ web_path_id(const char *path, const char *prefix)
 		return (0);
 	return ((int)n);
 }
+
+/*
+ * A bearer key from a URL (portal, opt-out), rate limited per address:
+ * a try is taken before the key is looked at and a right key gives it
+ * back, so parallel guesses cannot overshoot the limit. lookup finds
+ * the selector's row (DB_ERR on failure) and gives its verifier, empty
+ * when there is none. 1 when the key is right;
+ * otherwise the answer (429, 404 with badlink, 503) is sent and 0.
+ */
+int
+web_key_gate(struct http_request *req, enum lang l, struct key_gate *g,
+    const char *key)
+{
+	char	 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
+	char	 ip[64], bucket[96], want[64];
+	int	 hits;
+
+	web_client_ip(req, ip, sizeof(ip));
+	snprintf(bucket, sizeof(bucket), "%s:%s", g->name, ip);
+	if ((hits = db_rate_take(app.adb, bucket, g->window, g->tries)) ==
+	    DB_ERR) {
+		web_unavailable(req, l, db_error(app.adb));
+		return (0);
+	}
+	if (hits == 0) {
+		web_message(req, 429, l, "msg.toomany.title", "msg.toomany.text",
+		    NULL);
+		return (0);
+	}
+	want[0] = '\0';
+	if (keys_split(key, sel, ver) && g->lookup(sel, g->arg, want,
+	    sizeof(want)) == DB_ERR) {
+		web_unavailable(req, l, db_error(app.adb));
+		return (0);
+	}
+	if (want[0] == '\0' || !keys_equal(ver, want)) {
+		web_message(req, 404, l, "msg.badlink.title", g->badlink, NULL);
+		return (0);
+	}
+	db_rate_give(app.adb, bucket, g->window);
+	return (1);
+}

@@ -346,6 +346,11 @@ if part mail; then
 	cat "$WORK/mail.txt"
 fi
 
+say "reminders: every rule of a wave evaluated (the preview's query)"
+if [ "$mode" = full ]; then ninv=10000 nunits=400; else ninv=200 nunits=20; fi
+tests/bench/remind_bench.sh "$ninv" "$nunits" > "$WORK/remind.txt" || broke=1
+cat "$WORK/remind.txt"
+
 # ---------------------------------------------------------------------------
 # Memory, the Kore log, the report
 
@@ -385,6 +390,7 @@ if [ "$mode" = full ]; then
 fi
 [ -s "$WORK/admin.txt" ] && sed 's/^  /- admin: /' "$WORK/admin.txt" >> "$tail"
 cat "$WORK/mail.txt" >> "$tail"
+cat "$WORK/remind.txt" >> "$tail"
 echo "- whole run: $(($(date +%s) - t_start)) s ($mode mode)" >> "$tail"
 cat "$tail"
 cat "$tail" >> "$MD"

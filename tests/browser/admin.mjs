@@ -211,6 +211,19 @@ async function main() {
 		await Promise.all([pp.waitForNavigation(),
 		    pp.click('button[value="accept"]')]);
 		await check(pp, 'portal, taking part');
+		/* The contact person gets the portal link in their own mail. */
+		await page.goto(`${base}/admin/outbox`);
+		if (!(await page.content()).includes('kari@browser-test.invalid'))
+			problems.push('no portal invitation to the contact person');
+		await page.goto(`${base}/admin/remind`);
+		await check(page, 'reminders');
+		await Promise.all([page.waitForNavigation(),
+		    page.click('button[value="add"]')]);
+		await Promise.all([page.waitForNavigation(),
+		    page.locator('#rules a').first().click()]);
+		await check(page, 'reminders, preview');
+		await page.goto(`${base}/admin/mail`);
+		await check(page, 'mail texts');
 		if (await pp.locator('.qr-box svg').count() === 0)
 			problems.push('no QR code in the portal');
 		const link = (await pp.locator('.poster code.secret').first()

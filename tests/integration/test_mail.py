@@ -41,12 +41,13 @@ def once():
 class Server:
     """The loopback SMTP server; start() waits until it listens."""
 
-    def __init__(self):
+    def __init__(self, folder=FOLDER):
         self.p = None
+        self.folder = folder
 
     def start(self):
         self.p = subprocess.Popen(["/usr/bin/python3", "tests/mail/smtpd.py",
-                                   str(SMTP_PORT), FOLDER],
+                                   str(SMTP_PORT), self.folder],
                                   stdout=subprocess.DEVNULL)
         for _ in range(200):
             try:

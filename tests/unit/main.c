@@ -74,6 +74,7 @@ main(void)
 	srunner_add_suite(sr, suite_mail());
 	srunner_add_suite(sr, suite_stats());
 	srunner_add_suite(sr, suite_synth());
+	srunner_add_suite(sr, suite_mail_tmpl());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

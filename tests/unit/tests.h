@@ -18,6 +18,7 @@ Suite	*suite_frame(void);
 Suite	*suite_mail(void);
 Suite	*suite_stats(void);
 Suite	*suite_synth(void);
+Suite	*suite_mail_tmpl(void);
 
 /* A parsed survey from a string, or a failed test. */
 struct survey	*parse_ok(const char *);
