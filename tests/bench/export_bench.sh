@@ -19,7 +19,9 @@ MODE=${1:-full}
 SIZES=${SVAR_BENCH_EXPORT_SIZES:-10000 100000}
 FORMATS=${SVAR_BENCH_EXPORT_FORMATS:-csv csv-excel xlsx sav dta codebook-json}
 WORK=$TOP/.run/bench-export-work
+# The smoke run keeps the full run's table.
 MD=$TOP/.run/bench-export-result.md
+[ "$MODE" = full ] || MD=$TOP/.run/bench-export-smoke.md
 
 say() { echo "==> $*" >&2; }
 fail() { echo "export_bench.sh: $*" >&2; exit 1; }
