@@ -3,6 +3,9 @@
 -- data. The flag is set only by svarctl (the owner role); the app roles
 -- can read it but not change it.
 ALTER TABLE wave ADD COLUMN synthetic boolean NOT NULL DEFAULT false;
+-- A synthetic wave stays closed: its links and codes follow from a seed.
+ALTER TABLE wave ADD CONSTRAINT wave_synthetic_closed
+    CHECK (NOT synthetic OR closed);
 
 -- Empties a synthetic wave so svarctl synth can make it again. Refuses
 -- a wave that is not synthetic: real answers are never deleted here.

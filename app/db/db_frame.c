@@ -53,13 +53,14 @@ static struct db_stmt stmts[S__MAX] = {
 	  "UPDATE wave SET sample_seed = $2, sample_params = $3,"
 	  " sampled_at = now() WHERE id = $1 AND sampled_at IS NULL"
 	  " RETURNING id", 3, 0 },
+	/* Newest first, real waves before synthetic ones (the default). */
 	[S_WAVES] = { "frame.waves",
 	  "SELECT w.id, s.title || CASE WHEN strpos(s.title, w.year::text) > 0 THEN ''"
 	  " ELSE ' ' || w.year END, coalesce(w.sample_params,"
 	  " ''), coalesce(w.sample_seed::text, ''), coalesce(to_char("
 	  " w.sampled_at AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD HH24:MI'), '')"
 	  " FROM wave w JOIN survey s ON s.id = w.survey_id"
-	  " ORDER BY w.year DESC, s.key", 0, 1 },
+	  " ORDER BY w.synthetic, w.year DESC, s.key", 0, 1 },
 	/* Per kind: frame, eligible, and each stage reached or passed. */
 	[S_COUNTS] = { "frame.counts",
 	  "SELECT u.kind, count(*), count(*) FILTER (WHERE wu.eligible),"

@@ -19,9 +19,10 @@ enum {
 };
 
 static struct db_stmt stmts[S__MAX] = {
+	/* The newest real wave's: a synthetic one only when there is none. */
 	[S_VERSION_BY_KEY] = { "invite.version_by_key",
 	  "SELECT v.id FROM version v JOIN wave w ON w.id = v.wave_id"
-	  " WHERE v.key = $1 ORDER BY w.year DESC LIMIT 1", 1, 0 },
+	  " WHERE v.key = $1 ORDER BY w.synthetic, w.year DESC LIMIT 1", 1, 0 },
 	/* A fastleger's invitation belongs to the office, when named. */
 	[S_INVITATION] = { "invite.invitation",
 	  "INSERT INTO invitation (version_id, code, email, unit_id)"

@@ -50,7 +50,7 @@ say "svarctl synth: $N responses, 400 units"
 /usr/bin/time -f '%e s wall, %U s user, %M KiB peak' -o "$WORK/synth.time" \
     build/svarctl synth --wave-year 2091 --responses "$N" --units 400 \
     --seed 1 > "$WORK/synth.txt"
-psql -qAtX -c 'VACUUM ANALYZE' >&2
+psql -qAtX -c 'VACUUM ANALYZE response, answer, invitation, wave_unit, unit_event, outbox' >&2
 wave=$(psql -qAtX -c "SELECT w.id FROM wave w JOIN survey s ON s.id ="\
 " w.survey_id WHERE s.key = 'helsepersonell-synt' AND w.year = 2091")
 

@@ -145,6 +145,11 @@ class Synth(unittest.TestCase):
         self.assertEqual(row[:3], ["t", "t", "helsepersonell-synt"])
         self.assertTrue(row[3].startswith("SYNTETISK: "))
         self.assertIn(f"synthetic wave {WAVE}", OUT)
+        # It cannot be opened, not even by the admin role.
+        r = subprocess.run(["psql", "-qAtX", "-U", "svar_admin", "-c",
+                            f"UPDATE wave SET closed = false WHERE id ="
+                            f" {int(WAVE)}"], capture_output=True, text=True)
+        self.assertIn("wave_synthetic_closed", r.stderr)
 
     def test_raw_tables_hold_what_the_manifest_says(self):
         # The test's own SQL against the manifest: the COPY lost nothing.
@@ -310,6 +315,11 @@ class Synth(unittest.TestCase):
         self.assertEqual(psql("SELECT count(*) FROM wave_unit wu JOIN wave"
                               " w ON w.id = wu.wave_id WHERE w.year = 2094"
                               )[0][0], "1")
+        # That made-up real wave would be every later test's newest.
+        psql("""
+            DELETE FROM wave_unit WHERE wave_id IN (SELECT id FROM wave
+                                                     WHERE year = 2094);
+            DELETE FROM wave WHERE year = 2094""")
         r = synth("--wave-year", 2095, "--responses", "many", "--units", 5)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--responses must be a whole number", r.stderr)
