@@ -62,6 +62,7 @@ class Person:
         self.c = None
         self.saved = {}         # var -> value last told saved
         self.retries = 0
+        self.resent = 0
         self.doubles = 0
         self.tabs = 0
 
@@ -79,6 +80,7 @@ class Person:
     def req(self, method, path, body=None, c=None):
         """(status, Location path, body); Retry when not answered."""
         own = c is None
+        reused = own and self.c is not None
         c = c or self.conn()
         hdr = {}
         if body is not None:
@@ -92,6 +94,15 @@ class Person:
                 self.close()
             else:
                 c.close()
+            if self.strict and reused and isinstance(
+                    e, (http.client.RemoteDisconnected, ConnectionResetError,
+                        BrokenPipeError)):
+                # A kept-alive connection the other side closed before
+                # any answer: a browser opens a new one and sends the
+                # request again (Chromium does so for any method on a
+                # reused connection). Counted.
+                self.resent += 1
+                return self.req(method, path, body)
             if self.strict:
                 raise Failed(f"{method} {path}: {type(e).__name__}")
             raise Retry() from None
@@ -262,7 +273,7 @@ def walk(p, rec, resumed, cutoff_at):
     finally:
         p.close()
         rec["saved"] = dict(p.saved)
-        rec["stats"] = [p.retries, p.doubles, p.tabs]
+        rec["stats"] = [p.retries, p.doubles, p.tabs, p.resent]
     return False
 
 
@@ -337,11 +348,13 @@ def cmd_drive(base, keyfile, n, conc, out, mode="person"):
                    "respondents": recs}, f)
     fin = sum(1 for r in recs.values() if r["finished"])
     errs = [r["error"] for r in recs.values() if r["error"]]
-    st = [sum(r["stats"][i] for r in recs.values()) for i in range(3)]
+    st = [sum(r["stats"][i] for r in recs.values()) for i in range(4)]
     print(f"drive: {len(recs)} respondents in {elapsed:.1f} s, {fin} "
           f"finished, {len(errs)} failed; {st[0]} retries after 503 or a "
           f"lost connection, {st[1]} double submits, {st[2]} pages in two "
-          f"tabs, {len(later)} cut off", file=sys.stderr)
+          f"tabs, {len(later)} cut off; {st[3]} requests sent again on a "
+          f"new connection after a kept-alive one closed unanswered",
+          file=sys.stderr)
     for e in errs[:5]:
         print(f"drive: failed: {e}", file=sys.stderr)
     return 0
