@@ -102,6 +102,12 @@ done
 drc=0
 wait "$dpid" || drc=$?
 dpid=""
+# On a fast machine the run can end before the health check has put A
+# back (two good checks a second apart): wait for it, up to 10 s.
+for _ in $(seq 1 50); do
+	grep -q '^Server kore/app1 is UP' "$W/haproxy.log" && break
+	sleep 0.2
+done
 cat "$W/drive.log" >&2
 cat "$W/events.log" >&2 2>/dev/null || true
 # haproxy's log: requests per server, respondents served by both.
