@@ -48,8 +48,8 @@ CREATE TABLE funnel_event_day (
 );
 CREATE INDEX funnel_event_day_wave ON funnel_event_day (wave_id);
 
--- Personal invitations of a version, counted on every funnel view.
-CREATE INDEX IF NOT EXISTS invitation_version ON invitation (version_id);
+-- Personal invitations of a version, counted on every funnel view, use
+-- invitation_version (sql/076 makes it).
 
 CREATE TABLE funnel_summary_state (
 	wave_id		integer PRIMARY KEY REFERENCES wave(id),
