@@ -1,7 +1,8 @@
 /*
  * Answer shares for synthetic waves, near the 2021 report's figures as
- * /work/shared/research/questionnaire-2021.md quotes them (the line of
- * that file is named at each). Pairs of (code, weight); weights are per
+ * the project's research notes quote them (questionnaire-2021.md, kept
+ * with the product specification, not in this repository; the line of
+ * that file is named at each, so the source can be checked). Pairs of (code, weight); weights are per
  * mille of those who answer the item. Where the report gives only
  * "agree" the split between "helt" and "delvis" is ours, and so is the
  * rest of any scale the report leaves out. The comparison wave

@@ -19,35 +19,27 @@
 #define SAMPLE_MAX	1000
 
 struct wave_opt {
-	struct tvars	*tv;
-	int		 want;
-	int		 found;
+	struct wave_pick pick;		/* first: admin_wave_row's */
 	char		 params[256];
 	char		 seed[32];
 	char		 sampled[32];
 };
 
+/* The shared chooser's row, and the chosen wave's sampling. */
 static void
 wave_row(int n, const char *const *v, void *arg)
 {
 	struct wave_opt	*w = arg;
-	struct tvars	*row;
-	int		 id = atoi(v[0]);
+	int		 was = w->pick.found;
 
 	if (n < 5)
 		return;
-	if (w->want == 0)
-		w->want = id;
-	row = tvars_row(w->tv, "waves");
-	tvars_int(row, "id", id);
-	tvars_copy(row, "name", v[1]);
-	if (id == w->want) {
-		tvars_set(row, "selected", "1");
-		w->found = 1;
-		snprintf(w->params, sizeof(w->params), "%s", v[2]);
-		snprintf(w->seed, sizeof(w->seed), "%s", v[3]);
-		snprintf(w->sampled, sizeof(w->sampled), "%s", v[4]);
-	}
+	admin_wave_row(n, v, &w->pick);
+	if (was || !w->pick.found)
+		return;
+	snprintf(w->params, sizeof(w->params), "%s", v[2]);
+	snprintf(w->seed, sizeof(w->seed), "%s", v[3]);
+	snprintf(w->sampled, sizeof(w->sampled), "%s", v[4]);
 }
 
 static void
@@ -94,20 +86,20 @@ frame_page(struct http_request *req, struct admin_req *ar, int status,
 	struct wave_opt	 w;
 
 	memset(&w, 0, sizeof(w));
-	w.tv = tv;
-	w.want = wave;
+	w.pick.tv = tv;
+	w.pick.want = wave;
 	if (db_waves(app.adb, wave_row, &w) == DB_ERR ||
-	    (w.found && db_frame_counts(app.adb, w.want, count_row, tv) ==
-	    DB_ERR)) {
+	    (w.pick.found && db_frame_counts(app.adb, w.pick.want, count_row,
+	    tv) == DB_ERR)) {
 		web_unavailable(req, ar->lang, db_error(app.adb));
 		return;
 	}
-	if (!w.found) {
+	if (!w.pick.found) {
 		admin_message(req, 404, ar, "admin.notfound.title",
 		    "admin.notfound.text");
 		return;
 	}
-	tvars_int(tv, "wave", w.want);
+	tvars_int(tv, "wave", w.pick.want);
 	tvars_set(tv, "csrf", ar->s.csrf);
 	tvars_copy(tv, "sample_params", w.params);
 	tvars_copy(tv, "sample_seed", w.seed);
