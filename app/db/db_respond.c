@@ -77,7 +77,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  "    THEN now() ELSE started_at END,"
 	  "   completed_at = CASE WHEN $8 THEN now() END,"
 	  "   updated_at = now()"
-	  "  WHERE id = $1 AND rev = $2 AND status <> 'completed'"
+	  "  WHERE id = $1 AND rev = $2"
+	  "   AND status NOT IN ('completed', 'withdrawn')"
 	  "  RETURNING rev, unit_link_id),"
 	  " a AS ("
 	  "  INSERT INTO answer AS a (response_id, var, value, state)"
@@ -95,7 +96,8 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  JOIN wave_unit w ON w.id = l.wave_unit_id"
 	  "  WHERE $8 AND w.stage <> 'responding')"
 	  " SELECT coalesce((SELECT rev FROM r), CASE WHEN EXISTS (SELECT"
-	  "  FROM response WHERE id = $1 AND status = 'completed') THEN -2"
+	  "  FROM response WHERE id = $1 AND status IN ('completed',"
+	  "  'withdrawn')) THEN -2"
 	  "  ELSE -1 END), (SELECT count(*) FROM mv)", 9, 1 },
 	[S_LINK_GET] = { "respond.link_get",
 	  "SELECT l.id, l.version_id, l.verifier,"

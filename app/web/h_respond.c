@@ -504,7 +504,9 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		    db_resp_load_locked(app.db, sel, &c->r, &c->a) != 1) {
 			db_rollback(app.db);
 			rc = DB_ERR;
-		} else if (strcmp(c->r.status, "completed") == 0) {
+		} else if (strcmp(c->r.status, "completed") == 0 ||
+		    strcmp(c->r.status, "withdrawn") == 0) {
+			/* Finished, or withdrawn from another tab meanwhile. */
 			db_rollback(app.db);
 			rc = DB_COMPLETED;
 		} else if ((rc = save_page(req, c, page, &f, nav, 1)) < 0)

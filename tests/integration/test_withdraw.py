@@ -129,10 +129,19 @@ class Withdraw(unittest.TestCase):
         r = self.c.follow(f"/r/{self.key}")
         self.c.post(r.path, {"csrf": csrf(r.body), "nav": "next"})
         self.assertGreater(self.answers(), 0)
+        stale = self.c.follow(f"/r/{self.key}")
         ask = self.c.get(f"/r/{self.key}/trekk")
         r = self.c.post(f"/r/{self.key}/trekk", {"csrf": csrf(ask.body)})
         self.assertEqual(r.status, 200)
         self.assertEqual(self.answers(), 0)
+        # A page left open in another tab saves nothing afterwards.
+        r = self.c.post(stale.path, {"csrf": csrf(stale.body),
+                                     "nav": "next"})
+        self.assertEqual(r.status, 200)
+        self.assertIn("Svarene dine er slettet", r.body)
+        self.assertEqual(self.answers(), 0)
+        self.assertEqual(one("SELECT status FROM response WHERE selector ="
+                             " :'p0'", self.key[:8]), "withdrawn")
         # The code from the letter leads to the same message.
         page = self.c.get("/kode")
         r = self.c.post("/kode", {"csrf": csrf(page.body),
