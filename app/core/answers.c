@@ -25,6 +25,25 @@ answers_free(struct answers *a)
 	answers_init(a);
 }
 
+/* dst (initialised, empty) becomes a copy of src. */
+void
+answers_copy(struct answers *dst, const struct answers *src)
+{
+	size_t	 i;
+
+	if (src->n == 0)
+		return;
+	dst->cap = src->n;
+	dst->v = xcalloc(dst->cap, sizeof(*dst->v));
+	for (i = 0; i < src->n; i++) {
+		dst->v[i].var = xstrdup(src->v[i].var);
+		dst->v[i].value = src->v[i].value ?
+		    xstrdup(src->v[i].value) : NULL;
+		dst->v[i].state = src->v[i].state;
+	}
+	dst->n = src->n;
+}
+
 const struct answer *
 answers_get(const struct answers *a, const char *var)
 {

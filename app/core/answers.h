@@ -28,6 +28,8 @@ struct answers {
 
 void			 answers_init(struct answers *);
 void			 answers_free(struct answers *);
+void			 answers_copy(struct answers *,
+			    const struct answers *);
 const struct answer	*answers_get(const struct answers *, const char *);
 const char		*answers_value(const struct answers *, const char *);
 void			 answers_set(struct answers *, const char *,

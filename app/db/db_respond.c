@@ -52,8 +52,13 @@ static struct db_stmt stmts[S__MAX] = {
 	  " definition_id = v.definition_id FROM version v"
 	  " WHERE r.id = $1 AND r.status = 'invited' AND v.id = r.version_id"
 	  " RETURNING r.definition_id", 1, 1 },
+	/*
+	 * A new language is a new revision: a worker that remembers the
+	 * response (web_rcache.c) must not show or save it in the old one.
+	 */
 	[S_LANG] = { "respond.lang",
-	  "UPDATE response SET lang = $2 WHERE id = $1", 2, 1 },
+	  "UPDATE response SET lang = $2, rev = rev + 1 WHERE id = $1"
+	  " RETURNING rev", 2, 1 },
 	[S_NEW] = { "respond.new",
 	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6)", 6, 0 },
 	/*
@@ -218,14 +223,22 @@ db_resp_opened(struct db *db, long long id, int *def)
 	return (1);
 }
 
+/* The response's new revision, 0 when there is no such response, or DB_ERR. */
 int
 db_resp_lang(struct db *db, long long id, const char *lang)
 {
+	PGresult	*res;
 	char		 sid[32];
 	const char	*p[2] = { sid, lang };
+	int		 rev = 0;
 
 	snprintf(sid, sizeof(sid), "%lld", id);
-	return (db_do(db, &stmts[S_LANG], p));
+	if ((res = db_exec(db, &stmts[S_LANG], p, PGRES_TUPLES_OK)) == NULL)
+		return (DB_ERR);
+	if (PQntuples(res) == 1)
+		rev = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (rev);
 }
 
 static void

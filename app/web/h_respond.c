@@ -27,7 +27,21 @@ struct ctx {
 	struct answers		 a;
 	const struct survey	*s;	/* the response's own definition */
 	enum lang		 lang;
+	int			 cached;	/* r and a from web_rcache.c */
 };
+
+/* Where ctx_load may take the response from. */
+enum ctx_from {
+	FROM_DB,	/* the database only */
+	FROM_SAVED,	/* this worker's last save of it: for a page save */
+	FROM_FRESH	/* ... only if this connection just saved it */
+};
+
+static void
+ctx_sel(const struct ctx *c, char *sel, size_t len)
+{
+	snprintf(sel, len, "%.*s", KEY_SELECTOR_LEN, c->key);
+}
 
 /*
  * A personal link whose response an anonymous wave cut loose at
@@ -53,7 +67,8 @@ resp_spent(struct http_request *req, const char *key)
  * 0 when the key is unknown, the database is down or the wave is closed.
  */
 static int
-ctx_load(struct http_request *req, const char *key, struct ctx *c)
+ctx_load(struct http_request *req, const char *key, struct ctx *c,
+    enum ctx_from from)
 {
 	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
 	const char	*why;
@@ -68,7 +83,10 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c)
 		return (0);
 	}
 	snprintf(c->key, sizeof(c->key), "%s", key);
-	if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
+	if (from != FROM_DB && rcache_get(sel, from == FROM_FRESH ?
+	    req->owner : NULL, &c->r, &c->a))
+		rc = c->cached = 1;
+	else if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
 		web_unavailable(req, c->lang, db_error(app.db));
 		return (0);
 	}
@@ -109,6 +127,56 @@ ctx_free(struct ctx *c)
 	answers_free(&c->a);
 }
 
+/*
+ * A view may come from memory only right after this connection saved;
+ * a page save from any remembered state, since it checks the revision;
+ * anything else (a withdrawal) from the database.
+ */
+static enum ctx_from
+ctx_from(const struct http_request *req, const char *tail)
+{
+	if (req->method == HTTP_METHOD_GET)
+		return (FROM_FRESH);
+	if (tail != NULL && tail[0] >= '1' && tail[0] <= '9')
+		return (FROM_SAVED);
+	return (FROM_DB);
+}
+
+/* The same response again, from the database. */
+static int
+ctx_reload(struct http_request *req, struct ctx *c)
+{
+	char	 key[KEY_LEN + 1];
+
+	snprintf(key, sizeof(key), "%s", c->key);
+	ctx_free(c);
+	return (ctx_load(req, key, c, FROM_DB));
+}
+
+/*
+ * What a save leaves in the database, remembered for the redirect that
+ * follows and the next save; a completed response is not kept.
+ */
+static void
+ctx_remember(struct http_request *req, struct ctx *c, const struct save *sv,
+    int rev)
+{
+	char	 sel[KEY_SELECTOR_LEN + 1];
+
+	ctx_sel(c, sel, sizeof(sel));
+	if (sv->complete) {
+		rcache_drop(sel);
+		return;
+	}
+	c->r.rev = rev;
+	snprintf(c->r.page_id, sizeof(c->r.page_id), "%s", sv->page_id);
+	snprintf(c->r.furthest_page_id, sizeof(c->r.furthest_page_id), "%s",
+	    sv->furthest_page_id);
+	if (sv->started)
+		snprintf(c->r.status, sizeof(c->r.status), "started");
+	rcache_put(sel, req->owner, &c->r, &c->a);
+}
+
 static void
 go_page(struct http_request *req, const char *key, size_t page)
 {
@@ -146,6 +214,23 @@ reachable(const struct survey *s, const struct route *rt,
 	if (f >= s->npages)
 		f = route_first(s, rt);
 	return (p <= f || p == route_next(s, rt, f));
+}
+
+/* The page a path's tail names if the response may see it, else npages. */
+static size_t
+tail_page(const struct survey *s, const struct route *rt,
+    const struct resp *r, const char *tail)
+{
+	char	*end;
+	long	 n;
+
+	n = strtol(tail, &end, 10);
+	if (*end != '\0' || n < 1 || (size_t)n > s->npages)
+		return (s->npages);
+	if (!rt->page_vis[n - 1] ||
+	    !reachable(s, rt, r->furthest_page_id, (size_t)(n - 1)))
+		return (s->npages);
+	return ((size_t)(n - 1));
 }
 
 static void
@@ -279,7 +364,7 @@ show_completed(struct http_request *req, struct ctx *c)
 {
 	char	 sel[KEY_SELECTOR_LEN + 1];
 
-	snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
+	ctx_sel(c, sel, sizeof(sel));
 	if (db_resp_found(app.db, sel) != 0) {
 		web_go_response(req, c->key, "takk");
 		return;
@@ -450,6 +535,8 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	answers_free(&rows);
 	if (rc >= 0 && locked && !db_commit(app.db))
 		rc = DB_ERR;
+	if (rc >= 0)
+		ctx_remember(req, c, &sv, rc);
 	if (rc >= 0) {
 		if (errs.n > 0 && !leave)
 			show_page(req, c, &rt, page, f, &errs, 422);
@@ -474,6 +561,8 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	enum lang		 l;
 	int			 rc;
 
+	ctx_sel(c, sel, sizeof(sel));
+
 	if (!web_body_form(req, &f)) {
 		web_message(req, 400, c->lang, "msg.badform.title",
 		    "msg.badform.text", NULL);
@@ -489,17 +578,25 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 	if ((nav = form_get(&f, "nav")) == NULL)
 		nav = "next";
 	if (strcmp(nav, "lang") == 0 &&
-	    (l = lang_parse(form_get(&f, "lang"))) != LANG_MAX &&
-	    !db_resp_lang(app.db, c->r.id, lang_code(l)))
-		kore_log(LOG_WARNING, "lang: %s", db_error(app.db));
+	    (l = lang_parse(form_get(&f, "lang"))) != LANG_MAX) {
+		/* Another revision in between: the save below reads again. */
+		if ((rc = db_resp_lang(app.db, c->r.id, lang_code(l))) ==
+		    DB_ERR)
+			kore_log(LOG_WARNING, "lang: %s", db_error(app.db));
+		else if (rc == c->r.rev + 1) {
+			c->r.rev = rc;
+			snprintf(c->r.lang, sizeof(c->r.lang), "%s",
+			    lang_code(l));
+		}
+	}
 	/*
 	 * First optimistically, on the revision read; if another tab saved
 	 * in between, once more holding the response row, which cannot lose.
 	 */
 	if ((rc = save_page(req, c, page, &f, nav, 0)) == DB_CONFLICT) {
+		rcache_drop(sel);
 		answers_free(&c->a);
 		answers_init(&c->a);
-		snprintf(sel, sizeof(sel), "%.*s", KEY_SELECTOR_LEN, c->key);
 		if (!db_begin(app.db) ||
 		    db_resp_load_locked(app.db, sel, &c->r, &c->a) != 1) {
 			db_rollback(app.db);
@@ -513,6 +610,8 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 			db_rollback(app.db);
 	}
 	form_free(&f);
+	if (rc < 0)
+		rcache_drop(sel);
 	if (rc == DB_ERR)
 		web_unavailable(req, c->lang, db_error(app.db));
 	else if (rc == DB_COMPLETED)
@@ -549,6 +648,8 @@ withdraw(struct http_request *req, struct ctx *c)
 			    "msg.csrf.text", NULL);
 			return;
 		}
+		ctx_sel(c, action, sizeof(action));
+		rcache_drop(action);
 		if (db_resp_withdraw(app.db, c->r.id) == DB_ERR) {
 			web_unavailable(req, c->lang, db_error(app.db));
 			return;
@@ -579,8 +680,6 @@ page_respond(struct http_request *req)
 	char			 key[KEY_LEN + 1];
 	const char		*p = req->path + 3, *slash, *tail;
 	enum lang		 l;
-	long			 n;
-	char			*end;
 	size_t			 page;
 
 	slash = strchr(p, '/');
@@ -591,7 +690,7 @@ page_respond(struct http_request *req)
 	}
 	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
 	tail = slash ? slash + 1 : NULL;
-	if (!ctx_load(req, key, &c)) {
+	if (!ctx_load(req, key, &c, ctx_from(req, tail))) {
 		ctx_free(&c);
 		return (KORE_RESULT_OK);
 	}
@@ -600,7 +699,10 @@ page_respond(struct http_request *req)
 		l = lang_parse(form_get(&q, "lang"));
 		form_free(&q);
 		if (l != LANG_MAX) {
-			if (!db_resp_lang(app.db, c.r.id, lang_code(l)))
+			ctx_sel(&c, key, sizeof(key));
+			rcache_drop(key);
+			if (db_resp_lang(app.db, c.r.id, lang_code(l)) ==
+			    DB_ERR)
 				kore_log(LOG_WARNING, "lang: %s",
 				    db_error(app.db));
 			web_redirect(req, req->path);
@@ -648,11 +750,19 @@ page_respond(struct http_request *req)
 		}
 		show_done_mail(req, &c, T_SAVED, 200, NULL, NULL, sent);
 	} else {
-		n = strtol(tail, &end, 10);
-		page = (size_t)(n - 1);
-		if (*end != '\0' || n < 1 || (size_t)n > s->npages ||
-		    !rt.page_vis[page] ||
-		    !reachable(s, &rt, c.r.furthest_page_id, page)) {
+		page = tail_page(s, &rt, &c.r, tail);
+		if (page >= s->npages && c.cached) {
+			/* Remembered, and sent elsewhere: ask the database. */
+			route_free(&rt);
+			if (!ctx_reload(req, &c)) {
+				ctx_free(&c);
+				return (KORE_RESULT_OK);
+			}
+			s = c.s;
+			route_eval(s, &c.a, &rt);
+			page = tail_page(s, &rt, &c.r, tail);
+		}
+		if (page >= s->npages) {
 			go_page(req, c.key, current_page(s, &rt, c.r.page_id));
 		} else if (req->method == HTTP_METHOD_POST) {
 			post_page(req, &c, page);
@@ -749,7 +859,7 @@ page_resume_mail(struct http_request *req)
 		return (KORE_RESULT_OK);
 	}
 	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
-	if (!ctx_load(req, key, &c)) {
+	if (!ctx_load(req, key, &c, FROM_DB)) {
 		ctx_free(&c);
 		return (KORE_RESULT_OK);
 	}

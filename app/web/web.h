@@ -64,6 +64,13 @@ struct app {
 
 extern struct app	 app;
 
+/* web_rcache.c */
+void		 rcache_put(const char *, const struct connection *,
+		    const struct resp *, const struct answers *);
+int		 rcache_get(const char *, const struct connection *,
+		    struct resp *, struct answers *);
+void		 rcache_drop(const char *);
+
 /* web_util.c */
 void		 web_headers(struct http_request *);
 void		 web_survey_html(struct http_request *, int, enum lang,

@@ -22,6 +22,9 @@
 # respondents: SVAR_BENCH_RCONCS ("1 8 32 64"), SVAR_BENCH_RDUR (12 s),
 # SVAR_BENCH_RTARGET (answer rows of the second state, 1000000; 0 skips
 # it), SVAR_BENCH_VACUUM (1: VACUUM ANALYZE after growing it).
+# SVAR_BENCH_PGSET ("name=value ...") sets PostgreSQL settings to try,
+# SVAR_BENCH_SQL runs a statement on the schema to try (both for
+# measuring options; the figures in README say which were used).
 #
 # Prints one markdown table (also written to .run/bench-result.md in full
 # mode), memory, and the targets of the issue as PASS/MISS. Exits non-zero
@@ -125,6 +128,15 @@ if [ "$mode" = full ]; then
 	    -c 'CREATE EXTENSION pg_stat_statements SCHEMA pgss' -c "ALTER \
 	    SYSTEM SET pg_stat_statements.track_planning = on" \
 	    -c 'SELECT pg_reload_conf()' >/dev/null
+	# SVAR_BENCH_PGSET: settings to try, "name=value name=value".
+	for kv in ${SVAR_BENCH_PGSET:-}; do
+		psql -U postgres -qAtX -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" \
+		    -c 'SELECT pg_reload_conf()' >/dev/null
+	done
+	# SVAR_BENCH_SQL: a statement to try on the schema (as the owner).
+	if [ -n "${SVAR_BENCH_SQL:-}" ]; then
+		psql -qAtX -c "$SVAR_BENCH_SQL" >&2
+	fi
 	build/svarctl load surveys/helsepersonell-2021/survey.svar >&2
 	TOKENS=$TOP/.run/$CLUSTER-tokens.txt
 else

@@ -32,13 +32,20 @@ class Response:
 class Client:
     """One browser: its own cookies."""
 
-    def __init__(self):
+    def __init__(self, keep=False):
+        """keep: one connection for every request, as a browser keeps
+        one (and Kore keeps it on one worker); else a new one each."""
         u = urllib.parse.urlparse(BASE)
         self.host, self.port = u.hostname, u.port
         self.cookies = {}
+        self.keep = None
+        if keep:
+            self.keep = http.client.HTTPConnection(self.host, self.port,
+                                                   timeout=30)
 
     def request(self, method, path, body=None, headers=None):
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        conn = self.keep or http.client.HTTPConnection(self.host, self.port,
+                                                       timeout=30)
         h = dict(headers or {})
         path = urllib.parse.urlparse(path)
         target = path.path + ("?" + path.query if path.query else "")
@@ -60,7 +67,10 @@ class Client:
         resp = Response(r.status, r.getheaders(),
                         "" if binary else raw.decode("utf-8"))
         resp.raw = raw
-        conn.close()
+        if self.keep is None:
+            conn.close()
+        elif r.will_close:
+            raise AssertionError("the server closed a kept connection")
         for k, v in resp.headers:
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")

@@ -507,6 +507,82 @@ def reach(key, page_id):
          " WHERE selector = :'p0'", key[:8], page_id)
 
 
+GRID = {"Q3_1.telefon": "1", "Q3_1.skriftlig": "2", "Q3_1.video": "9"}
+
+
+def checked(body, var):
+    """The value of the checked radio button of `var` on a page."""
+    m = re.search(r'name="%s" id="[^"]*" value="([^"]*)" checked'
+                  % re.escape(var), body)
+    return m.group(1) if m else None
+
+
+class Remembered(unittest.TestCase):
+    """A worker remembers the responses it saved (web_rcache.c), so the
+    redirect after a save and the next save on the same connection need
+    not read the response back. What another connection, worker or app
+    server did in between is never lost, and never shown wrong once the
+    response is saved again. The changes "elsewhere" are made in SQL, as
+    another app server would, so the remembered state is surely stale."""
+
+    def setUp(self):
+        self.k = Client(keep=True)
+        self.key, _ = start(self.k, unit_link("hf"))
+        r = save(self.k, self.key, 2, GRID)
+        self.assertEqual(r.location, f"/r/{self.key}/3")
+
+    def elsewhere(self, sql):
+        psql(sql + "; UPDATE response SET rev = rev + 1"
+             " WHERE selector = :'p0'", self.key[:8])
+
+    def test_the_redirect_shows_what_was_saved(self):
+        r = self.k.get(f"/r/{self.key}/2")
+        self.assertEqual(r.status, 200)
+        for var, val in GRID.items():
+            self.assertEqual(checked(r.body, var), val, var)
+        r = save(self.k, self.key, 2, {**GRID, "Q3_1.video": "1"},
+                 nav="save")
+        self.assertEqual(r.location, f"/r/{self.key}/lagret")
+        r = self.k.get(f"/r/{self.key}/2")
+        self.assertEqual(checked(r.body, "Q3_1.video"), "1")
+        self.assertEqual(answers(self.key)["Q3_1.video"], ("1", "a"))
+
+    def test_a_save_elsewhere_is_kept_and_shown(self):
+        self.elsewhere("UPDATE answer SET value = '3' WHERE var ="
+                       " 'Q3_1.telefon' AND response_id = (SELECT id FROM"
+                       " response WHERE selector = :'p0')")
+        r = save(self.k, self.key, 3, {"Q3_2": "1"})
+        self.assertEqual(r.status, 303)
+        a = answers(self.key)
+        self.assertEqual(a["Q3_1.telefon"], ("3", "a"))
+        self.assertEqual(a["Q3_2"], ("1", "a"))
+        r = self.k.get(f"/r/{self.key}/2")
+        self.assertEqual(checked(r.body, "Q3_1.telefon"), "3")
+
+    def test_a_language_chosen_elsewhere_holds(self):
+        r = Client().get(f"/r/{self.key}/3?lang=en")
+        self.assertEqual(r.status, 303)
+        r = save(self.k, self.key, 3, {"Q3_2": "2"})
+        self.assertEqual(r.status, 303)
+        r = self.k.get(r.location)
+        self.assertIn('<html lang="en">', r.body)
+        self.assertEqual(answers(self.key)["Q3_2"], ("2", "a"))
+
+    def test_a_withdrawal_elsewhere_is_not_undone(self):
+        token = csrf(self.k.get(f"/r/{self.key}/3").body)
+        r = Client().post(f"/r/{self.key}/trekk", {"csrf": token})
+        self.assertIn("Svarene dine er slettet", r.body)
+        # The save says so at once, or (from a stale memory, its save
+        # refused) after the redirect.
+        r = save(self.k, self.key, 3, {"Q3_2": "1"}, token=token)
+        if r.status == 303:
+            r = self.k.follow(r.location)
+        self.assertEqual(r.status, 200)
+        self.assertIn("Svarene dine er slettet", r.body)
+        self.assertEqual(answers(self.key), {})
+        self.assertEqual(response_row(self.key)[1], "withdrawn")
+
+
 class KeepInvalid(unittest.TestCase):
     """Issue 8, defect 1: Forrige and Lagre save what is valid, keep what
     is invalid as typed, and go where the button says; only Neste
