@@ -69,7 +69,8 @@ static struct db_stmt stmts[S__MAX] = {
 	 * since completing happens once and nothing changes after it. One
 	 * prepared statement rather than a PL/pgSQL function: make bench
 	 * measured 40 us of interpreter per save. The unit's stage moves
-	 * only on the first completed response, through svar_unit_move.
+	 * on the first completed response, in the completion trigger
+	 * (sql/095).
 	 */
 	[S_SAVE] = { "respond.save",
 	  "WITH r AS ("
@@ -84,7 +85,7 @@ static struct db_stmt stmts[S__MAX] = {
 	  "   updated_at = now()"
 	  "  WHERE id = $1 AND rev = $2"
 	  "   AND status NOT IN ('completed', 'withdrawn')"
-	  "  RETURNING rev, unit_link_id),"
+	  "  RETURNING rev),"
 	  " a AS ("
 	  "  INSERT INTO answer AS a (response_id, var, value, state)"
 	  "  SELECT $1, v, x, s FROM unnest($3::text[], $4::text[],"
@@ -93,17 +94,11 @@ static struct db_stmt stmts[S__MAX] = {
 	  "   SET value = excluded.value, state = excluded.state,"
 	  "   updated_at = now()"
 	  "  WHERE a.value IS DISTINCT FROM excluded.value"
-	  "   OR a.state IS DISTINCT FROM excluded.state),"
-	  " mv AS ("
-	  "  SELECT svar_unit_move(w.id, 'responding', 'respondent',"
-	  "   'first completed response', false)"
-	  "  FROM r JOIN unit_link l ON l.id = r.unit_link_id"
-	  "  JOIN wave_unit w ON w.id = l.wave_unit_id"
-	  "  WHERE $8 AND w.stage <> 'responding')"
+	  "   OR a.state IS DISTINCT FROM excluded.state)"
 	  " SELECT coalesce((SELECT rev FROM r), CASE WHEN EXISTS (SELECT"
 	  "  FROM response WHERE id = $1 AND status IN ('completed',"
 	  "  'withdrawn')) THEN -2"
-	  "  ELSE -1 END), (SELECT count(*) FROM mv)", 9, 1 },
+	  "  ELSE -1 END)", 9, 1 },
 	[S_LINK_GET] = { "respond.link_get",
 	  "SELECT l.id, l.version_id, l.verifier,"
 	  " (w.closed OR coalesce(w.closes_at < now(), false) OR"
