@@ -69,7 +69,7 @@ static struct db_stmt stmts[S__MAX] = {
 	 * since completing happens once and nothing changes after it. One
 	 * prepared statement rather than a PL/pgSQL function: make bench
 	 * measured 40 us of interpreter per save. The unit's stage moves
-	 * on the first completed response, in the completion trigger
+	 * on the first completed response, in a trigger at completion
 	 * (sql/095).
 	 */
 	[S_SAVE] = { "respond.save",
