@@ -182,8 +182,9 @@ KLOG=$WORK/kore.log
 port=${URL##*:}
 port=${port%%/*}
 if [ "$mode" = full ]; then
-	# As in production: four workers per core (see conf/svar.conf.in).
-	workers=$((4 * $(nproc)))
+	# As in production: four workers per core (see conf/svar.conf.in);
+	# SVAR_BENCH_WORKERS tries another count.
+	workers=${SVAR_BENCH_WORKERS:-$((4 * $(nproc)))}
 	say "Kore on port $PORT, $workers workers"
 	conf=$(scripts/kore-conf.sh "$CLUSTER" "$PORT" "$workers")
 	SVAR_BASE_URL="http://127.0.0.1:$PORT" \
@@ -323,12 +324,14 @@ if part respondents; then
 		psql -qAtX -v target="$RTARGET" \
 		    -f tests/bench/bulk_answers.sql >&2 || fail "bulk insert"
 		# As autovacuum would have after a load like that, so the runs
-		# measure the 1M-row database rather than the insert
+		# measure the grown database rather than the insert
 		# (SVAR_BENCH_VACUUM=0 leaves it to autovacuum, during the runs).
 		if [ "${SVAR_BENCH_VACUUM:-1}" = 1 ]; then
 			su_psql -c 'VACUUM (ANALYZE) response, answer' >&2
 		fi
-		run_respondents 1M
+		run_respondents "$(psql -qAtX -c "SELECT CASE WHEN n >= 1e6
+		    THEN round(n / 1e6, 1) || 'M' ELSE n::text END FROM
+		    (SELECT count(*) AS n FROM answer) c")"
 	fi
 fi
 
