@@ -30,12 +30,13 @@ struct ctx {
 	int			 cached;	/* r and a from web_rcache.c */
 };
 
-/* Where ctx_load may take the response from. */
-enum ctx_from {
-	FROM_DB,	/* the database only */
-	FROM_SAVED,	/* this worker's last save of it: for a page save */
-	FROM_FRESH	/* ... only if this connection just saved it */
-};
+/*
+ * Where ctx_load may take the response from: the database only, this
+ * worker's last save of it (for a page save), or a revision >= 0: memory
+ * only at that revision, just saved (the view a save redirects to).
+ */
+#define FROM_DB		(-2)
+#define FROM_SAVED	(-1)
 
 static void
 ctx_sel(const struct ctx *c, char *sel, size_t len)
@@ -67,8 +68,7 @@ resp_spent(struct http_request *req, const char *key)
  * 0 when the key is unknown, the database is down or the wave is closed.
  */
 static int
-ctx_load(struct http_request *req, const char *key, struct ctx *c,
-    enum ctx_from from)
+ctx_load(struct http_request *req, const char *key, struct ctx *c, int from)
 {
 	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
 	const char	*why;
@@ -83,8 +83,7 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c,
 		return (0);
 	}
 	snprintf(c->key, sizeof(c->key), "%s", key);
-	if (from != FROM_DB && rcache_get(sel, from == FROM_FRESH ?
-	    req->owner : NULL, &c->r, &c->a))
+	if (from != FROM_DB && rcache_get(sel, from, &c->r, &c->a))
 		rc = c->cached = 1;
 	else if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
 		web_unavailable(req, c->lang, db_error(app.db));
@@ -128,18 +127,32 @@ ctx_free(struct ctx *c)
 }
 
 /*
- * A view may come from memory only right after this connection saved;
- * a page save from any remembered state, since it checks the revision;
- * anything else (a withdrawal) from the database.
+ * A page save may start from any remembered state, since it checks the
+ * revision; a view of a page from memory only at the revision its URL
+ * names (?v=, from the redirect after a save); anything else (a
+ * withdrawal, the thank-you page) from the database.
  */
-static enum ctx_from
-ctx_from(const struct http_request *req, const char *tail)
+static int
+ctx_from(struct http_request *req, const char *tail)
 {
-	if (req->method == HTTP_METHOD_GET)
-		return (FROM_FRESH);
-	if (tail != NULL && tail[0] >= '1' && tail[0] <= '9')
+	struct form	 q;
+	const char	*v;
+	char		*end;
+	long		 rev = FROM_DB;
+
+	if (tail == NULL || tail[0] < '1' || tail[0] > '9')
+		return (FROM_DB);
+	if (req->method == HTTP_METHOD_POST)
 		return (FROM_SAVED);
-	return (FROM_DB);
+	if (!web_query(req, &q))
+		return (FROM_DB);
+	if ((v = form_get(&q, "v")) != NULL) {
+		rev = strtol(v, &end, 10);
+		if (*end != '\0' || rev < 0 || rev > 0x7fffffff)
+			rev = FROM_DB;
+	}
+	form_free(&q);
+	return ((int)rev);
 }
 
 /* The same response again, from the database. */
@@ -158,8 +171,7 @@ ctx_reload(struct http_request *req, struct ctx *c)
  * follows and the next save; a completed response is not kept.
  */
 static void
-ctx_remember(struct http_request *req, struct ctx *c, const struct save *sv,
-    int rev)
+ctx_remember(struct ctx *c, const struct save *sv, int rev)
 {
 	char	 sel[KEY_SELECTOR_LEN + 1];
 
@@ -174,7 +186,7 @@ ctx_remember(struct http_request *req, struct ctx *c, const struct save *sv,
 	    sv->furthest_page_id);
 	if (sv->started)
 		snprintf(c->r.status, sizeof(c->r.status), "started");
-	rcache_put(sel, req->owner, &c->r, &c->a);
+	rcache_put(sel, &c->r, &c->a);
 }
 
 static void
@@ -183,6 +195,16 @@ go_page(struct http_request *req, const char *key, size_t page)
 	char	 n[24];
 
 	snprintf(n, sizeof(n), "%zu", page + 1);
+	web_go_response(req, key, n);
+}
+
+/* After a save: the page, and the revision the save left (web_rcache.c). */
+static void
+go_page_at(struct http_request *req, const char *key, size_t page, int rev)
+{
+	char	 n[40];
+
+	snprintf(n, sizeof(n), "%zu?v=%d", page + 1, rev);
 	web_go_response(req, key, n);
 }
 
@@ -214,6 +236,17 @@ reachable(const struct survey *s, const struct route *rt,
 	if (f >= s->npages)
 		f = route_first(s, rt);
 	return (p <= f || p == route_next(s, rt, f));
+}
+
+static int
+has_contact(const struct survey *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i].contact != CONTACT_NONE)
+			return (1);
+	return (0);
 }
 
 /* The page a path's tail names if the response may see it, else npages. */
@@ -536,7 +569,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	if (rc >= 0 && locked && !db_commit(app.db))
 		rc = DB_ERR;
 	if (rc >= 0)
-		ctx_remember(req, c, &sv, rc);
+		ctx_remember(c, &sv, rc);
 	if (rc >= 0) {
 		if (errs.n > 0 && !leave)
 			show_page(req, c, &rt, page, f, &errs, 422);
@@ -545,7 +578,7 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 		else if (strcmp(nav, "save") == 0)
 			web_go_response(req, c->key, "lagret");
 		else
-			go_page(req, c->key, target);
+			go_page_at(req, c->key, target, rc);
 	}
 	route_free(&rt);
 	verrs_free(&errs);
@@ -597,17 +630,26 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 		rcache_drop(sel);
 		answers_free(&c->a);
 		answers_init(&c->a);
-		if (!db_begin(app.db) ||
-		    db_resp_load_locked(app.db, sel, &c->r, &c->a) != 1) {
+		if (!db_begin(app.db) || (rc = db_resp_load_locked(app.db,
+		    sel, &c->r, &c->a)) == DB_ERR) {
 			db_rollback(app.db);
 			rc = DB_ERR;
+		} else if (rc == 0) {
+			/* Completed in an anonymous wave: it left its key. */
+			db_rollback(app.db);
+			rc = DB_COMPLETED;
 		} else if (strcmp(c->r.status, "completed") == 0 ||
 		    strcmp(c->r.status, "withdrawn") == 0) {
 			/* Finished, or withdrawn from another tab meanwhile. */
 			db_rollback(app.db);
 			rc = DB_COMPLETED;
-		} else if ((rc = save_page(req, c, page, &f, nav, 1)) < 0)
-			db_rollback(app.db);
+		} else {
+			/* A language chosen elsewhere counts from here on. */
+			if ((l = lang_parse(c->r.lang)) != LANG_MAX)
+				c->lang = l;
+			if ((rc = save_page(req, c, page, &f, nav, 1)) < 0)
+				db_rollback(app.db);
+		}
 	}
 	form_free(&f);
 	if (rc < 0)
@@ -751,8 +793,13 @@ page_respond(struct http_request *req)
 		show_done_mail(req, &c, T_SAVED, 200, NULL, NULL, sent);
 	} else {
 		page = tail_page(s, &rt, &c.r, tail);
-		if (page >= s->npages && c.cached) {
-			/* Remembered, and sent elsewhere: ask the database. */
+		/*
+		 * Remembered, and sent elsewhere: ask the database. So too
+		 * where contact details may be asked: they are stored or
+		 * dropped by what routing shows, before the revision-checked
+		 * save, and must not follow a stale memory.
+		 */
+		if (c.cached && (page >= s->npages || has_contact(s))) {
 			route_free(&rt);
 			if (!ctx_reload(req, &c)) {
 				ctx_free(&c);

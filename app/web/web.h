@@ -65,10 +65,10 @@ struct app {
 extern struct app	 app;
 
 /* web_rcache.c */
-void		 rcache_put(const char *, const struct connection *,
-		    const struct resp *, const struct answers *);
-int		 rcache_get(const char *, const struct connection *,
-		    struct resp *, struct answers *);
+void		 rcache_put(const char *, const struct resp *,
+		    const struct answers *);
+int		 rcache_get(const char *, int, struct resp *, struct answers *);
+void		 rcache_sweep(void *, u_int64_t);
 void		 rcache_drop(const char *);
 
 /* web_util.c */

@@ -11,19 +11,23 @@
  *   a remembered state that another worker or tab has since changed
  *   fails its check and is done again from the database, holding the
  *   row, as any lost race is (h_respond.c).
- * - A page is shown from memory only on the connection that saved it,
- *   within FRESH_MS: the redirect right after the save, which a browser
- *   follows on the same connection. Any other view reads the database,
- *   since another connection may have reached another worker (or app
- *   server) and saved there; a page save from memory needs no such
- *   care, as its revision check catches that.
+ * - A page is shown from memory only when the request names the
+ *   revision remembered (the ?v= a save's redirect carries), within
+ *   FRESH_MS: the redirect right after the save. Each revision comes
+ *   from one save, so memory at that revision is what that save left.
+ *   Any other view reads the database: the same connection proves
+ *   nothing (a load balancer shares its connections to an app server
+ *   between browsers), and another worker or app server may have saved
+ *   since. A page save from memory needs no such care, as its revision
+ *   check catches that.
  * - An entry is written only after a save that succeeded, dropped when
- *   a save fails, at completion and withdrawal, and forgotten after
- *   KEEP_MS. The table is small and fixed: a slot taken by another
- *   response is simply a miss.
+ *   a save fails, at completion and withdrawal (on this worker; other
+ *   workers' entries of it age out), and swept after KEEP_MS by a timer.
+ *   The table is small and fixed: a slot taken by another response is
+ *   simply a miss.
  *
- * Holding answers in a worker's memory for minutes is no new exposure:
- * the worker held them while it served the page.
+ * Answers stay in a worker's memory up to KEEP_MS plus a sweep after the
+ * last save, and are zeroed when dropped.
  */
 #include <string.h>
 
@@ -39,10 +43,6 @@ struct rc_entry {
 	struct resp	 r;
 	struct answers	 a;
 	uint64_t	 saved;		/* kore_time_ms() of the save */
-	/* The connection that saved it, as far as it can be told apart. */
-	const struct connection	*conn;
-	int		 fd;
-	struct sockaddr_storage	 peer;
 };
 
 static struct rc_entry	 rc[RC_SLOTS];
@@ -62,21 +62,19 @@ rc_slot(const char *sel)
 static void
 rc_clear(struct rc_entry *e)
 {
+	size_t	 i;
+
+	for (i = 0; i < e->a.n; i++)
+		if (e->a.v[i].value != NULL)
+			explicit_bzero(e->a.v[i].value,
+			    strlen(e->a.v[i].value));
 	answers_free(&e->a);
 	explicit_bzero(e, sizeof(*e));
 	answers_init(&e->a);
 }
 
-static int
-rc_same_conn(const struct rc_entry *e, const struct connection *c)
-{
-	return (e->conn == c && e->fd == c->fd &&
-	    memcmp(&e->peer, &c->addr, sizeof(c->addr)) == 0);
-}
-
 void
-rcache_put(const char *sel, const struct connection *c,
-    const struct resp *r, const struct answers *a)
+rcache_put(const char *sel, const struct resp *r, const struct answers *a)
 {
 	struct rc_entry	*e = rc_slot(sel);
 
@@ -85,19 +83,15 @@ rcache_put(const char *sel, const struct connection *c,
 	e->r = *r;
 	answers_copy(&e->a, a);
 	e->saved = kore_time_ms();
-	e->conn = c;
-	e->fd = c->fd;
-	memcpy(&e->peer, &c->addr, sizeof(c->addr));
 }
 
 /*
  * 1 and a copy of the response as this worker last saved it; 0 when it
- * has none, or (with `fresh`, a connection) none that this connection
- * saved within FRESH_MS.
+ * has none, or (rev >= 0, for a view) none at that revision saved within
+ * FRESH_MS.
  */
 int
-rcache_get(const char *sel, const struct connection *fresh,
-    struct resp *r, struct answers *a)
+rcache_get(const char *sel, int rev, struct resp *r, struct answers *a)
 {
 	struct rc_entry	*e = rc_slot(sel);
 	uint64_t	 age;
@@ -109,7 +103,7 @@ rcache_get(const char *sel, const struct connection *fresh,
 		rc_clear(e);
 		return (0);
 	}
-	if (fresh != NULL && (age > FRESH_MS || !rc_same_conn(e, fresh)))
+	if (rev >= 0 && (age > FRESH_MS || e->r.rev != rev))
 		return (0);
 	*r = e->r;
 	answers_copy(a, &e->a);
@@ -123,4 +117,16 @@ rcache_drop(const char *sel)
 
 	if (e->sel[0] != '\0' && strcmp(e->sel, sel) == 0)
 		rc_clear(e);
+}
+
+/* Kore timer, every minute: forgets what is older than KEEP_MS. */
+void
+rcache_sweep(void *arg, u_int64_t now)
+{
+	size_t	 i;
+
+	(void)arg;
+	for (i = 0; i < RC_SLOTS; i++)
+		if (rc[i].sel[0] != '\0' && now - rc[i].saved > KEEP_MS)
+			rc_clear(&rc[i]);
 }

@@ -44,6 +44,18 @@ import urllib.parse
 TICK = os.sysconf("SC_CLK_TCK")
 
 
+
+def target(loc):
+    """A Location as a browser requests it: path and query (a page
+    save's redirect names the revision, ?v=, for the worker's memory)."""
+    u = urllib.parse.urlparse(loc)
+    return u.path + ("?" + u.query if u.query else "")
+
+
+def page_path(path):
+    """The page itself, without the query."""
+    return path.split("?", 1)[0]
+
 def die(msg):
     print(f"respondents.py: {msg}", file=sys.stderr)
     sys.exit(2)
@@ -294,7 +306,7 @@ def respondent(base, key, rng, lat, stats):
         except (OSError, http.client.HTTPException) as e:
             raise Fail(f"{method} {path}: {type(e).__name__}") from None
         loc = r.getheader("Location")
-        return r.status, (urllib.parse.urlparse(loc).path if loc else None), \
+        return r.status, (target(loc) if loc else None), \
             data
 
     try:
@@ -306,11 +318,12 @@ def respondent(base, key, rng, lat, stats):
             if s != 200:
                 raise Fail(f"GET page: {s}")
             form = Form(body.decode())
-            if form.action != path or "csrf" not in form.hidden:
+            action = page_path(path)
+            if form.action != action or "csrf" not in form.hidden:
                 raise Fail(f"GET page: no form for {path}")
             fields = fill(form, rng)
             t0 = time.perf_counter()
-            s, loc, _ = req("POST", path, urllib.parse.urlencode(fields))
+            s, loc, _ = req("POST", action, urllib.parse.urlencode(fields))
             lat.append((time.perf_counter() - t0) * 1000)
             if s == 200:
                 # Something on the page was not valid (counted); a person
@@ -319,14 +332,14 @@ def respondent(base, key, rng, lat, stats):
                 fields = [(k, v) for k, v in fields
                           if k in ("csrf", "nav")]
                 t0 = time.perf_counter()
-                s, loc, _ = req("POST", path,
+                s, loc, _ = req("POST", action,
                                 urllib.parse.urlencode(fields))
                 lat.append((time.perf_counter() - t0) * 1000)
             if s != 303:
                 raise Fail(f"POST page: {s}")
             if loc == f"/r/{key}/takk":
                 break
-            if not loc or not re.fullmatch(rf"/r/{key}/\d+", loc):
+            if not loc or not re.fullmatch(rf"/r/{key}/\d+(\?v=\d+)?", loc):
                 raise Fail(f"POST page: Location {loc}")
             path = loc
         else:

@@ -9,8 +9,8 @@ import time
 import unittest
 
 import svartest
-from svartest import (Client, answers, complete, csrf, key_of, new_token, psql,
-                      response_row, start, unit_link)
+from svartest import (Client, answers, complete, csrf, key_of, new_admin,
+                      new_token, psql, response_row, start, unit_link)
 
 
 # The pages of the 2021 survey in order, by id.
@@ -503,7 +503,7 @@ if __name__ == "__main__":
 def reach(key, page_id):
     """Moves a response's furthest page reached to `page_id`, as if the
     respondent had come that far."""
-    psql("UPDATE response SET furthest_page_id = :'p1'"
+    psql("UPDATE response SET furthest_page_id = :'p1', rev = rev + 1"
          " WHERE selector = :'p0'", key[:8], page_id)
 
 
@@ -518,65 +518,80 @@ def checked(body, var):
 
 
 class Remembered(unittest.TestCase):
-    """A worker remembers the responses it saved (web_rcache.c), so the
-    redirect after a save and the next save on the same connection need
-    not read the response back. What another connection, worker or app
-    server did in between is never lost, and never shown wrong once the
-    response is saved again. The changes "elsewhere" are made in SQL, as
-    another app server would, so the remembered state is surely stale."""
+    """A worker remembers the responses it saved (web_rcache.c): a page
+    save starts from that memory (its revision check catches anything
+    done elsewhere since), and the redirect after a save names the
+    revision (?v=) so the page it leads to can come from memory. The
+    changes "elsewhere" are made through PostgreSQL as the other app
+    server, the admin or the withdrawal would make them, so the memory of
+    the kept connection's worker is surely stale."""
 
     def setUp(self):
         self.k = Client(keep=True)
         self.key, _ = start(self.k, unit_link("hf"))
         r = save(self.k, self.key, 2, GRID)
         self.assertEqual(r.location, f"/r/{self.key}/3")
+        self.id = response_row(self.key)[0]
 
-    def elsewhere(self, sql):
-        psql(sql + "; UPDATE response SET rev = rev + 1"
-             " WHERE selector = :'p0'", self.key[:8])
+    def same_as_database(self, r):
+        """The page a save redirects to, from memory, is the page a new
+        connection reads from the database."""
+        self.assertEqual(r.status, 303)
+        self.assertRegex(r.raw_location, r"\?v=\d+$")
+        mem = self.k.get(r.raw_location)
+        db = Client().get(r.location)
+        self.assertEqual((mem.status, mem.body), (db.status, db.body))
+        return mem
 
-    def test_the_redirect_shows_what_was_saved(self):
-        r = self.k.get(f"/r/{self.key}/2")
-        self.assertEqual(r.status, 200)
-        for var, val in GRID.items():
-            self.assertEqual(checked(r.body, var), val, var)
+    def test_the_page_after_a_save_is_what_the_database_holds(self):
+        self.same_as_database(save(self.k, self.key, 3, {"Q3_2": "2"}))
+        self.same_as_database(save(self.k, self.key, 21,
+                                   {"B4": "1", "B5": "200"}, nav="prev"))
+        self.same_as_database(save(self.k, self.key, 19,
+                                   {"Q3_35": "</textarea>æøå"}))
         r = save(self.k, self.key, 2, {**GRID, "Q3_1.video": "1"},
-                 nav="save")
-        self.assertEqual(r.location, f"/r/{self.key}/lagret")
-        r = self.k.get(f"/r/{self.key}/2")
-        self.assertEqual(checked(r.body, "Q3_1.video"), "1")
-        self.assertEqual(answers(self.key)["Q3_1.video"], ("1", "a"))
+                 nav="prev")
+        for var, val in {**GRID, "Q3_1.video": "1"}.items():
+            self.assertEqual(answers(self.key)[var], (val, "a"))
+        self.same_as_database(r)
 
     def test_a_save_elsewhere_is_kept_and_shown(self):
-        self.elsewhere("UPDATE answer SET value = '3' WHERE var ="
-                       " 'Q3_1.telefon' AND response_id = (SELECT id FROM"
-                       " response WHERE selector = :'p0')")
-        r = save(self.k, self.key, 3, {"Q3_2": "1"})
-        self.assertEqual(r.status, 303)
+        # What another app server's page save does: a value, a revision.
+        psql("UPDATE answer SET value = '3' WHERE var = 'Q3_1.telefon'"
+             " AND response_id = :'p0'; UPDATE response SET rev = rev + 1"
+             " WHERE id = :'p0'", self.id)
+        r = save(self.k, self.key, 3, {"Q3_2": "1"}, nav="prev")
         a = answers(self.key)
         self.assertEqual(a["Q3_1.telefon"], ("3", "a"))
         self.assertEqual(a["Q3_2"], ("1", "a"))
-        r = self.k.get(f"/r/{self.key}/2")
-        self.assertEqual(checked(r.body, "Q3_1.telefon"), "3")
+        page = self.same_as_database(r)
+        self.assertEqual(checked(page.body, "Q3_1.telefon"), "3")
+
+    def test_a_text_blanked_by_an_admin_stays_blank(self):
+        save(self.k, self.key, 19, {"Q3_35": "Kari Nordmann, pasient"})
+        admin, _, _ = new_admin()
+        psql("SELECT svar_text_blank(:'p0', 'Q3_35', (SELECT id FROM"
+             " admin_user WHERE name = :'p1'))", self.id, admin)
+        r = save(self.k, self.key, 20, {}, nav="prev")
+        self.assertEqual(r.location, f"/r/{self.key}/19")
+        page = self.same_as_database(r)
+        self.assertNotIn("Kari Nordmann", page.body)
+        self.assertEqual(answers(self.key)["Q3_35"][0], "")
 
     def test_a_language_chosen_elsewhere_holds(self):
         r = Client().get(f"/r/{self.key}/3?lang=en")
         self.assertEqual(r.status, 303)
         r = save(self.k, self.key, 3, {"Q3_2": "2"})
-        self.assertEqual(r.status, 303)
-        r = self.k.get(r.location)
-        self.assertIn('<html lang="en">', r.body)
+        page = self.same_as_database(r)
+        self.assertIn('<html lang="en">', page.body)
         self.assertEqual(answers(self.key)["Q3_2"], ("2", "a"))
 
     def test_a_withdrawal_elsewhere_is_not_undone(self):
         token = csrf(self.k.get(f"/r/{self.key}/3").body)
-        r = Client().post(f"/r/{self.key}/trekk", {"csrf": token})
-        self.assertIn("Svarene dine er slettet", r.body)
-        # The save says so at once, or (from a stale memory, its save
-        # refused) after the redirect.
+        psql("SELECT svar_response_withdraw(:'p0')", self.id)
         r = save(self.k, self.key, 3, {"Q3_2": "1"}, token=token)
-        if r.status == 303:
-            r = self.k.follow(r.location)
+        self.assertEqual((r.status, r.location), (303, f"/r/{self.key}/takk"))
+        r = self.k.follow(r.location)
         self.assertEqual(r.status, 200)
         self.assertIn("Svarene dine er slettet", r.body)
         self.assertEqual(answers(self.key), {})

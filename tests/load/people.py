@@ -40,7 +40,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bench"))
-from respondents import Form, fill, read_keys  # noqa: E402
+from respondents import (Form, fill, page_path, read_keys,  # noqa: E402
+                         target)
 
 # How long a person keeps trying before giving up on a page (s).
 PATIENCE = 120
@@ -114,7 +115,7 @@ class Person:
         if r.status == 503 and not self.strict:
             raise Retry()
         loc = r.getheader("Location")
-        return r.status, (urllib.parse.urlparse(loc).path if loc else None), \
+        return r.status, (target(loc) if loc else None), \
             data
 
     def patiently(self, fn):
@@ -148,7 +149,8 @@ class Person:
             if s != 200:
                 raise Failed(f"GET {path}: {s}")
             form = Form(body.decode())
-            if form.action != path:
+            action = page_path(path)
+            if form.action != action:
                 raise Failed(f"GET {path}: no form")
             fields = fill(form, self.rng)
             other = None
@@ -164,20 +166,20 @@ class Person:
                 other = fill(Form(body2.decode()), self.rng)
             enc = urllib.parse.urlencode(fields)
             if double:
-                loc = self.post_twice(path, enc)
+                loc = self.post_twice(action, enc)
                 self.doubles += 1
             else:
-                loc = self.post(path, enc)
+                loc = self.post(action, enc)
             if loc is None:
                 # Not valid (a mix the filler got wrong): cleared, sent
                 # again; nothing of this page counts as told saved.
                 fields = [(k, v) for k, v in fields if k in ("csrf", "nav")]
-                loc = self.post(path, urllib.parse.urlencode(fields))
+                loc = self.post(action, urllib.parse.urlencode(fields))
                 if loc is None:
-                    raise Failed(f"POST {path}: empty page refused")
+                    raise Failed(f"POST {action}: empty page refused")
             self.told(form, fields)
             if other is not None:
-                loc2 = self.post(path, urllib.parse.urlencode(other))
+                loc2 = self.post(action, urllib.parse.urlencode(other))
                 # After the first tab completed the response, the second
                 # only gets the thank-you page: nothing changes after
                 # completion, so nothing of it was told saved.
@@ -257,12 +259,12 @@ def walk(p, rec, resumed, cutoff_at):
             if loc == f"/r/{key}/takk":
                 rec["finished_at"] = time.time()
                 break
-            if not re.fullmatch(rf"/r/{key}/\d+", loc):
+            if not re.fullmatch(rf"/r/{key}/\d+(\?v=\d+)?", loc):
                 raise Failed(f"Location {loc}")
             path = loc
             if pages == cutoff_at:
                 # Leaves; comes back later through the link.
-                rec["cut"] = path
+                rec["cut"] = page_path(path)
                 return True
         s, _, _ = p.patiently(lambda: p.req("GET", f"/r/{key}/takk"))
         if s != 200:

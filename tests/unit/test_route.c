@@ -166,6 +166,33 @@ START_TEST(route_and_binds_tighter_than_or)
 }
 END_TEST
 
+/* A worker's memory of a response (web_rcache.c) is a deep copy. */
+START_TEST(answers_copy_is_deep)
+{
+	struct answers	 a, b;
+
+	answers_init(&a);
+	answers_init(&b);
+	answers_copy(&b, &a);
+	ck_assert_uint_eq(b.n, 0);
+	answers_set(&a, "Q1", "1", ANS_ANSWERED);
+	answers_set(&a, "Q2", NULL, ANS_SKIPPED);
+	answers_set(&a, "Q3", "tekst", ANS_INVALID);
+	answers_copy(&b, &a);
+	answers_set(&a, "Q1", "2", ANS_ANSWERED);
+	answers_free(&a);
+	ck_assert_uint_eq(b.n, 3);
+	ck_assert_str_eq(answers_get(&b, "Q1")->value, "1");
+	ck_assert_ptr_null(answers_get(&b, "Q2")->value);
+	ck_assert_int_eq(answers_get(&b, "Q2")->state, ANS_SKIPPED);
+	ck_assert_str_eq(answers_get(&b, "Q3")->value, "tekst");
+	ck_assert_int_eq(answers_get(&b, "Q3")->state, ANS_INVALID);
+	answers_set(&b, "Q4", "4", ANS_ANSWERED);
+	ck_assert_uint_eq(b.n, 4);
+	answers_free(&b);
+}
+END_TEST
+
 Suite *
 suite_route(void)
 {
@@ -177,6 +204,7 @@ suite_route(void)
 	tcase_add_test(tc, route_marks_stale_answers);
 	tcase_add_test(tc, route_finds_unvisited_pages);
 	tcase_add_test(tc, route_and_binds_tighter_than_or);
+	tcase_add_test(tc, answers_copy_is_deep);
 	suite_add_tcase(s, tc);
 	return (s);
 }
