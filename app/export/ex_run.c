@@ -185,10 +185,14 @@ run_resp(const char *const *v, void *arg)
 		else
 			cell_set(x, (long)i, EX_S_NOTREACHED, NULL);
 	}
-	/* Pages before the furthest were passed: a completed response
-	 * passed them all. */
+	/*
+	 * Pages before the furthest were passed: a completed response
+	 * passed them all, one never saved (opened, no furthest page)
+	 * none, so its questions count as not reached, not as not asked.
+	 */
 	x->furthest = strcmp(v[EX_P_STATUS], "completed") == 0 ?
-	    x->s->npages : survey_page(x->s, v[EX__PARA + 1]);
+	    x->s->npages : v[EX__PARA + 1][0] == '\0' ? 0 :
+	    survey_page(x->s, v[EX__PARA + 1]);
 	/* The version's hidden values: "B1=1;B2=3". */
 	h = xstrdup(v[EX__PARA]);
 	for (p = h; p != NULL && *p != '\0'; p = q) {

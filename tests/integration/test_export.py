@@ -27,7 +27,8 @@ DEF = "tests/defs/export-2033.svar"
 T1 = "hei, «sitat»; og \"anførsel\"\nny linje"
 
 # What each respondent does: the fields posted per page, and whether
-# they finish. r4 stops after page 1; r5 is made a test response.
+# they finish. r4 stops after page 1; r5 is made a test response; r6
+# opens the link and stops there.
 PEOPLE = [
     {"name": "r1", "done": True, 1: {"S1": "1", "M1": ["1", "2"],
                                      "G1.a": "1", "G1.b": "9"},
@@ -41,6 +42,8 @@ PEOPLE = [
     {"name": "r4", "done": False, 1: {"S1": "2", "M1": ["2"], "G1.a": "9",
                                       "G1.b": "2"}},
     {"name": "r5", "done": True, 1: {"S1": "2"}, 2: {"A1": "33"}},
+    # Opened, never saved a page: no answers but the hidden value.
+    {"name": "r6", "done": False, "status": "opened"},
 ]
 
 # Codes the test gives: r2's S1 text back-coded to "Dårlig" (2), r2's M1
@@ -56,7 +59,9 @@ def expected(p):
     """The row the test expects for person p, as CSV text, by variable
     name: the codes for skipped, not asked and not reached, the coded
     value in the variable's column and the given one in .raw."""
-    p1, p2 = p.get(1, {}), p.get(2)
+    p1, p2 = p.get(1), p.get(2)
+    reached1 = p1 is not None
+    p1 = p1 or {}
     e = {"B1": "1"}
 
     def val(page, var, reached):
@@ -66,21 +71,22 @@ def expected(p):
 
     reached2 = p2 is not None
     s1 = p1.get("S1")
-    e["S1.raw"] = val(p1, "S1", True)
+    e["S1.raw"] = val(p1, "S1", reached1)
     e["S1"] = str(BACKCODE) if p1.get("S1.other") else e["S1.raw"]
     e["S1.other"] = p1.get("S1.other", "")
     ticks = p1.get("M1", [])
+    untyped = SKIP if reached1 else NOTREACHED
     for c in ("1", "2", "8"):
-        e[f"M1.{c}.raw"] = ("1" if c in ticks else "0") if ticks else SKIP
+        e[f"M1.{c}.raw"] = ("1" if c in ticks else "0") if ticks else untyped
         e[f"M1.{c}"] = e[f"M1.{c}.raw"]
     e["M1.other"] = p1.get("M1.other", "")
     for var, code in (("S1.other", BACKCODE), ("M1.other", None)):
         typed = p1.get(var)
-        e[f"{var}.code"] = (str(code) if code else "") if typed else SKIP
-    e["S1.other.frame"] = "" if p1.get("S1.other") else SKIP
-    e["M1.other.frame"] = str(FRAME[0]) if p1.get("M1.other") else SKIP
+        e[f"{var}.code"] = (str(code) if code else "") if typed else untyped
+    e["S1.other.frame"] = "" if p1.get("S1.other") else untyped
+    e["M1.other.frame"] = str(FRAME[0]) if p1.get("M1.other") else untyped
     for r in ("a", "b"):
-        e[f"G1.{r}"] = val(p1, f"G1.{r}", True)
+        e[f"G1.{r}"] = val(p1, f"G1.{r}", reached1)
     p2 = p2 or {}
     if not reached2:
         e["R1"] = NOTREACHED
@@ -148,8 +154,8 @@ def setUpModule():
         " AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD HH24:MI:SS'), '')"
         " FROM response WHERE id = :'p0'", RIDS[p["name"]])[0])
         for p in PEOPLE}
-    assert all(re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$", t[0])
-               for t in TIMES.values()), TIMES
+    assert all(re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$",
+                        TIMES[p["name"]][0]) for p in PEOPLE if 1 in p), TIMES
     # The test response: an admin preview makes these; here the flag
     # alone matters.
     psql("UPDATE response SET test = true WHERE id = :'p0'", RIDS["r5"])
@@ -230,8 +236,8 @@ class Export(unittest.TestCase):
             self.assertEqual(got["version"], "ea")
             self.assertEqual(got["unit"], f"{KEY}-h1")
             self.assertEqual(got["rhf"], "Helse Vest RHF")
-            self.assertEqual(got["status"], "completed" if p["done"]
-                             else "started")
+            self.assertEqual(got["status"], p.get("status", "completed"
+                             if p["done"] else "started"))
             self.assertEqual(got["channel"], "link")
             self.assertEqual(got["lang"], "nb")
             self.assertEqual(bool(got["completed"]), p["done"])
@@ -260,7 +266,7 @@ class Export(unittest.TestCase):
         r = svarctl("--format", "csv", "--wave", "2033", "--status", "all",
                     "--include-test")
         _, h2, rows2 = read_csv_text(r.stdout)
-        self.assertEqual(len(rows2), 5)
+        self.assertEqual(len(rows2), len(people("all", True)))
         self.check_rows(h2, rows2, people("all", True))
         self.assertTrue(ids <= {dict(zip(h2, x))["id"] for x in rows2})
         # The audit has it: who, format, filters, rows.
@@ -269,7 +275,7 @@ class Export(unittest.TestCase):
                    " LIMIT 1", "format=csv wave=testexport 2033 status=all%")
         self.assertTrue(got[0][0].startswith("svarctl ("), got)
         self.assertIn("test=1", got[0][1])
-        self.assertIn("rows=5", got[0][1])
+        self.assertIn(f"rows={len(people('all', True))}", got[0][1])
 
     def test_csv_filters(self):
         r = svarctl("--format", "csv", "--wave", str(W), "--status",
@@ -400,7 +406,7 @@ class Export(unittest.TestCase):
                     got = ""
                 self.assertEqual(got, v, (p["name"], var))
             # Date-times, read back as such (POSIXct), on Oslo's clock.
-            self.assertEqual((row["started"], row["completed"] or ""),
+            self.assertEqual((row["started"] or "", row["completed"] or ""),
                              TIMES[p["name"]], p["name"])
         for var in ("started", "completed"):
             self.assertEqual(h["vars"][var]["class"], "POSIXct", var)
@@ -454,7 +460,7 @@ class Export(unittest.TestCase):
         subprocess.run(["pspp-convert", out("a.sav"), out("p.csv")],
                        check=True, capture_output=True)
         _, header, rows = read_csv(out("p.csv"))
-        self.assertEqual(len(rows), 4)
+        self.assertEqual(len(rows), len(people("all")))
         got = [dict(zip(header, r))["R1"] for r in rows]
         self.assertEqual([float(x) for x in got],
                          [float(expected(p)["R1"]) for p in people("all")])
@@ -562,13 +568,14 @@ class AdminDownload(unittest.TestCase):
                             "xlsx_read.py", out("web.xlsx")],
                            capture_output=True, text=True)
         self.assertEqual(x.returncode, 0, x.stderr)
-        self.assertEqual(len(json.loads(x.stdout)["data"]), 5)
+        n = len(people("all"))
+        self.assertEqual(len(json.loads(x.stdout)["data"]), n + 1)
         with open(out("web.json"), encoding="utf-8") as f:
-            self.assertEqual(json.load(f)["responses"], 4)
+            self.assertEqual(json.load(f)["responses"], n)
         name = psql("SELECT actor, detail FROM audit WHERE action ="
                     " 'export' AND object = 'export' ORDER BY id DESC"
                     " LIMIT 1")[0]
-        self.assertEqual(name[1].split(" rows=")[1], "4")
+        self.assertEqual(name[1].split(" rows=")[1], str(n))
         self.assertIn("format=codebook-json", name[1])
 
     def test_analyst_gets_no_texts(self):
