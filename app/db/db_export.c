@@ -353,6 +353,8 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 {
 	struct db_stream	*s[3] = { NULL, NULL, NULL };
 	static const int	 q[3] = { Q_RESP, Q_ANS, Q_CODED };
+	/* The answers, the longest, start first. */
+	static const int	 order[3] = { 1, 0, 2 };
 	PGresult		*res;
 	const char		*v[EX_SET_PARAMS], *pv[DB_STREAM_MAX];
 	char			 p[EX_SET_PARAMS][16], *snap = NULL;
@@ -385,10 +387,12 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 			goto out;
 		snap = xstrdup(PQgetvalue(res, 0, 0));
 		PQclear(res);
-		for (i = 0; i < 3; i++)
+		for (c = 0; c < 3; c++) {
+			i = order[c];
 			if ((s[i] = db_stream_open(db, snap, queries[Q_SET],
 			    EX_SET_PARAMS, v, queries[q[i]])) == NULL)
 				goto out;
+		}
 	}
 	if ((res = query(db, queries[Q_COUNT], EX_SET_PARAMS, v,
 	    PGRES_TUPLES_OK)) == NULL)

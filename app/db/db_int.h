@@ -49,6 +49,7 @@ struct db_stream {
 	char		*v[DB_STREAM_MAX];	/* its fields; NULL for NULL */
 	int		 len[DB_STREAM_MAX];
 	int		 n;
+	int		 begun;	/* the COPY began */
 	int		 header;	/* the file header was read */
 	int		 done;
 };

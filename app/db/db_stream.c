@@ -39,15 +39,17 @@ stream_cmd(struct db *db, PGconn *conn, const char *sql, int n,
 /*
  * Opens the stream: a new connection with db's connection string, a
  * read-only transaction on the exported snapshot snap, setup (with its
- * parameters; e.g. set_config of what the query reads), and then
- * COPY (sql) TO STDOUT in binary. NULL with db->err.
+ * parameters; e.g. set_config of what the query reads), and then sends
+ * COPY (sql) TO STDOUT in binary. It does not wait for the COPY to
+ * begin (the first db_stream_next does): the server says so only with
+ * its first 8 kB of rows, after any sort, so streams opened one after
+ * another start their queries at once. NULL with db->err.
  */
 struct db_stream *
 db_stream_open(struct db *db, const char *snap, const char *setup, int n,
     const char *const *params, const char *sql)
 {
 	struct db_stream	*s;
-	PGresult		*res;
 	struct buf		 b;
 	char			*lit;
 	int			 ok;
@@ -85,15 +87,6 @@ db_stream_open(struct db *db, const char *snap, const char *setup, int n,
 		ok = 0;
 	}
 	buf_free(&b);
-	if (ok) {
-		res = PQgetResult(s->conn);
-		if (PQresultStatus(res) != PGRES_COPY_OUT) {
-			snprintf(db->err, sizeof(db->err), "export stream: "
-			    "%s", PQresultErrorMessage(res));
-			ok = 0;
-		}
-		PQclear(res);
-	}
 	if (!ok) {
 		db_stream_close(s);
 		return (NULL);
@@ -169,6 +162,18 @@ db_stream_next(struct db *db, struct db_stream *s)
 
 	if (s->done)
 		return (0);
+	if (!s->begun) {
+		res = PQgetResult(s->conn);
+		if (PQresultStatus(res) != PGRES_COPY_OUT) {
+			snprintf(db->err, sizeof(db->err), "export stream: "
+			    "%s", PQresultErrorMessage(res));
+			PQclear(res);
+			s->done = 1;
+			return (-1);
+		}
+		PQclear(res);
+		s->begun = 1;
+	}
 	if (s->msg != NULL)
 		PQfreemem(s->msg);
 	s->msg = NULL;
