@@ -1,11 +1,12 @@
 /*
  * Raw-data exports (issue 13 §1): the responses of a wave with their
- * paradata and answers, streamed as two binary COPYs (db_stream.c) on
- * connections of their own that import the snapshot of one read-only
- * REPEATABLE READ transaction (so both, and the row count the .sav and
- * .dta headers need, see the same data). Both are ordered by response
- * id, so the caller gets one response at a time with its answers and
- * nothing is held for more than a row. Answers
+ * paradata and answers, streamed as three binary COPYs (db_stream.c:
+ * the responses, the answers of responses without coding, those with)
+ * on connections of their own that import the snapshot of one
+ * read-only REPEATABLE READ transaction (so all, and the row count the
+ * .sav and .dta headers need, see the same data). All are ordered by
+ * response id, so the caller gets one response at a time with its
+ * answers and nothing is held for more than a row. Answers
  * are the coded ones (answer_coded, sql/065) with the raw value and
  * the code each open text got. As svar_admin (web) or the owner.
  */

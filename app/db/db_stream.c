@@ -3,8 +3,9 @@
  * the snapshot of the caller's transaction (pg_export_snapshot). The
  * raw-data export reads its responses and their answers this way: the
  * server keeps sending while the client writes (COPY needs no FETCH
- * round trip per batch), and two such streams run in two backends, so
- * on more than one core the database's work and the writer's overlap.
+ * round trip per batch), and several such streams run in as many
+ * backends, so on more than one core the database's work and the
+ * writer's overlap.
  * A row is one CopyData message (PostgreSQL never splits or joins
  * rows); the binary file header comes with the first.
  */
