@@ -301,7 +301,7 @@ int		 db_open_code(struct db *, int, long long, const char *,
 int		 db_open_blank(struct db *, int, long long, const char *,
 		    int);
 
-/* db_export.c: raw-data exports, streamed from cursors. */
+/* db_export.c: raw-data exports, streamed as COPY (db_stream.c). */
 struct db_export_filter {
 	int		 wave;
 	const char	*status;	/* completed, partial, all */
@@ -320,6 +320,7 @@ int		 db_export_wave(struct db *, const char *, db_row_cb, void *);
 int		 db_export_def(struct db *, int, const char *, int *, int *,
 		    int *);
 int		 db_export_frame(struct db *, int, db_row_cb, void *);
+int		 db_export_earlier(struct db *, int, db_row_cb, void *);
 int		 db_export_stats(struct db *, const struct db_export_filter *,
 		    db_row_cb, void *);
 long		 db_export_rows(struct db *, const struct db_export_filter *,

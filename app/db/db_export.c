@@ -1,10 +1,12 @@
 /*
  * Raw-data exports (issue 13 §1): the responses of a wave with their
- * paradata and answers, streamed from two server-side cursors in one
- * read-only REPEATABLE READ transaction (both see the same snapshot,
- * and so does the row count the .sav and .dta headers need). Both are
- * ordered by response id, so the caller gets one response at a time
- * with its answers and nothing is held for more than a batch. Answers
+ * paradata and answers, streamed as three binary COPYs (db_stream.c:
+ * the responses, the answers of responses without coding, those with)
+ * on connections of their own that import the snapshot of one
+ * read-only REPEATABLE READ transaction (so all, and the row count the
+ * .sav and .dta headers need, see the same data). All are ordered by
+ * response id, so the caller gets one response at a time with its
+ * answers and nothing is held for more than a row. Answers
  * are the coded ones (answer_coded, sql/065) with the raw value and
  * the code each open text got. As svar_admin (web) or the owner.
  */
@@ -21,27 +23,44 @@ enum {
 	S_DEF,
 	S_FRAME,
 	S_STATS,
+	S_EARLIER,
 	S__MAX
 };
 
 /*
- * The responses an export takes. $1 wave, $2 completed|partial|all, $3
- * version id (0 any), $4 unit id (0 any), $5 test responses too. A
- * personal invitation never opened has no response to export; partial
- * is opened or started and not completed.
+ * The responses an export takes: wave w, status st completed|partial|
+ * all, version id ver (0 any), unit id unit (0 any), test responses
+ * too. A personal invitation never opened has no response to export;
+ * partial is opened or started and not completed. As parameters
+ * ($1-$5, FILTERED), or for a COPY, which takes none, from settings
+ * of the transaction that Q_SET made from the same parameters
+ * (FILTER_SET; each is then an InitPlan, evaluated once).
  */
-#define FILTERED							\
+#define FILTER_FROM							\
 	" FROM response r JOIN version v ON v.id = r.version_id"	\
 	" LEFT JOIN unit_link l ON l.id = r.unit_link_id"		\
 	" LEFT JOIN wave_unit wu ON wu.id = l.wave_unit_id"		\
 	" LEFT JOIN invitation i ON i.id = r.invitation_id"		\
-	" LEFT JOIN unit u ON u.id = coalesce(wu.unit_id, i.unit_id)"	\
-	" WHERE v.wave_id = $1::integer AND r.status <> 'invited'"	\
-	" AND ($2 = 'all' OR ($2 = 'completed' AND r.status ="		\
-	"  'completed') OR ($2 = 'partial' AND r.status <> 'completed'))" \
-	" AND ($3::integer = 0 OR v.id = $3::integer)"			\
-	" AND ($4::integer = 0 OR u.id = $4::integer)"			\
-	" AND ($5::boolean OR NOT r.test)"
+	" LEFT JOIN unit u ON u.id = coalesce(wu.unit_id, i.unit_id)"
+#define FILTER_WHERE(w, st, ver, unit, test)				\
+	" WHERE v.wave_id = " w "::integer AND r.status <> 'invited'"	\
+	" AND (" st " = 'all' OR (" st " = 'completed' AND"		\
+	"  r.status = 'completed') OR (" st " = 'partial' AND"		\
+	"  r.status <> 'completed'))"					\
+	" AND (" ver "::integer = 0 OR v.id = " ver "::integer)"	\
+	" AND (" unit "::integer = 0 OR u.id = " unit "::integer)"	\
+	" AND (" test "::boolean OR NOT r.test)"
+#define FILTERED							\
+	FILTER_FROM FILTER_WHERE("$1", "$2", "$3", "$4", "$5")
+#define SETTING(x)	"(SELECT current_setting('svar.export_" x "'))"
+#define FILTER_SET_WHERE						\
+	FILTER_WHERE(SETTING("wave"), SETTING("status"),		\
+	    SETTING("version"), SETTING("unit"), SETTING("test"))
+#define FILTER_SET	FILTER_FROM FILTER_SET_WHERE
+#define CODED								\
+	"(EXISTS (SELECT 1 FROM answer_override o"			\
+	"  WHERE o.response_id = r.id) OR EXISTS (SELECT 1"		\
+	"  FROM open_code c WHERE c.response_id = r.id))"
 
 static struct db_stmt stmts[S__MAX] = {
 	/* A wave by id or by year: by id first. */
@@ -75,23 +94,42 @@ static struct db_stmt stmts[S__MAX] = {
 	  " FROM (SELECT r.id" FILTERED ") f"
 	  " JOIN answer a ON a.response_id = f.id"
 	  " GROUP BY 1, 2", 5, 0 },
+	/*
+	 * The earlier waves of the wave's survey, latest first, each with
+	 * its first version's definition (as the results compare them).
+	 */
+	[S_EARLIER] = { "export.earlier",
+	  "SELECT w.year, d.id FROM wave c JOIN wave w"
+	  " ON w.survey_id = c.survey_id AND w.year < c.year"
+	  " CROSS JOIN LATERAL (SELECT v.definition_id AS id FROM version v"
+	  "  WHERE v.wave_id = w.id ORDER BY v.id LIMIT 1) d"
+	  " WHERE c.id = $1 ORDER BY w.year DESC, w.id", 1, 1 },
 };
 
-/* Not prepared: DECLARE and FETCH cannot be. */
+/* Not prepared: run once per export, or as COPY (which cannot be). */
 enum {
+	Q_SET,
 	Q_COUNT,
 	Q_RESP,
 	Q_ANS,
+	Q_CODED,
 	Q__MAX
 };
 
 static const char *const queries[Q__MAX] = {
+	/* The filter, for this transaction only. */
+	[Q_SET] = "SELECT set_config('svar.export_wave', $1, true),"
+	  " set_config('svar.export_status', $2, true),"
+	  " set_config('svar.export_version', $3, true),"
+	  " set_config('svar.export_unit', $4, true),"
+	  " set_config('svar.export_test', $5, true)",
 	[Q_COUNT] = "SELECT count(*)" FILTERED,
-	/* The paradata, and the version's hidden values as "B1=1;...". */
-	[Q_RESP] = "DECLARE export_resp NO SCROLL CURSOR FOR"
-	  " SELECT r.id, r.export_id, v.key, coalesce(u.code, ''),"
-	  " coalesce(u.name, ''), coalesce((SELECT p.name FROM unit p"
-	  "  WHERE p.id = u.parent_id AND p.kind = 'rhf'), ''),"
+	/*
+	 * The paradata, and the version's hidden values as "B1=1;...".
+	 * Joins rather than a subquery per response (half the time).
+	 */
+	[Q_RESP] = "SELECT r.id, r.export_id, v.key, coalesce(u.code, ''),"
+	  " coalesce(u.name, ''), coalesce(p.name, ''),"
 	  " coalesce(u.fylke, ''), r.status, coalesce(r.page_id, ''), r.lang,"
 	  " coalesce(to_char(r.started_at AT TIME ZONE 'Europe/Oslo',"
 	  "  'YYYY-MM-DD HH24:MI:SS'), ''),"
@@ -100,38 +138,55 @@ static const char *const queries[Q__MAX] = {
 	  " coalesce(round(extract(epoch FROM r.completed_at -"
 	  "  r.started_at))::text, ''),"
 	  " r.channel, CASE WHEN r.test THEN '1' ELSE '0' END,"
-	  " coalesce((SELECT string_agg(h.var || '=' || h.value, ';')"
-	  "  FROM version_hidden h WHERE h.version_id = v.id), ''),"
-	  " coalesce(r.furthest_page_id, '')"
-	  FILTERED " ORDER BY r.id",
+	  " coalesce(h.hidden, ''), coalesce(r.furthest_page_id, '')"
+	  FILTER_FROM
+	  " LEFT JOIN unit p ON p.id = u.parent_id AND p.kind = 'rhf'"
+	  " LEFT JOIN (SELECT version_id, string_agg(var || '=' || value,"
+	  "  ';') AS hidden FROM version_hidden GROUP BY version_id) h"
+	  "  ON h.version_id = v.id"
+	  FILTER_SET_WHERE " ORDER BY r.id",
 	/*
-	 * A nested loop over the responses in id order, so the answers
-	 * come out in that order without sorting them all first.
+	 * The answers, in two streams by whether a response has coding
+	 * (an override or a coded text; CODED). Each is a nested loop
+	 * over its responses in id order, so the answers come out in that
+	 * order without sorting them all first. Those without coding, the
+	 * bulk, read answer alone: answer_coded and open_text_code would
+	 * give the same rows there, at a fifth more of the time, and the
+	 * raw value and codes would be three more fields per row.
 	 */
-	[Q_ANS] = "DECLARE export_ans NO SCROLL CURSOR FOR"
-	  " SELECT f.id, a.var, a.state, a.value, a.raw_value,"
-	  " a.option_code, a.frame_code"
-	  " FROM (SELECT r.id" FILTERED " ORDER BY r.id) f"
+	[Q_ANS] = "SELECT f.id, b.var, b.state, b.value"
+	  " FROM (SELECT r.id" FILTER_SET " AND NOT " CODED " ORDER BY r.id) f"
+	  " CROSS JOIN LATERAL (SELECT b.var, b.state, b.value FROM answer b"
+	  "  WHERE b.response_id = f.id) b ORDER BY f.id",
+	[Q_CODED] = "SELECT f.id, b.var, b.state, b.value, b.raw_value,"
+	  " b.option_code::text, b.frame_code::text"
+	  " FROM (SELECT r.id" FILTER_SET " AND " CODED " ORDER BY r.id) f"
 	  " CROSS JOIN LATERAL (SELECT b.var, b.state, b.value, b.raw_value,"
 	  "  c.option_code, c.frame_code FROM answer_coded b"
 	  "  LEFT JOIN open_text_code c ON c.response_id = b.response_id"
-	  "  AND c.var = b.var WHERE b.response_id = f.id) a"
+	  "  AND c.var = b.var WHERE b.response_id = f.id) b"
 	  " ORDER BY f.id",
 };
 
+/* The paradata's fields and the response id (Q_RESP). */
+#define EX_RESP_FIELDS	17
+
+/* Q_SET's parameters: the filter. */
+#define EX_SET_PARAMS	5
+
 static void
-filter_params(const struct db_export_filter *f, char p[5][16],
-    const char *v[5])
+filter_params(const struct db_export_filter *f, char p[EX_SET_PARAMS][16],
+    const char *v[EX_SET_PARAMS])
 {
+	int	 i;
+
 	snprintf(p[0], 16, "%d", f->wave);
+	snprintf(p[1], 16, "%s", f->status);
 	snprintf(p[2], 16, "%d", f->version);
 	snprintf(p[3], 16, "%d", f->unit);
 	snprintf(p[4], 16, "%s", f->test ? "true" : "false");
-	v[0] = p[0];
-	v[1] = f->status;
-	v[2] = p[2];
-	v[3] = p[3];
-	v[4] = p[4];
+	for (i = 0; i < EX_SET_PARAMS; i++)
+		v[i] = p[i];
 }
 
 static PGresult *
@@ -210,6 +265,17 @@ db_export_frame(struct db *db, int wave, db_row_cb cb, void *arg)
 	return (db_each(db, &stmts[S_FRAME], p, cb, arg));
 }
 
+/* The earlier waves of wave's survey: year, definition id. */
+int
+db_export_earlier(struct db *db, int wave, db_row_cb cb, void *arg)
+{
+	char		 w[16];
+	const char	*p[1] = { w };
+
+	snprintf(w, sizeof(w), "%d", wave);
+	return (db_each(db, &stmts[S_EARLIER], p, cb, arg));
+}
+
 /*
  * Per variable and state, the count and the longest value, of the
  * responses the filter takes: the codebook's n and the string widths
@@ -220,84 +286,117 @@ int
 db_export_stats(struct db *db, const struct db_export_filter *f,
     db_row_cb cb, void *arg)
 {
-	char		 p[5][16];
-	const char	*v[5];
+	char		 p[EX_SET_PARAMS][16];
+	const char	*v[EX_SET_PARAMS];
 
 	filter_params(f, p, v);
 	return (db_each(db, &stmts[S_STATS], v, cb, arg));
 }
 
-struct cursor {
-	PGresult	*res;
-	int		 i, n;
-	int		 done;
-	const char	*fetch;
-};
-
 static int
-cursor_next(struct db *db, struct cursor *c)
+tx_set(struct db *db, const char *sql)
 {
-	if (c->res != NULL && ++c->i < c->n)
-		return (1);
-	if (c->done)
+	PGresult	*res;
+
+	if ((res = query(db, sql, 0, NULL, PGRES_COMMAND_OK)) == NULL)
 		return (0);
-	PQclear(c->res);
-	c->res = NULL;
-	if ((c->res = query(db, c->fetch, 0, NULL, PGRES_TUPLES_OK)) == NULL)
-		return (-1);
-	c->n = PQntuples(c->res);
-	c->i = 0;
-	if (c->n == 0) {
-		c->done = 1;
-		return (0);
-	}
+	PQclear(res);
 	return (1);
 }
 
-static const char *
-val(const struct cursor *c, int col)
+/*
+ * Hands the answers of response id in stream s to cb->ans: var, state,
+ * coded value, raw value, option code, frame code (NULL where none). A
+ * stream of responses without coding has only the first three: there
+ * the raw value is the value. *k is the stream's state (1 a row
+ * waiting); 0 with db->err on a wrong row.
+ */
+static int
+ans_drain(struct db *db, struct db_stream *s, int *k, long long id,
+    const struct db_export_cb *cb, void *arg)
 {
-	return (PQgetisnull(c->res, c->i, col) ? NULL :
-	    PQgetvalue(c->res, c->i, col));
+	const char	*av[6];
+
+	while (*k == 1 && db_stream_int8(s, 0) == id) {
+		if (s->n == 4) {
+			av[0] = s->v[1];
+			av[1] = s->v[2];
+			av[2] = av[3] = s->v[3];
+			av[4] = av[5] = NULL;
+		} else if (s->n == 7) {
+			memcpy(av, s->v + 1, sizeof(av));
+		} else {
+			snprintf(db->err, sizeof(db->err), "export: an answer"
+			    " row of %d fields", s->n);
+			return (0);
+		}
+		cb->ans(av, arg);
+		if ((*k = db_stream_next(db, s)) < 0)
+			return (0);
+	}
+	return (1);
 }
 
 /*
  * Streams the responses the filter takes: cb->begin with their number,
  * then per response cb->resp with its paradata (EX__PARA values, the
- * hidden "B1=1;..." and the furthest page's id), cb->ans per answer (var, state, coded value, raw
- * value, option code, frame code; NULL where none) and cb->end, which
- * returns 0 to stop. The number of responses, or DB_ERR.
+ * hidden "B1=1;..." and the furthest page's id), cb->ans per answer
+ * (ans_drain) and cb->end, which returns 0 to stop. The responses and
+ * their answers (with coding and without) come as three COPY streams
+ * (db_stream.c) on connections of their own that share this
+ * transaction's snapshot, merged here by response id: the server sends
+ * while the writer writes, in other processes. The number of
+ * responses, or DB_ERR.
  */
 long
 db_export_rows(struct db *db, const struct db_export_filter *f,
     const struct db_export_cb *cb, void *arg)
 {
-	struct cursor	 r = { NULL, 0, 0, 0, "FETCH 500 FROM export_resp" };
-	struct cursor	 a = { NULL, 0, 0, 0, "FETCH 20000 FROM export_ans" };
-	PGresult	*res;
-	const char	*v[5], *pv[32], *av[6];
-	char		 p[5][16];
-	long		 rows = 0, total;
-	int		 k, ka = 0, c, ok = 0;
+	struct db_stream	*s[3] = { NULL, NULL, NULL };
+	static const int	 q[3] = { Q_RESP, Q_ANS, Q_CODED };
+	/* The answers, the longest, start first. */
+	static const int	 order[3] = { 1, 0, 2 };
+	PGresult		*res;
+	const char		*v[EX_SET_PARAMS], *pv[DB_STREAM_MAX];
+	char			 p[EX_SET_PARAMS][16], *snap = NULL;
+	long			 rows = 0, total;
+	long long		 id;
+	int			 k[3] = { 0, 0, 0 }, c, i, ok = 0;
 
 	filter_params(f, p, v);
 	if (!db_begin(db))
 		return (DB_ERR);
-	if ((res = query(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE"
-	    " READ, READ ONLY", 0, NULL, PGRES_COMMAND_OK)) == NULL)
-		goto out;
-	PQclear(res);
 	/*
 	 * An export reads every answer of a wave: a statement (the codebook
-	 * counts, the first FETCH) may take longer than the 5 s a request
-	 * gets. Only this read-only transaction.
+	 * counts) may take longer than the 5 s a request gets. Only this
+	 * read-only transaction. Its queries gain nothing from JIT
+	 * compiling, which the answers' estimated cost would turn on.
 	 */
-	if ((res = query(db, "SET LOCAL statement_timeout = '10min'", 0,
-	    NULL, PGRES_COMMAND_OK)) == NULL)
+	if (!tx_set(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ,"
+	    " READ ONLY") ||
+	    !tx_set(db, "SET LOCAL statement_timeout = '10min'") ||
+	    !tx_set(db, "SET LOCAL jit = off"))
+		goto out;
+	if ((res = query(db, queries[Q_SET], EX_SET_PARAMS, v,
+	    PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	PQclear(res);
-	if ((res = query(db, queries[Q_COUNT], 5, v, PGRES_TUPLES_OK)) ==
-	    NULL)
+	if (f->rows) {
+		/* First, so they run while the count and begin do. */
+		if ((res = query(db, "SELECT pg_export_snapshot()", 0, NULL,
+		    PGRES_TUPLES_OK)) == NULL)
+			goto out;
+		snap = xstrdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		for (c = 0; c < 3; c++) {
+			i = order[c];
+			if ((s[i] = db_stream_open(db, snap, queries[Q_SET],
+			    EX_SET_PARAMS, v, queries[q[i]])) == NULL)
+				goto out;
+		}
+	}
+	if ((res = query(db, queries[Q_COUNT], EX_SET_PARAMS, v,
+	    PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	total = atol(PQgetvalue(res, 0, 0));
 	PQclear(res);
@@ -307,43 +406,34 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 		ok = 1;
 		goto out;
 	}
-	if ((res = query(db, queries[Q_RESP], 5, v, PGRES_COMMAND_OK)) ==
-	    NULL)
-		goto out;
-	PQclear(res);
-	if ((res = query(db, queries[Q_ANS], 5, v, PGRES_COMMAND_OK)) ==
-	    NULL)
-		goto out;
-	PQclear(res);
-	if ((ka = cursor_next(db, &a)) < 0)
-		goto out;
-	while ((k = cursor_next(db, &r)) == 1) {
-		for (c = 0; c < PQnfields(r.res) && c < 32; c++)
-			pv[c] = PQgetvalue(r.res, r.i, c);
-		cb->resp(pv + 1, arg);
-		while (ka == 1 && strcmp(PQgetvalue(a.res, a.i, 0), pv[0]) ==
-		    0) {
-			for (c = 0; c < 6; c++)
-				av[c] = val(&a, c + 1);
-			cb->ans(av, arg);
-			if ((ka = cursor_next(db, &a)) < 0)
-				goto out;
+	for (i = 1; i < 3; i++)
+		if ((k[i] = db_stream_next(db, s[i])) < 0)
+			goto out;
+	while ((k[0] = db_stream_next(db, s[0])) == 1) {
+		if (s[0]->n != EX_RESP_FIELDS ||
+		    (id = db_stream_int8(s[0], 0)) < 0) {
+			snprintf(db->err, sizeof(db->err), "export: a response "
+			    "row of %d fields", s[0]->n);
+			goto out;
 		}
+		for (c = 1; c < s[0]->n; c++)
+			pv[c - 1] = s[0]->v[c] != NULL ? s[0]->v[c] : "";
+		cb->resp(pv, arg);
+		if (!ans_drain(db, s[1], &k[1], id, cb, arg) ||
+		    !ans_drain(db, s[2], &k[2], id, cb, arg))
+			goto out;
 		rows++;
 		if (!cb->end(arg))
 			goto out;
 	}
-	if (k < 0)
+	if (k[0] < 0)
 		goto out;
 	ok = 1;
 out:
-	PQclear(r.res);
-	PQclear(a.res);
-	if (!ok) {
-		db_rollback(db);
-		return (DB_ERR);
-	}
+	for (i = 0; i < 3; i++)
+		db_stream_close(s[i]);
+	free(snap);
 	/* Read only: nothing to keep, so end it the cheap way. */
 	db_rollback(db);
-	return (rows);
+	return (ok ? rows : DB_ERR);
 }

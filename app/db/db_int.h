@@ -41,6 +41,24 @@ void		 db_array(struct buf *, const char *const *, size_t);
 void		 db_copy(char *, size_t, const char *);
 void		 db_row_call(PGresult *, int, db_row_cb, void *);
 
+/* db_stream.c: a query as binary COPY on a connection of its own. */
+#define DB_STREAM_MAX	32
+struct db_stream {
+	PGconn		*conn;
+	char		*msg;		/* the current row's message */
+	char		*v[DB_STREAM_MAX];	/* its fields; NULL for NULL */
+	int		 len[DB_STREAM_MAX];
+	int		 n;
+	int		 begun;	/* the COPY began */
+	int		 header;	/* the file header was read */
+	int		 done;
+};
+struct db_stream *db_stream_open(struct db *, const char *, const char *, int,
+		    const char *const *, const char *);
+int		 db_stream_next(struct db *, struct db_stream *);
+long long	 db_stream_int8(const struct db_stream *, int);
+void		 db_stream_close(struct db_stream *);
+
 /* db_invite.c, for db_demo.c */
 char		*db_version_by_key(struct db *, const char *);
 int		 db_token_new(struct db *, const char *, const char *,

@@ -13,12 +13,15 @@
 
 #include "buf.h"
 #include "export.h"
+#include "wording.h"
 
 static const char *
 kind_name(const struct ex_col *c)
 {
 	if (c->kind == EX_STR)
 		return ("string");
+	if (c->kind == EX_TIME)
+		return ("datetime");
 	return ("numeric");
 }
 
@@ -52,26 +55,66 @@ json_str(struct buf *b, const char *s)
 static void
 json_texts(struct buf *b, const struct item *it)
 {
+	struct buf	 q;
 	enum lang	 l;
-	size_t		 i;
 
+	buf_init(&q);
 	buf_puts(b, ",\"question\":{");
 	for (l = 0; l < LANG_MAX; l++) {
 		buf_printf(b, "%s\"%s\":", l > 0 ? "," : "", lang_code(l));
-		buf_putc(b, '"');
-		for (i = 0; i < it->ntexts; i++) {
-			struct buf	 t;
-
-			buf_init(&t);
-			json_str(&t, text_get(&it->texts[i], l));
-			/* Without the quotes json_str put around it. */
-			buf_printf(b, "%s%.*s", i > 0 ? " " : "",
-			    (int)t.len - 2, t.data + 1);
-			buf_free(&t);
-		}
-		buf_putc(b, '"');
+		buf_reset(&q);
+		item_question(it, l, &q);
+		json_str(b, buf_cstr(&q));
 	}
 	buf_putc(b, '}');
+	buf_free(&q);
+}
+
+static void
+json_values(struct buf *b, const struct ex_label *v, size_t n)
+{
+	size_t	 j;
+
+	buf_puts(b, "[");
+	for (j = 0; j < n; j++) {
+		buf_printf(b, "%s{\"code\":%g,\"label\":", j > 0 ? "," : "",
+		    v[j].code);
+		json_str(b, v[j].text);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+/* Earlier waves' wording of the column, where it differs. */
+static void
+json_past(struct buf *b, const struct ex_col *c)
+{
+	const struct ex_past	*p;
+	enum lang		 l;
+	size_t			 i;
+
+	if (c->npast == 0)
+		return;
+	buf_puts(b, ",\"earlier\":[");
+	for (i = 0; i < c->npast; i++) {
+		p = &c->past[i];
+		buf_printf(b, "%s{\"year\":%d,\"question\":{", i > 0 ? "," :
+		    "", p->year);
+		for (l = 0; l < LANG_MAX; l++) {
+			buf_printf(b, "%s\"%s\":", l > 0 ? "," : "",
+			    lang_code(l));
+			json_str(b, p->question[l]);
+		}
+		buf_puts(b, "},\"label\":");
+		if (p->label != NULL)
+			json_str(b, p->label);
+		else
+			buf_puts(b, "null");
+		buf_puts(b, ",\"values\":");
+		json_values(b, p->values, p->nvalues);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
 }
 
 static void
@@ -80,7 +123,7 @@ book_json(const struct ex_out *o, struct buf *b, long rows)
 	const struct ex_table	*t = o->t;
 	const struct ex_col	*c;
 	const struct ex_labels	*l;
-	size_t			 i, j;
+	size_t			 i;
 
 	buf_puts(b, "{\"title\":");
 	json_str(b, t->title);
@@ -113,15 +156,10 @@ book_json(const struct ex_out *o, struct buf *b, long rows)
 			buf_printf(b, ",\"dontknow\":%g", c->dk);
 		if (c->kind == EX_STR)
 			buf_printf(b, ",\"width\":%d", c->width);
-		buf_puts(b, ",\"values\":[");
+		buf_puts(b, ",\"values\":");
 		l = c->labels >= 0 ? &t->labels[c->labels] : NULL;
-		for (j = 0; l != NULL && j < l->n; j++) {
-			buf_printf(b, "%s{\"code\":%g,\"label\":",
-			    j > 0 ? "," : "", l->v[j].code);
-			json_str(b, l->v[j].text);
-			buf_putc(b, '}');
-		}
-		buf_putc(b, ']');
+		json_values(b, l != NULL ? l->v : NULL, l != NULL ? l->n : 0);
+		json_past(b, c);
 		if (c->part != EX_PARA)
 			buf_printf(b, ",\"n\":{\"answered\":%ld,\"skipped\":"
 			    "%ld,\"not_asked\":%ld,\"not_reached\":%ld}",
@@ -136,6 +174,26 @@ td(struct buf *b, const char *s)
 {
 	buf_puts(b, "<td>");
 	buf_html(b, s != NULL ? s : "");
+	buf_puts(b, "</td>");
+}
+
+/* Earlier waves' wording of the column, where it differs. */
+static void
+html_past(struct buf *b, const struct ex_col *c, enum lang lg)
+{
+	const struct ex_past	*p;
+	size_t			 i, j;
+
+	buf_puts(b, "<td>");
+	for (i = 0; i < c->npast; i++) {
+		p = &c->past[i];
+		buf_printf(b, "%s<b>%d</b>: ", i > 0 ? "<br>" : "", p->year);
+		buf_html(b, p->label != NULL ? p->label : p->question[lg]);
+		for (j = 0; j < p->nvalues; j++) {
+			buf_printf(b, "<br>%g = ", p->values[j].code);
+			buf_html(b, p->values[j].text);
+		}
+	}
 	buf_puts(b, "</td>");
 }
 
@@ -172,7 +230,8 @@ book_html(const struct ex_out *o, struct buf *b, long rows)
 	    "it is also declared user-missing, in .dta it stays valid.</p>\n"
 	    "<h2>Variables</h2>\n<table><tr><th>#</th><th>name</th>"
 	    "<th>.sav/.dta name</th><th>label</th><th>type</th>"
-	    "<th>values</th><th>asked if</th><th>answered</th>"
+	    "<th>values</th><th>asked if</th><th>earlier wording (where "
+	    "it differs)</th><th>answered</th>"
 	    "<th>skipped</th><th>not asked</th><th>not reached</th></tr>\n");
 	for (i = 0; i < t->ncols; i++) {
 		c = &t->cols[i];
@@ -192,6 +251,7 @@ book_html(const struct ex_out *o, struct buf *b, long rows)
 		}
 		buf_puts(b, "</td>");
 		td(b, c->cond);
+		html_past(b, c, lg);
 		if (c->part == EX_PARA)
 			buf_puts(b, "<td></td><td></td><td></td><td></td>");
 		else

@@ -1,7 +1,7 @@
 /*
  * One export, start to end, for svarctl and the admin's download: the
  * wave and definition, the columns, then the rows from the database
- * layer's cursors (db_export.c) straight into the writer. The columns
+ * layer's streams (db_export.c) straight into the writer. The columns
  * are the current definition's (the version's, or the wave's first
  * version's); a response started on an older definition is matched by
  * variable name, so a variable it never had counts as not reached and
@@ -21,6 +21,7 @@ struct run {
 	struct ex_out		 o;
 	const struct ex_ops	*ops;
 	const struct ex_run	*req;
+	struct db_export_filter	 f;		/* req's, resolved */
 	struct ex_cell		*cells;
 	struct buf		 row;		/* the row's values, copied */
 	size_t			*off;		/* per cell into row; NOVAL */
@@ -33,6 +34,8 @@ struct run {
 	int			 wave;
 	char			 wave_name[64];
 	struct buf		 waves;
+	int			*earlier;	/* year, definition, ... */
+	size_t			 nearlier;
 };
 
 static void
@@ -61,6 +64,54 @@ frame_row(int n, const char *const *v, void *arg)
 	x->nfc++;
 }
 
+static void
+earlier_row(int n, const char *const *v, void *arg)
+{
+	struct run	*x = arg;
+
+	if (n < 2)
+		return;
+	x->earlier = xrealloc(x->earlier, (x->nearlier + 2) *
+	    sizeof(*x->earlier));
+	x->earlier[x->nearlier++] = atoi(v[0]);
+	x->earlier[x->nearlier++] = atoi(v[1]);
+}
+
+/*
+ * The codebook's earlier wording: each earlier wave's definition,
+ * compared item by item with the exported one (ex_past.c).
+ */
+static int
+run_earlier(struct db *db, struct run *x, struct ex_result *res)
+{
+	struct def_errors	 de;
+	struct survey		*old;
+	char			*src;
+	size_t			 i;
+
+	if (db_export_earlier(db, x->wave, earlier_row, x) == DB_ERR) {
+		snprintf(res->err, sizeof(res->err), "%s", db_error(db));
+		return (0);
+	}
+	for (i = 0; i + 1 < x->nearlier; i += 2) {
+		if ((src = db_definition(db, x->earlier[i + 1])) == NULL) {
+			snprintf(res->err, sizeof(res->err), "%s",
+			    db_error(db));
+			return (0);
+		}
+		memset(&de, 0, sizeof(de));
+		old = def_parse("definition", src, strlen(src), &de);
+		free(src);
+		def_errors_free(&de);
+		/* Stored definitions parsed when loaded: skip, not fail. */
+		if (old == NULL)
+			continue;
+		ex_table_past(&x->t, old, x->earlier[i], x->fc, x->nfc);
+		survey_free(old);
+	}
+	return (1);
+}
+
 /* The longest value of each text, from db_export_stats. */
 static void
 stat_row(int n, const char *const *v, void *arg)
@@ -82,13 +133,11 @@ static int
 run_begin(struct db *db, long total, void *arg)
 {
 	struct run		*x = arg;
-	struct db_export_filter	 f = x->req->filter;
 	size_t			 i;
 
-	f.wave = x->wave;
 	x->total = total;
 	if (x->req->format == EX_SAV || x->req->format == EX_DTA) {
-		if (db_export_stats(db, &f, stat_row, x) == DB_ERR)
+		if (db_export_stats(db, &x->f, stat_row, x) == DB_ERR)
 			return (0);
 		for (i = EX__PARA; i < x->t.ncols; i++)
 			if (x->t.cols[i].kind == EX_STR &&
@@ -136,10 +185,14 @@ run_resp(const char *const *v, void *arg)
 		else
 			cell_set(x, (long)i, EX_S_NOTREACHED, NULL);
 	}
-	/* Pages before the furthest were passed: a completed response
-	 * passed them all. */
+	/*
+	 * Pages before the furthest were passed: a completed response
+	 * passed them all, one never saved (opened, no furthest page)
+	 * none, so its questions count as not reached, not as not asked.
+	 */
 	x->furthest = strcmp(v[EX_P_STATUS], "completed") == 0 ?
-	    x->s->npages : survey_page(x->s, v[EX__PARA + 1]);
+	    x->s->npages : v[EX__PARA + 1][0] == '\0' ? 0 :
+	    survey_page(x->s, v[EX__PARA + 1]);
 	/* The version's hidden values: "B1=1;B2=3". */
 	h = xstrdup(v[EX__PARA]);
 	for (p = h; p != NULL && *p != '\0'; p = q) {
@@ -246,6 +299,7 @@ run_free(struct run *x)
 		free((char *)x->fc[i].label);
 	}
 	free(x->fc);
+	free(x->earlier);
 	ex_table_free(&x->t);
 	buf_free(&x->waves);
 }
@@ -332,6 +386,9 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	}
 	ex_table_build(&x.t, s, req->lang, x.fc, x.nfc, req->texts);
 	x.s = s;
+	if ((req->format == EX_BOOK_HTML || req->format == EX_BOOK_JSON) &&
+	    !run_earlier(db, &x, res))
+		goto done;
 	snprintf(res->wave, sizeof(res->wave), "%s %d", s->key, year);
 	free(x.t.title);
 	x.t.title = xstrdup(res->wave);
@@ -345,6 +402,7 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	f.wave = x.wave;
 	f.version = version;
 	f.rows = 1;
+	x.f = f;
 	rows = db_export_rows(db, &f, &cb, &x);
 	if (rows == DB_ERR) {
 		snprintf(res->err, sizeof(res->err), "%s", x.o.err[0] != '\0' ?

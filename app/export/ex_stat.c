@@ -11,6 +11,9 @@
  * are as wide as the longest value exported (db_export_stats), at most
  * 2,045 bytes in .dta (str2045; a longer text is cut at a character
  * boundary, strL would hold every text in memory) and 32,767 in .sav.
+ * Started and completed are date-times (SPSS DATETIME20: seconds from
+ * 1582-10-14; Stata %tc: milliseconds from 1960-01-01), on Oslo's
+ * clock as the CSV shows them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +148,13 @@ stat_begin(struct ex_out *o, long rows)
 				width = x->dta ? DTA_STR_MAX : SAV_STR_MAX;
 			v = readstat_add_variable(x->w, c->legal,
 			    READSTAT_TYPE_STRING, width > 0 ? width : 1);
+		} else if (c->kind == EX_TIME) {
+			v = readstat_add_variable(x->w, c->legal,
+			    READSTAT_TYPE_DOUBLE, 0);
+			readstat_variable_set_format(v, x->dta ? "%tc" :
+			    "DATETIME20");
+			readstat_variable_set_measure(v,
+			    READSTAT_MEASURE_SCALE);
 		} else {
 			v = readstat_add_variable(x->w, c->legal,
 			    READSTAT_TYPE_DOUBLE, 0);
@@ -182,6 +192,7 @@ stat_cell(struct ex_out *o, struct stat_out *x, size_t i,
 {
 	const struct ex_col	*c = &o->t->cols[i];
 	readstat_variable_t	*v = x->vars[i];
+	struct ex_dt		 dt;
 	size_t			 max, n;
 	double			 d;
 	int			 miss;
@@ -196,6 +207,12 @@ stat_cell(struct ex_out *o, struct stat_out *x, size_t i,
 		free(x->cut);
 		x->cut = xstrndup(cell->s, n);
 		return (readstat_insert_string_value(x->w, v, x->cut));
+	}
+	if (c->kind == EX_TIME) {
+		if (cell->st != EX_S_VALUE || !ex_time(cell->s, &dt, &d))
+			return (readstat_insert_missing_value(x->w, v));
+		return (readstat_insert_double_value(x->w, v, x->dta ?
+		    (d + EX_STATA_1970) * 1000.0 : d + EX_SPSS_1970));
 	}
 	d = ex_num(cell, &miss);
 	if (miss == 2)

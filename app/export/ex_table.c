@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "codebook.h"
 #include "export.h"
+#include "wording.h"
 
 static const char *const para_names[EX__PARA] = {
 	"id", "version", "unit", "unit_name", "rhf", "fylke", "status",
@@ -287,17 +288,12 @@ static void
 item_texts(struct build *b, const struct item *it)
 {
 	const struct page	*pg = &b->s->pages[it->page];
-	size_t			 i;
 
 	if (b->last == it)
 		return;
 	b->last = it;
 	buf_reset(&b->q);
-	for (i = 0; i < it->ntexts; i++) {
-		if (i > 0)
-			buf_putc(&b->q, ' ');
-		buf_puts(&b->q, text_get(&it->texts[i], b->t->lang));
-	}
+	item_question(it, b->t->lang, &b->q);
 	if (it->ntexts == 0)
 		buf_puts(&b->q, it->id);
 	buf_reset(&b->cond);
@@ -469,7 +465,8 @@ ex_table_build(struct ex_table *t, const struct survey *s, enum lang l,
 	t->title = buf_steal(&title);
 	for (i = 0; i < EX__PARA; i++) {
 		c = col_add(t, para_names[i], i == EX_P_DURATION ||
-		    i == EX_P_TEST ? EX_NUM : EX_STR, EX_PARA);
+		    i == EX_P_TEST ? EX_NUM : i == EX_P_STARTED ||
+		    i == EX_P_COMPLETED ? EX_TIME : EX_STR, EX_PARA);
 		c->para = (int)i;
 		c->width = para_width[i];
 		c->label = xstrdup(ex_str(l, para_names[i]));
@@ -567,6 +564,7 @@ ex_table_free(struct ex_table *t)
 		free(t->cols[i].legal);
 		free(t->cols[i].label);
 		free(t->cols[i].cond);
+		ex_past_free(&t->cols[i]);
 	}
 	for (i = 0; i < t->nlabels; i++) {
 		for (j = 0; j < t->labels[i].n; j++)

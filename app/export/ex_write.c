@@ -1,6 +1,7 @@
 /*
  * What every writer shares: the writer of a format, whole writes to a
- * descriptor, and a cell as a number with its missing code.
+ * descriptor, a cell as a number with its missing code, and a date and
+ * time as a number.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,4 +84,41 @@ ex_num(const struct ex_cell *c, int *miss)
 		return (EX_MISS_SKIPPED);
 	*miss = 0;
 	return (d);
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar. */
+static long
+days_from_civil(long y, int m, int d)
+{
+	long	 era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+/*
+ * A date-time cell, "YYYY-MM-DD HH:MM:SS" (the wall clock in Oslo, as
+ * the database layer writes it), into its parts and the seconds from
+ * 1970-01-01 00:00:00 on the same clock: SPSS and Stata date-times
+ * have no time zone, so the file shows the time the text shows. 0 when
+ * s is not one.
+ */
+int
+ex_time(const char *s, struct ex_dt *dt, double *secs)
+{
+	int	 n = 0;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%n", &dt->year,
+	    &dt->month, &dt->day, &dt->hour, &dt->min, &dt->sec, &n) != 6 ||
+	    s[n] != '\0' || dt->month < 1 || dt->month > 12 || dt->day < 1 ||
+	    dt->day > 31 || dt->hour > 23 || dt->min > 59 || dt->sec > 60 ||
+	    dt->hour < 0 || dt->min < 0 || dt->sec < 0)
+		return (0);
+	*secs = (double)days_from_civil(dt->year, dt->month, dt->day) *
+	    86400.0 + dt->hour * 3600.0 + dt->min * 60.0 + dt->sec;
+	return (1);
 }

@@ -4,7 +4,7 @@
  * and the workbook is zipped together at the end. Sheet "data": the
  * header of stored names, then a row per response, numbers as numbers
  * with the same missing codes as the CSV (-1, -2, -3), texts as inline
- * strings. Sheet "variables": name, label and value labels, so the file
+ * strings, started and completed as date-time cells (Oslo's clock). Sheet "variables": name, label and value labels, so the file
  * explains itself.
  */
 #include <stdio.h>
@@ -22,6 +22,7 @@
 struct xlsx_out {
 	lxw_workbook	*wb;
 	lxw_worksheet	*data;
+	lxw_format	*time;		/* date-time cells */
 	char		*tmpdir;
 	lxw_row_t	 row;
 };
@@ -71,10 +72,12 @@ xlsx_begin(struct ex_out *o, long rows)
 		    o->path);
 		return (0);
 	}
-	if ((x->data = workbook_add_worksheet(x->wb, "data")) == NULL) {
+	if ((x->data = workbook_add_worksheet(x->wb, "data")) == NULL ||
+	    (x->time = workbook_add_format(x->wb)) == NULL) {
 		snprintf(o->err, sizeof(o->err), "xlsx: no worksheet");
 		return (0);
 	}
+	format_set_num_format(x->time, "yyyy-mm-dd hh:mm:ss");
 	for (i = 0; i < o->t->ncols; i++)
 		if ((e = worksheet_write_string(x->data, 0, (lxw_col_t)i,
 		    o->t->cols[i].name, NULL)) != LXW_NO_ERROR)
@@ -107,6 +110,8 @@ xlsx_row(struct ex_out *o, const struct ex_cell *cells)
 {
 	struct xlsx_out		*x = o->priv;
 	const struct ex_col	*c;
+	lxw_datetime		 lt;
+	struct ex_dt		 dt;
 	lxw_error		 e;
 	double			 d;
 	size_t			 i;
@@ -120,6 +125,18 @@ xlsx_row(struct ex_out *o, const struct ex_cell *cells)
 			    cells[i].s[0] != '\0')
 				e = xlsx_str(x->data, x->row, (lxw_col_t)i,
 				    cells[i].s);
+		} else if (c->kind == EX_TIME) {
+			if (cells[i].st == EX_S_VALUE &&
+			    ex_time(cells[i].s, &dt, &d)) {
+				lt.year = dt.year;
+				lt.month = (uint8_t)dt.month;
+				lt.day = (uint8_t)dt.day;
+				lt.hour = (uint8_t)dt.hour;
+				lt.min = (uint8_t)dt.min;
+				lt.sec = dt.sec;
+				e = worksheet_write_datetime(x->data, x->row,
+				    (lxw_col_t)i, &lt, x->time);
+			}
 		} else {
 			d = ex_num(&cells[i], &miss);
 			if (miss != 2)

@@ -3,7 +3,7 @@
  * stored variable in questionnaire order, written as CSV, XLSX, SPSS
  * .sav or Stata .dta, and the codebook that documents them. No Kore and
  * no SQL here: the table is built from a parsed definition, rows come
- * from a caller (ex_run.c feeds them from the database layer's cursor)
+ * from a caller (ex_run.c feeds them from the database layer's streams)
  * one at a time, and every writer streams, so memory does not grow with
  * the number of responses.
  */
@@ -44,8 +44,18 @@ enum ex_state {
 
 enum ex_kind {
 	EX_NUM,
-	EX_STR
+	EX_STR,
+	EX_TIME			/* "YYYY-MM-DD HH:MM:SS", Oslo's clock */
 };
+
+/* A date and time as a wall clock, no time zone (ex_time). */
+struct ex_dt {
+	int	 year, month, day, hour, min, sec;
+};
+
+/* Seconds from SPSS's and from Stata's day 0 to 1970-01-01. */
+#define EX_SPSS_1970	12219379200.0	/* from 1582-10-14 */
+#define EX_STATA_1970	315619200.0	/* from 1960-01-01 */
 
 /* What a column holds. */
 enum ex_part {
@@ -86,6 +96,15 @@ struct ex_labels {
 	size_t		 n;
 };
 
+/* An earlier wave's wording of a column's item, where it differs. */
+struct ex_past {
+	int		 year;
+	char		*question[LANG_MAX];
+	char		*label;		/* the column's then; NULL: none */
+	struct ex_label	*values;	/* its value labels then */
+	size_t		 nvalues;
+};
+
 struct ex_col {
 	char		*name;		/* as in the answer table: Q3_1.video */
 	char		*legal;		/* for .sav and .dta: Q3_1_video */
@@ -102,6 +121,8 @@ struct ex_col {
 	double		 dk;
 	long		 n[4];		/* codebook: answered, skipped, not
 					   asked, not reached */
+	struct ex_past	*past;		/* codebook: earlier wording */
+	size_t		 npast;
 };
 
 /* A frame code of an item's coding frame (sql/065 code_frame). */
@@ -127,6 +148,11 @@ struct ex_cell {
 	enum ex_state	 st;
 	const char	*s;
 };
+
+/* ex_past.c */
+void		 ex_table_past(struct ex_table *, const struct survey *, int,
+		    const struct ex_frame_code *, size_t);
+void		 ex_past_free(struct ex_col *);
 
 /* ex_table.c */
 void		 ex_table_build(struct ex_table *, const struct survey *,
@@ -166,6 +192,7 @@ struct ex_ops {
 const struct ex_ops	*ex_ops(int);
 int			 ex_write_all(struct ex_out *, const void *, size_t);
 double			 ex_num(const struct ex_cell *, int *);
+int			 ex_time(const char *, struct ex_dt *, double *);
 
 extern const struct ex_ops	ex_csv_ops;
 extern const struct ex_ops	ex_stat_ops;

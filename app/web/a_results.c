@@ -17,6 +17,7 @@
 #include "codebook.h"
 #include "i18n.h"
 #include "stats.h"
+#include "wording.h"
 #include "web.h"
 
 #define MAXG	64
@@ -459,35 +460,6 @@ item_var_list(const struct item *it, struct buf *b, const char **v,
 	return (n);
 }
 
-/* The question, its paragraphs joined. */
-static void
-question_text(const struct item *it, enum lang l, struct buf *b)
-{
-	size_t	 i;
-
-	for (i = 0; i < it->ntexts; i++) {
-		if (i > 0)
-			buf_putc(b, ' ');
-		buf_puts(b, text_get(&it->texts[i], l));
-	}
-}
-
-/* Question and option wording in bokmål, to see whether it changed. */
-static void
-wording(const struct item *it, struct buf *b)
-{
-	const struct optset	*os = item_options(it);
-	size_t			 i;
-
-	question_text(it, LANG_NB, b);
-	for (i = 0; os != NULL && i < os->n; i++)
-		buf_printf(b, "|%d=%s", os->v[i].code,
-		    text_get(&os->v[i].label, LANG_NB));
-	for (i = 0; i < it->nrows; i++)
-		buf_printf(b, "|%s=%s", it->rows[i].key,
-		    text_get(&it->rows[i].label, LANG_NB));
-}
-
 static void
 base_text(struct rctx *x, struct buf *b)
 {
@@ -575,7 +547,6 @@ compare(struct rctx *x, int other, const char *const *vars, size_t nvars)
 	const struct item	*it2;
 	const struct optset	*os = item_options(x->it);
 	struct counts		 o;
-	struct buf		 w1, w2;
 	char			 code[16], label[200];
 	const char		*why;
 	int			 def, year = 0, rc;
@@ -589,14 +560,8 @@ compare(struct rctx *x, int other, const char *const *vars, size_t nvars)
 		tvars_set(x->tv, "compare_missing", "1");
 		return (0);
 	}
-	buf_init(&w1);
-	buf_init(&w2);
-	wording(x->it, &w1);
-	wording(it2, &w2);
-	if (strcmp(buf_cstr(&w1), buf_cstr(&w2)) != 0)
+	if (item_wording_changed(x->it, it2))
 		tvars_set(x->tv, "wording_changed", "1");
-	buf_free(&w1);
-	buf_free(&w2);
 	memset(&o, 0, sizeof(o));
 	if ((rc = db_results_counts(app.adb, other, vars, nvars, "", "",
 	    x->coded, count_row, &o)) == DB_ERR) {
@@ -665,7 +630,7 @@ item_results(struct rctx *x, int other)
 	}
 	qsort(x->c.g, x->c.ng, sizeof(x->c.g[0]), group_cmp);
 	buf_init(&q);
-	question_text(it, x->lang, &q);
+	item_question(it, x->lang, &q);
 	for (i = 0; i < nvars; i++) {
 		const char	*dot = strchr(vars[i], '.');
 
@@ -790,7 +755,7 @@ by_options(struct rctx *x, const char *by)
 		buf_printf(&q, "%s%s%s: ", it->id, it->type == ITEM_NUMBER ?
 		    " " : "", it->type == ITEM_NUMBER ? i18n_get(x->lang,
 		    "admin.results.by.band") : "");
-		question_text(it, x->lang, &q);
+		item_question(it, x->lang, &q);
 		tvars_copy(row, "label", buf_cstr(&q));
 		buf_free(&q);
 		tvars_set(row, "selected", strcmp(by, it->id) == 0 ? "1" :
@@ -899,7 +864,7 @@ item_list(struct rctx *x)
 		row = tvars_row(x->tv, "items");
 		tvars_set(row, "id", it->id);
 		buf_init(&q);
-		question_text(it, x->lang, &q);
+		item_question(it, x->lang, &q);
 		tvars_copy(row, "text", buf_cstr(&q));
 		buf_free(&q);
 	}
@@ -978,7 +943,7 @@ admin_results(struct http_request *req)
 
 			tvars_set(&tv, "item", x.it->id);
 			buf_init(&base);
-			question_text(x.it, x.lang, &base);
+			item_question(x.it, x.lang, &base);
 			tvars_copy(&tv, "question", buf_cstr(&base));
 			buf_reset(&base);
 			base_text(&x, &base);

@@ -56,9 +56,11 @@ nvars=$(wc -l < "$WORK/dom.tsv")
 # Psql reads the domain with \copy, so the SQL goes to it on stdin.
 gen() {
 	{
-		echo "CREATE TEMP TABLE dom (var text, kind text, codes int[]);"
+		# n: the variable's place in the questionnaire.
+		echo "CREATE TEMP TABLE dom (var text, kind text, codes int[],"
+		echo "    n serial);"
 		# printf: dash's echo would take the \c of \copy as "stop".
-		printf '%s\n' "\\copy pg_temp.dom FROM '$WORK/dom.tsv'"
+		printf '%s\n' "\\copy pg_temp.dom (var, kind, codes) FROM '$WORK/dom.tsv'"
 		cat tests/bench/export_data.sql
 	} | psql -qAtX -v from="$1" -v to="$2" >/dev/null
 	psql -qAtX -c "VACUUM ANALYZE response" -c "VACUUM ANALYZE answer" \

@@ -1,7 +1,10 @@
 # Reads a .sav or .dta with R haven (an independent reader of Svar's
 # exports) and prints JSON for test_export.py: per variable its label,
 # value labels, user-missing values and range (.sav), and per row each
-# value, with a tagged missing value (.dta) written as ".a", ".b", ".c".
+# value, with a tagged missing value (.dta) written as ".a", ".b", ".c"
+# and a date-time (SPSS DATETIME, Stata %tc: haven's POSIXct, in UTC,
+# since neither format has a time zone) as "YYYY-MM-DD HH:MM:SS"; the
+# class of each variable says which were date-times.
 suppressMessages(library(haven))
 suppressMessages(library(jsonlite))
 args <- commandArgs(trailingOnly = TRUE)
@@ -27,13 +30,15 @@ for (n in names(d)) {
     }
   }
   vars[[n]] <- list(
+    class = class(x)[1],
     label = if (is.null(attr(x, "label"))) "" else attr(x, "label"),
     labels = l,
     na_values = if (is.null(attr(x, "na_values"))) list()
                 else as.list(unname(attr(x, "na_values"))),
     na_range = if (is.null(attr(x, "na_range"))) list()
                else as.list(unname(attr(x, "na_range"))))
-  raw <- unclass(x)
+  raw <- if (inherits(x, "POSIXct"))
+    format(x, "%Y-%m-%d %H:%M:%S", tz = "UTC") else unclass(x)
   for (i in seq_len(nrow(d))) {
     v <- raw[i]
     if (is.numeric(v) && is_tagged_na(v)) {

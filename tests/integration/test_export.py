@@ -8,6 +8,7 @@ openpyxl (Debian's python3), R haven (.sav and .dta) and PSPP. Every
 expected value, label and missing code comes from what the test itself
 answered and the definition's text, never from Svar's queries."""
 import csv
+import datetime
 import io
 import json
 import os
@@ -18,14 +19,16 @@ import tempfile
 import unittest
 
 from resultdata import links
-from svartest import Client, admin_login, csrf, new_admin, psql, start
+from svartest import (Client, admin_login, csrf, load_text, new_admin, psql,
+                      start)
 
 KEY = "testexport"
 DEF = "tests/defs/export-2033.svar"
 T1 = "hei, «sitat»; og \"anførsel\"\nny linje"
 
 # What each respondent does: the fields posted per page, and whether
-# they finish. r4 stops after page 1; r5 is made a test response.
+# they finish. r4 stops after page 1; r5 is made a test response; r6
+# opens the link and stops there.
 PEOPLE = [
     {"name": "r1", "done": True, 1: {"S1": "1", "M1": ["1", "2"],
                                      "G1.a": "1", "G1.b": "9"},
@@ -39,6 +42,8 @@ PEOPLE = [
     {"name": "r4", "done": False, 1: {"S1": "2", "M1": ["2"], "G1.a": "9",
                                       "G1.b": "2"}},
     {"name": "r5", "done": True, 1: {"S1": "2"}, 2: {"A1": "33"}},
+    # Opened, never saved a page: no answers but the hidden value.
+    {"name": "r6", "done": False, "status": "opened"},
 ]
 
 # Codes the test gives: r2's S1 text back-coded to "Dårlig" (2), r2's M1
@@ -54,7 +59,9 @@ def expected(p):
     """The row the test expects for person p, as CSV text, by variable
     name: the codes for skipped, not asked and not reached, the coded
     value in the variable's column and the given one in .raw."""
-    p1, p2 = p.get(1, {}), p.get(2)
+    p1, p2 = p.get(1), p.get(2)
+    reached1 = p1 is not None
+    p1 = p1 or {}
     e = {"B1": "1"}
 
     def val(page, var, reached):
@@ -64,21 +71,22 @@ def expected(p):
 
     reached2 = p2 is not None
     s1 = p1.get("S1")
-    e["S1.raw"] = val(p1, "S1", True)
+    e["S1.raw"] = val(p1, "S1", reached1)
     e["S1"] = str(BACKCODE) if p1.get("S1.other") else e["S1.raw"]
     e["S1.other"] = p1.get("S1.other", "")
     ticks = p1.get("M1", [])
+    untyped = SKIP if reached1 else NOTREACHED
     for c in ("1", "2", "8"):
-        e[f"M1.{c}.raw"] = ("1" if c in ticks else "0") if ticks else SKIP
+        e[f"M1.{c}.raw"] = ("1" if c in ticks else "0") if ticks else untyped
         e[f"M1.{c}"] = e[f"M1.{c}.raw"]
     e["M1.other"] = p1.get("M1.other", "")
     for var, code in (("S1.other", BACKCODE), ("M1.other", None)):
         typed = p1.get(var)
-        e[f"{var}.code"] = (str(code) if code else "") if typed else SKIP
-    e["S1.other.frame"] = "" if p1.get("S1.other") else SKIP
-    e["M1.other.frame"] = str(FRAME[0]) if p1.get("M1.other") else SKIP
+        e[f"{var}.code"] = (str(code) if code else "") if typed else untyped
+    e["S1.other.frame"] = "" if p1.get("S1.other") else untyped
+    e["M1.other.frame"] = str(FRAME[0]) if p1.get("M1.other") else untyped
     for r in ("a", "b"):
-        e[f"G1.{r}"] = val(p1, f"G1.{r}", True)
+        e[f"G1.{r}"] = val(p1, f"G1.{r}", reached1)
     p2 = p2 or {}
     if not reached2:
         e["R1"] = NOTREACHED
@@ -118,7 +126,7 @@ def svarctl(*args, check=True):
 
 
 def setUpModule():
-    global W, ADMIN, ANALYST, TMP, RIDS
+    global W, ADMIN, ANALYST, TMP, RIDS, TIMES
     for tool in ("pspp", "pspp-convert", "Rscript"):
         if shutil.which(tool) is None:
             raise AssertionError(f"{tool} is missing: scripts/deps.sh "
@@ -139,6 +147,15 @@ def setUpModule():
         p["key"] = answer(link, p)
     RIDS = {p["name"]: psql("SELECT id FROM response WHERE selector ="
                             " :'p0'", p["key"][:8])[0][0] for p in PEOPLE}
+    # Started and completed on Oslo's clock, from the test's own query.
+    TIMES = {p["name"]: tuple(psql(
+        "SELECT coalesce(to_char(started_at AT TIME ZONE 'Europe/Oslo',"
+        " 'YYYY-MM-DD HH24:MI:SS'), ''), coalesce(to_char(completed_at"
+        " AT TIME ZONE 'Europe/Oslo', 'YYYY-MM-DD HH24:MI:SS'), '')"
+        " FROM response WHERE id = :'p0'", RIDS[p["name"]])[0])
+        for p in PEOPLE}
+    assert all(re.match(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$",
+                        TIMES[p["name"]][0]) for p in PEOPLE if 1 in p), TIMES
     # The test response: an admin preview makes these; here the flag
     # alone matters.
     psql("UPDATE response SET test = true WHERE id = :'p0'", RIDS["r5"])
@@ -204,8 +221,9 @@ def legal(name):
 
 
 class Export(unittest.TestCase):
-    def check_rows(self, header, rows, want, num=str):
-        """rows (lists by header) against the people in want."""
+    def check_rows(self, header, rows, want, num=str, when=str):
+        """rows (lists by header) against the people in want; when
+        turns a started or completed cell into its text."""
         self.assertEqual(len(rows), len(want))
         ids = set()
         for row, p in zip(rows, want):
@@ -218,11 +236,13 @@ class Export(unittest.TestCase):
             self.assertEqual(got["version"], "ea")
             self.assertEqual(got["unit"], f"{KEY}-h1")
             self.assertEqual(got["rhf"], "Helse Vest RHF")
-            self.assertEqual(got["status"], "completed" if p["done"]
-                             else "started")
+            self.assertEqual(got["status"], p.get("status", "completed"
+                             if p["done"] else "started"))
             self.assertEqual(got["channel"], "link")
             self.assertEqual(got["lang"], "nb")
             self.assertEqual(bool(got["completed"]), p["done"])
+            self.assertEqual((when(got["started"]), when(got["completed"])),
+                             TIMES[p["name"]], p["name"])
         self.assertEqual(len(ids), len(want))
         return ids
 
@@ -246,7 +266,7 @@ class Export(unittest.TestCase):
         r = svarctl("--format", "csv", "--wave", "2033", "--status", "all",
                     "--include-test")
         _, h2, rows2 = read_csv_text(r.stdout)
-        self.assertEqual(len(rows2), 5)
+        self.assertEqual(len(rows2), len(people("all", True)))
         self.check_rows(h2, rows2, people("all", True))
         self.assertTrue(ids <= {dict(zip(h2, x))["id"] for x in rows2})
         # The audit has it: who, format, filters, rows.
@@ -255,7 +275,7 @@ class Export(unittest.TestCase):
                    " LIMIT 1", "format=csv wave=testexport 2033 status=all%")
         self.assertTrue(got[0][0].startswith("svarctl ("), got)
         self.assertIn("test=1", got[0][1])
-        self.assertIn("rows=5", got[0][1])
+        self.assertIn(f"rows={len(people('all', True))}", got[0][1])
 
     def test_csv_filters(self):
         r = svarctl("--format", "csv", "--wave", str(W), "--status",
@@ -318,6 +338,63 @@ class Export(unittest.TestCase):
         self.assertIn("<td>S1 = 1</td>", page)
         self.assertIn("9 = Don&#39;t know (user-missing in .sav)", page)
 
+    def test_codebook_earlier_wording(self):
+        """An earlier wave of the same survey (2032) whose definition
+        asks S1 in other words and names one of its options otherwise:
+        the 2033 codebook shows the 2032 wording for S1's columns and
+        for no unchanged item; the 2032 codebook shows none (2033 is
+        later)."""
+        with open(DEF) as f:
+            text = f.read()
+        old = (text.replace("wave 2033", "wave 2032", 1)
+               .replace('text "Hvordan går det?"',
+                        'text "Hvordan har du det?"', 1)
+               .replace('@en "How are you?"', '@en "How do you do?"', 1)
+               .replace('option 2 "Dårlig"\n    @en "Bad"\n    option 5',
+                        'option 2 "Ikke bra"\n    @en "Not good"\n'
+                        '    option 5', 1))
+        self.assertNotEqual(old.count("Hvordan har du det?"), 0)
+        self.assertEqual(old.count("Ikke bra"), 1)
+        load_text(old)
+        w2 = psql("SELECT w.id FROM wave w JOIN survey s ON s.id ="
+                  " w.survey_id WHERE s.key = :'p0' AND w.year = 2032",
+                  KEY)[0][0]
+        svarctl("--format", "codebook-json", "--wave", str(W), "--out",
+                out("cb-earlier.json"))
+        with open(out("cb-earlier.json"), encoding="utf-8") as f:
+            v = {x["name"]: x for x in json.load(f)["variables"]}
+        for name in ("S1", "S1.raw", "S1.other", "S1.other.frame"):
+            self.assertEqual(len(v[name]["earlier"]), 1, name)
+            e = v[name]["earlier"][0]
+            self.assertEqual(e["year"], 2032)
+            self.assertEqual(e["question"]["nb"], "Hvordan har du det?")
+            self.assertEqual(e["question"]["en"], "How do you do?")
+        e = v["S1"]["earlier"][0]
+        self.assertEqual(e["label"], "Hvordan har du det?")
+        self.assertEqual({x["code"]: x["label"] for x in e["values"]},
+                         {1: "Bra", 2: "Ikke bra", 5: "Annet, noter",
+                          9: "Vet ikke"})
+        # The 2033 wording stays where it was.
+        self.assertEqual(v["S1"]["label"], "Hvordan går det?")
+        for name in ("M1.1", "G1.a", "R1", "N1", "T1"):
+            self.assertNotIn("earlier", v[name], name)
+        svarctl("--format", "codebook", "--wave", str(W), "--out",
+                out("cb-earlier.html"))
+        with open(out("cb-earlier.html"), encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("<b>2032</b>: Hvordan har du det?<br>1 = Bra<br>"
+                      "2 = Ikke bra", page)
+        # Every column of item S1 (its value, raw, text, code, frame).
+        s1cols = [n for n, x in v.items() if x.get("item") == "S1"]
+        self.assertEqual(len(s1cols), 5)
+        self.assertEqual(page.count("<b>2032</b>"), len(s1cols))
+        svarctl("--format", "codebook-json", "--wave", str(w2), "--out",
+                out("cb-2032.json"))
+        with open(out("cb-2032.json"), encoding="utf-8") as f:
+            v = {x["name"]: x for x in json.load(f)["variables"]}
+        self.assertEqual(v["S1"]["label"], "Hvordan har du det?")
+        self.assertNotIn("earlier", v["S1"])
+
     def check_stat(self, h, want, dta):
         self.assertEqual(len(h["rows"]), len(want))
         for row, p in zip(h["rows"], want):
@@ -328,6 +405,11 @@ class Export(unittest.TestCase):
                 if got is None:
                     got = ""
                 self.assertEqual(got, v, (p["name"], var))
+            # Date-times, read back as such (POSIXct), on Oslo's clock.
+            self.assertEqual((row["started"] or "", row["completed"] or ""),
+                             TIMES[p["name"]], p["name"])
+        for var in ("started", "completed"):
+            self.assertEqual(h["vars"][var]["class"], "POSIXct", var)
         s1 = h["vars"]["S1"]
         self.assertEqual(s1["label"], "Hvordan går det?")
         self.assertEqual(s1["labels"]["9"], "Vet ikke")
@@ -371,14 +453,27 @@ class Export(unittest.TestCase):
         self.assertRegex(s1, r"-1\.00\[a\]\|Hoppet over")
         self.assertRegex(s1, r"9\.00\[a\] \|Vet ikke")
         self.assertRegex(s1, r"1\.00    \|Bra")
+        # Started and completed are date-times to PSPP too.
+        for var in ("started", "completed"):
+            self.assertRegex(dd, rf"\|{var}\s*\|[^\n]*DATETIME20\.0")
         # pspp-convert: the values as a table.
         subprocess.run(["pspp-convert", out("a.sav"), out("p.csv")],
                        check=True, capture_output=True)
         _, header, rows = read_csv(out("p.csv"))
-        self.assertEqual(len(rows), 4)
+        self.assertEqual(len(rows), len(people("all")))
         got = [dict(zip(header, r))["R1"] for r in rows]
         self.assertEqual([float(x) for x in got],
                          [float(expected(p)["R1"]) for p in people("all")])
+
+        def when(v):
+            # pspp-convert writes a date-time as mm/dd/yyyy hh:mm:ss.
+            return (datetime.datetime.strptime(v, "%m/%d/%Y %H:%M:%S")
+                    .strftime("%Y-%m-%d %H:%M:%S") if v.strip() else "")
+
+        for r, p in zip(rows, people("all")):
+            got = dict(zip(header, r))
+            self.assertEqual((when(got["started"]), when(got["completed"])),
+                             TIMES[p["name"]], p["name"])
 
     def test_dta(self):
         svarctl("--format", "dta", "--wave", str(W), "--status", "all",
@@ -402,7 +497,12 @@ class Export(unittest.TestCase):
                 return str(int(v))
             return str(v)
 
-        self.check_rows(data[0], data[1:], people(), num=num)
+        def when(v):
+            # A date-time cell, not a text that looks like one.
+            self.assertIsInstance(v, dict, v)
+            return v["datetime"]
+
+        self.check_rows(data[0], data[1:], people(), num=num, when=when)
         names = {row[0]: row for row in book["variables"][1:]}
         self.assertEqual(names["S1"][1], "Hvordan går det?")
         self.assertIn("9 = Vet ikke", names["S1"][2])
@@ -468,13 +568,14 @@ class AdminDownload(unittest.TestCase):
                             "xlsx_read.py", out("web.xlsx")],
                            capture_output=True, text=True)
         self.assertEqual(x.returncode, 0, x.stderr)
-        self.assertEqual(len(json.loads(x.stdout)["data"]), 5)
+        n = len(people("all"))
+        self.assertEqual(len(json.loads(x.stdout)["data"]), n + 1)
         with open(out("web.json"), encoding="utf-8") as f:
-            self.assertEqual(json.load(f)["responses"], 4)
+            self.assertEqual(json.load(f)["responses"], n)
         name = psql("SELECT actor, detail FROM audit WHERE action ="
                     " 'export' AND object = 'export' ORDER BY id DESC"
                     " LIMIT 1")[0]
-        self.assertEqual(name[1].split(" rows=")[1], "4")
+        self.assertEqual(name[1].split(" rows=")[1], str(n))
         self.assertIn("format=codebook-json", name[1])
 
     def test_analyst_gets_no_texts(self):
