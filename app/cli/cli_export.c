@@ -70,11 +70,16 @@ parse_args(int argc, char **argv, struct ex_run *r, const char **out)
 		} else if (strcmp(argv[i - 1], "--version") == 0)
 			r->version = v;
 		else if (strcmp(argv[i - 1], "--unit") == 0) {
+			long	 u;
+
 			errno = 0;
-			r->filter.unit = (int)strtol(v, &end, 10);
-			if (*end != '\0' || r->filter.unit <= 0 || errno != 0)
+			u = strtol(v, &end, 10);
+			/* As the web form and web_path_id bound it. */
+			if (*end != '\0' || u <= 0 || u > 1000000000 ||
+			    errno != 0)
 				return (export_usage("--unit takes a unit's "
 				    "number (as in /admin/units/<number>)"));
+			r->filter.unit = (int)u;
 		} else if (strcmp(argv[i - 1], "--lang") == 0) {
 			if (strcmp(v, "nb") != 0 && strcmp(v, "nn") != 0 &&
 			    strcmp(v, "en") != 0)

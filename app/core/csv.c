@@ -136,7 +136,7 @@ out:
 static int
 csv_formula(const char *v)
 {
-	if (v[0] == '\0' || strchr("=+-@", v[0]) == NULL)
+	if (v[0] == '\0' || strchr("=+-@\t\r", v[0]) == NULL)
 		return (0);
 	if (v[0] == '-' && v[1] != '\0' &&
 	    strspn(v + 1, "0123456789.") == strlen(v + 1))

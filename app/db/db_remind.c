@@ -62,14 +62,19 @@ static struct db_stmt stmts[S__MAX] = {
 	  " SELECT w.id, $2, (SELECT v.id FROM version v WHERE v.wave_id ="
 	  " w.id AND v.key = $3), $4::integer, nullif($5, '')::integer,"
 	  " $6::integer, $7::integer, $8::integer, $9 FROM wave w"
-	  " WHERE w.id = $1 RETURNING id", 9, 0 },
+	  " WHERE w.id = $1 AND ($3 = '' OR EXISTS (SELECT FROM version v"
+	  " WHERE v.wave_id = w.id AND v.key = $3)) RETURNING id", 9, 0 },
 	[S_RULE_OFF] = { "remind.rule_off",
 	  "UPDATE remind_rule SET active = false WHERE id = $1"
 	  " AND wave_id = $2", 2, 0 },
-	/* Two sends of one rule take turns: the second sees the first's. */
+	/*
+	 * Two sends in one wave take turns, the second seeing the first's:
+	 * the caps and gaps count across the wave's rules, so the rows of
+	 * every rule of the wave are locked, not only this one's.
+	 */
 	[S_RULE_LOCK] = { "remind.rule_lock",
-	  "SELECT kind FROM remind_rule WHERE id = $1 AND wave_id = $2"
-	  " AND active FOR UPDATE", 2, 0 },
+	  "SELECT kind, (id = $1 AND active)::int FROM remind_rule"
+	  " WHERE wave_id = $2 ORDER BY id FOR UPDATE", 2, 0 },
 	[S_DUE] = { "remind.due",
 	  "SELECT coalesce(wave_unit_id, 0), coalesce(invitation_id, 0),"
 	  " to_addr, lang, days, n_before, coalesce(next_at::text, ''),"
@@ -205,13 +210,17 @@ db_remind_lock(struct db *db, int wave, int rule, char *out, size_t len)
 	PGresult	*res;
 	char		 sr[16], sw[16];
 	const char	*p[2] = { sr, sw };
+	int		 i;
 
 	itoa_(sr, sizeof(sr), rule);
 	itoa_(sw, sizeof(sw), wave);
 	if ((res = db_exec(db, &stmts[S_RULE_LOCK], p, PGRES_TUPLES_OK)) ==
 	    NULL)
 		return (0);
-	db_copy(out, len, PQntuples(res) > 0 ? PQgetvalue(res, 0, 0) : "");
+	db_copy(out, len, "");
+	for (i = 0; i < PQntuples(res); i++)
+		if (strcmp(PQgetvalue(res, i, 1), "1") == 0)
+			db_copy(out, len, PQgetvalue(res, i, 0));
 	PQclear(res);
 	return (1);
 }

@@ -282,7 +282,8 @@ rule_send(struct admin_req *ar, int wave, int rule, size_t *sent)
 		return (0);
 	if (!remind_wave(wave, &w) || !remind_due(rule, &d))
 		return (-1);
-	if (digest == NULL || strcmp(digest, d.digest) != 0) {
+	/* An empty list sends nothing, and a replayed one no run either. */
+	if (digest == NULL || strcmp(digest, d.digest) != 0 || d.n == 0) {
 		due_free(&d);
 		return (0);
 	}

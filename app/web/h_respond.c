@@ -420,7 +420,10 @@ contact_take(const struct survey *s, size_t page, struct answers *rows,
 {
 	const struct page	*pg = &s->pages[page];
 	const struct item	*it;
+	const struct answer	*an;
+	char			*v;
 	size_t			 i;
+	int			 valid;
 
 	memset(ct, 0, sizeof(*ct));
 	for (i = pg->first; i < pg->first + pg->nitems; i++) {
@@ -428,7 +431,15 @@ contact_take(const struct survey *s, size_t page, struct answers *rows,
 		if (it->contact == CONTACT_NONE)
 			continue;
 		free(ct->v[it->contact]);
-		ct->v[it->contact] = answers_take(rows, it->id);
+		ct->v[it->contact] = NULL;
+		an = answers_get(rows, it->id);
+		valid = an != NULL && an->state == ANS_ANSWERED;
+		v = answers_take(rows, it->id);
+		/* Kept as typed (invalid) is for the page shown again only. */
+		if (valid)
+			ct->v[it->contact] = v;
+		else
+			free(v);
 	}
 }
 

@@ -35,7 +35,9 @@ KORE_SECCOMP_FILTER("svar",
 	KORE_SYSCALL_ALLOW(getsockopt),
 	KORE_SYSCALL_ALLOW(getsockname),
 	KORE_SYSCALL_ALLOW(getpeername),
-	KORE_SYSCALL_ALLOW(uname)
+	KORE_SYSCALL_ALLOW(uname),
+	/* unlink(3) of an export's file where there is no unlink(2): arm64. */
+	KORE_SYSCALL_ALLOW(unlinkat)
 );
 
 /*

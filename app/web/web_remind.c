@@ -23,7 +23,10 @@ due_row(int n, const char *const *v, void *arg)
 
 	if (n < 16)
 		return;
-	d->v = xrealloc(d->v, (d->n + 1) * sizeof(*d->v));
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 64;
+		d->v = xrealloc(d->v, d->cap * sizeof(*d->v));
+	}
 	r = &d->v[d->n++];
 	r->wave_unit = atoi(v[0]);
 	r->invitation = atoi(v[1]);
@@ -55,11 +58,17 @@ remind_due(int rule, struct due *d)
 	memset(d, 0, sizeof(*d));
 	if (db_remind_due(app.adb, rule, due_row, d) == DB_ERR)
 		return (0);
-	/* Who, not what: the same people at the same addresses. */
+	/*
+	 * Who, not what: the same people at the same addresses, for this
+	 * rule, with the reminders each had, so a send in between (even
+	 * with a gap of 0 days) changes the digest and a repeated POST of
+	 * the same preview is refused.
+	 */
 	buf_init(&b);
+	buf_printf(&b, "rule %d\n", rule);
 	for (i = 0; i < d->n; i++)
-		buf_printf(&b, "%d|%d|%s\n", d->v[i].wave_unit,
-		    d->v[i].invitation, d->v[i].to);
+		buf_printf(&b, "%d|%d|%s|%d\n", d->v[i].wave_unit,
+		    d->v[i].invitation, d->v[i].to, d->v[i].n_before);
 	digest_hex(buf_cstr(&b), d->digest);
 	buf_free(&b);
 	return (1);

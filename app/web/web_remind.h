@@ -29,6 +29,7 @@ struct due_row {
 struct due {
 	struct due_row	*v;
 	size_t		 n;
+	size_t		 cap;
 	char		 digest[DIGEST_HEX_LEN + 1];
 };
 
