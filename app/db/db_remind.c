@@ -170,24 +170,28 @@ db_remind_rules(struct db *db, int wave, db_row_cb cb, void *arg)
 	return (by_id(db, S_RULES, wave, cb, arg));
 }
 
-/* The new rule's id, 0 when the wave is not there, DB_ERR. */
+/* The new rule's id, 0 when the wave or its version is not there, DB_ERR. */
 int
 db_remind_rule_add(struct db *db, int wave, const struct remind_rule *r)
 {
-	char		 sw[16], sa[16], sg[16], sp[16], su[16], *v;
+	PGresult	*res;
+	char		 sw[16], sa[16], sg[16], sp[16], su[16];
 	const char	*p[9] = { sw, r->kind, r->version, sa, r->rate_below,
 			    sg, sp, su, r->actor };
-	int		 id;
+	int		 id = 0;
 
 	itoa_(sw, sizeof(sw), wave);
 	itoa_(sa, sizeof(sa), r->after_days);
 	itoa_(sg, sizeof(sg), r->gap_days);
 	itoa_(sp, sizeof(sp), r->max_per_person);
 	itoa_(su, sizeof(su), r->max_per_unit);
-	if ((v = db_val(db, &stmts[S_RULE_ADD], p)) == NULL)
+	/* No row: no such wave, or no such version in it (0). */
+	if ((res = db_exec(db, &stmts[S_RULE_ADD], p, PGRES_TUPLES_OK)) ==
+	    NULL)
 		return (DB_ERR);
-	id = atoi(v);
-	free(v);
+	if (PQntuples(res) == 1)
+		id = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
 	return (id);
 }
 

@@ -441,6 +441,35 @@ class Rules(unittest.TestCase):
         for a in rows:
             EMAILED[a.split("-")[0]] = 30
 
+    def test_the_same_preview_sends_once(self):
+        """A gap of 0 days leaves those just mailed due again: the second
+        POST of the same preview (a double click, a reload) must not mail
+        them twice."""
+        rule = add_rule("personal", after_days=0, gap_days=0,
+                        max_per_person=20)
+        try:
+            got, n, digest, token = preview(rule)
+            self.assertGreater(n, 0)
+            self.assertEqual(send(rule, digest, token).status, 303)
+            r = send(rule, digest, token)
+            self.assertEqual(r.status, 409)
+            self.assertEqual(len(sent_by(rule)), n)
+        finally:
+            psql("UPDATE remind_rule SET active = false WHERE id = :'p0'",
+                 rule)
+
+    def test_unknown_version_is_refused_not_widened(self):
+        before = psql("SELECT count(*) FROM remind_rule")[0][0]
+        form = {"action": "add", "wave": WAVE, "kind": "personal",
+                "version": "finnesikke", "after_days": 7, "gap_days": 7,
+                "max_per_person": 2, "max_per_unit": 3, "rate_below": "",
+                "csrf": csrf(page().body)}
+        r = ADMIN.post("/admin/remind", form)
+        self.assertEqual(r.status, 422, r.body[:300])
+        self.assertIn("Versjonen finnes ikke i denne bølgen", r.body)
+        self.assertEqual(psql("SELECT count(*) FROM remind_rule")[0][0],
+                         before)
+
     def test_bad_rule_is_refused_with_a_message(self):
         form = {"action": "add", "wave": WAVE, "kind": "low_rate",
                 "after_days": "sju", "gap_days": 7, "max_per_person": 0,
