@@ -99,8 +99,12 @@ trap stop EXIT INT TERM
 # The letters' font must be inside the chroot, as in production.
 mkdir -p .run/fonts
 cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf .run/fonts/
+# So must the directory of an admin's export file (README, Exports),
+# writable by nobody, as /tmp is.
+mkdir -p .run/hostile-export && chmod 1777 .run/hostile-export
 GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 \
 SVAR_LETTER_FONT=.run/fonts/DejaVuSans.ttf \
+SVAR_EXPORT_DIR=.run/hostile-export \
 SVAR_DB="host=127.0.0.1 port=$PGPORT dbname=svar user=svar_app" \
 SVAR_ADMIN_DB="host=127.0.0.1 port=$PGPORT dbname=svar user=svar_admin" \
 SVAR_TRUSTED_PROXY=1 SVAR_BASE_URL="http://127.0.0.1:$KPORT" \
