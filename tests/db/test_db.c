@@ -198,6 +198,18 @@ START_TEST(test_one_statement_two_connections)
 }
 END_TEST
 
+/* Every connection of the app runs without JIT (db_open's options). */
+START_TEST(test_no_jit)
+{
+	struct db_stmt	 show = { "test.jit", "SHOW jit", 0, 1 };
+	char		*v;
+
+	ck_assert_ptr_nonnull(v = db_val(db, &show, NULL));
+	ck_assert_str_eq(v, "off");
+	free(v);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -215,6 +227,7 @@ main(void)
 	tcase_add_test(tc, test_request_end_after_error);
 	tcase_add_test(tc, test_prepare_after_reconnect);
 	tcase_add_test(tc, test_one_statement_two_connections);
+	tcase_add_test(tc, test_no_jit);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
