@@ -18,6 +18,7 @@ struct db;
 #define DB_ERR		(-3)
 #define DB_COMPLETED	(-2)
 #define DB_CONFLICT	(-1)
+#define DB_BUSY		(-4)	/* a limit on work at once was reached */
 
 #define DB_ID_MAX	49	/* page ids: 48 characters and a NUL */
 

@@ -337,6 +337,10 @@ ans_drain(struct db *db, struct db_stream *s, int *k, long long id,
 	return (1);
 }
 
+/* Exports at once (db_export_rows), and their advisory lock's key. */
+#define EXPORTS_AT_ONCE	"2"
+#define EXPORT_LOCK	"1398166101"	/* "SVEX" */
+
 /*
  * Streams the responses the filter takes: cb->begin with their number,
  * then per response cb->resp with its paradata (EX__PARA values, the
@@ -377,6 +381,23 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 	    !tx_set(db, "SET LOCAL statement_timeout = '10min'") ||
 	    !tx_set(db, "SET LOCAL jit = off"))
 		goto out;
+	/*
+	 * Each export holds an admin's worker and four connections for its
+	 * seconds: at most EXPORTS_AT_ONCE run, on every app server alike.
+	 * A slot is a transaction advisory lock, so it goes with the
+	 * transaction, also when the worker dies.
+	 */
+	if ((res = query(db, "SELECT coalesce((SELECT s FROM"
+	    " generate_series(1, " EXPORTS_AT_ONCE ") AS s WHERE"
+	    " pg_try_advisory_xact_lock(" EXPORT_LOCK ", s) LIMIT 1), 0)",
+	    0, NULL, PGRES_TUPLES_OK)) == NULL)
+		goto out;
+	if (atoi(PQgetvalue(res, 0, 0)) == 0) {
+		PQclear(res);
+		rows = DB_BUSY;
+		goto out;
+	}
+	PQclear(res);
 	if ((res = query(db, queries[Q_SET], EX_SET_PARAMS, v,
 	    PGRES_TUPLES_OK)) == NULL)
 		goto out;
@@ -435,5 +456,7 @@ out:
 	free(snap);
 	/* Read only: nothing to keep, so end it the cheap way. */
 	db_rollback(db);
+	if (rows == DB_BUSY)
+		return (DB_BUSY);
 	return (ok ? rows : DB_ERR);
 }

@@ -358,6 +358,7 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	buf_init(&x.row);
 	x.req = req;
 	res->usage = 0;
+	res->busy = 0;
 	res->rows = 0;
 	if (!run_wave(db, &x, res))
 		goto done;
@@ -404,6 +405,13 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	f.rows = 1;
 	x.f = f;
 	rows = db_export_rows(db, &f, &cb, &x);
+	if (rows == DB_BUSY) {
+		snprintf(res->err, sizeof(res->err), "other exports are "
+		    "running; try again when one has finished");
+		res->busy = 1;
+		rows = -1;
+		goto done;
+	}
 	if (rows == DB_ERR) {
 		snprintf(res->err, sizeof(res->err), "%s", x.o.err[0] != '\0' ?
 		    x.o.err : db_error(db));

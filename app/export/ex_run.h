@@ -23,6 +23,7 @@ struct ex_result {
 	long		 rows;
 	size_t		 cols;
 	int		 usage;		/* the request was wrong */
+	int		 busy;		/* too many exports at once */
 	char		 wave[64];	/* "helsepersonell 2021" */
 	char		 err[1024];
 };

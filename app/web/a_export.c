@@ -212,6 +212,9 @@ export_post(struct http_request *req, struct admin_req *ar)
 		close(fd);
 		if (res.usage)
 			return (export_form(req, ar, 422, res.err));
+		if (res.busy)
+			return (export_form(req, ar, 503, i18n_get(ar->lang,
+			    "admin.export.busy")));
 		web_unavailable(req, ar->lang, res.err);
 		return (KORE_RESULT_OK);
 	}

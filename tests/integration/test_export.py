@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from resultdata import links
@@ -587,6 +588,34 @@ class AdminDownload(unittest.TestCase):
             self.assertNotIn(col, header)
         self.assertIn("S1.raw", header)
         self.assertNotIn("via brev", r.body)
+
+    def test_two_at_once_at_most(self):
+        """Each export holds a worker and four connections: a third one
+        at once is refused with a message, the form as it was."""
+        held = subprocess.Popen(["psql", "-qAtX", "-v", "ON_ERROR_STOP=1"],
+                                stdin=subprocess.PIPE,
+                                stdout=subprocess.DEVNULL, text=True)
+        try:
+            held.stdin.write("SELECT pg_advisory_lock(1398166101, 1),"
+                             " pg_advisory_lock(1398166101, 2);\n")
+            held.stdin.flush()
+            for _ in range(200):
+                if psql("SELECT count(*) FROM pg_locks WHERE locktype ="
+                        " 'advisory' AND classid = 1398166101 AND objid"
+                        " IN (1, 2) AND granted")[0][0] == "2":
+                    break
+                time.sleep(0.05)
+            else:
+                self.fail("the two export slots were never taken")
+            r = self.download(ADMIN, format="dta")
+            self.assertEqual(r.status, 503, r.body[:300])
+            self.assertIn("To andre eksporter kjører nå", r.body)
+            self.assertIn('<option value="dta" selected>', r.body)
+        finally:
+            held.stdin.close()
+            held.wait(timeout=30)
+        r = self.download(ADMIN, format="dta")
+        self.assertEqual(r.status, 200, r.body[:300])
 
     def test_bad_input(self):
         r = self.download(ADMIN, format="pdf")
