@@ -337,9 +337,14 @@ ans_drain(struct db *db, struct db_stream *s, int *k, long long id,
 	return (1);
 }
 
-/* Exports at once (db_export_rows), and their advisory lock's key. */
-#define EXPORTS_AT_ONCE	"2"
-#define EXPORT_LOCK	"1398166101"	/* "SVEX" */
+/*
+ * Two exports at once (db_export_rows): slots 1 and 2 of this advisory
+ * lock key ("SVEX"). CASE tries them in turn and stops at the first
+ * taken, so an export never holds both.
+ */
+#define EXPORT_SLOT \
+	"SELECT CASE WHEN pg_try_advisory_xact_lock(1398166101, 1) THEN 1" \
+	" WHEN pg_try_advisory_xact_lock(1398166101, 2) THEN 2 ELSE 0 END"
 
 /*
  * Streams the responses the filter takes: cb->begin with their number,
@@ -373,24 +378,20 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 	/*
 	 * An export reads every answer of a wave: a statement (the codebook
 	 * counts) may take longer than the 5 s a request gets. Only this
-	 * read-only transaction. Its queries gain nothing from JIT
-	 * compiling, which the answers' estimated cost would turn on.
+	 * read-only transaction. (No JIT: db_open turns it off for every
+	 * connection, the streams' too.)
 	 */
 	if (!tx_set(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ,"
 	    " READ ONLY") ||
-	    !tx_set(db, "SET LOCAL statement_timeout = '10min'") ||
-	    !tx_set(db, "SET LOCAL jit = off"))
+	    !tx_set(db, "SET LOCAL statement_timeout = '10min'"))
 		goto out;
 	/*
 	 * Each export holds an admin's worker and four connections for its
-	 * seconds: at most EXPORTS_AT_ONCE run, on every app server alike.
+	 * seconds: at most two run, on every app server alike.
 	 * A slot is a transaction advisory lock, so it goes with the
 	 * transaction, also when the worker dies.
 	 */
-	if ((res = query(db, "SELECT coalesce((SELECT s FROM"
-	    " generate_series(1, " EXPORTS_AT_ONCE ") AS s WHERE"
-	    " pg_try_advisory_xact_lock(" EXPORT_LOCK ", s) LIMIT 1), 0)",
-	    0, NULL, PGRES_TUPLES_OK)) == NULL)
+	if ((res = query(db, EXPORT_SLOT, 0, NULL, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (atoi(PQgetvalue(res, 0, 0)) == 0) {
 		PQclear(res);

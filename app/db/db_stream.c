@@ -79,9 +79,6 @@ db_stream_open(struct db *db, const char *snap, const char *setup, int n,
 	    PGRES_COMMAND_OK) &&
 	    stream_cmd(db, s->conn, "SET LOCAL statement_timeout = '10min'",
 	    0, NULL, PGRES_COMMAND_OK) &&
-	    /* As the export's own transaction (db_export.c): no JIT. */
-	    stream_cmd(db, s->conn, "SET LOCAL jit = off", 0, NULL,
-	    PGRES_COMMAND_OK) &&
 	    stream_cmd(db, s->conn, setup, n, params, PGRES_TUPLES_OK);
 	buf_reset(&b);
 	buf_printf(&b, "COPY (%s) TO STDOUT (FORMAT binary)", sql);

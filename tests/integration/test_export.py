@@ -595,18 +595,23 @@ class AdminDownload(unittest.TestCase):
         held = subprocess.Popen(["psql", "-qAtX", "-v", "ON_ERROR_STOP=1"],
                                 stdin=subprocess.PIPE,
                                 stdout=subprocess.DEVNULL, text=True)
-        try:
-            held.stdin.write("SELECT pg_advisory_lock(1398166101, 1),"
-                             " pg_advisory_lock(1398166101, 2);\n")
+        def hold(slot, n):
+            held.stdin.write("SELECT pg_advisory_lock(1398166101,"
+                             f" {slot});\n")
             held.stdin.flush()
             for _ in range(200):
                 if psql("SELECT count(*) FROM pg_locks WHERE locktype ="
                         " 'advisory' AND classid = 1398166101 AND objid"
-                        " IN (1, 2) AND granted")[0][0] == "2":
-                    break
+                        " IN (1, 2) AND granted")[0][0] == str(n):
+                    return
                 time.sleep(0.05)
-            else:
-                self.fail("the two export slots were never taken")
+            self.fail(f"export slot {slot} was never taken")
+        try:
+            # One slot taken: the export takes the other.
+            hold(1, 1)
+            r = self.download(ADMIN, format="dta")
+            self.assertEqual(r.status, 200, r.body[:300])
+            hold(2, 2)
             r = self.download(ADMIN, format="dta")
             self.assertEqual(r.status, 503, r.body[:300])
             self.assertIn("To andre eksporter kjører nå", r.body)
