@@ -155,7 +155,8 @@ cli_export(int argc, char **argv)
 	rows = ex_run(db, &r, &res);
 	if (rows < 0) {
 		fprintf(stderr, "svarctl export: %s\n", res.err);
-		k = res.usage ? 2 : 1;
+		/* EX_TEMPFAIL for busy, so a cron job knows to try again. */
+		k = res.usage ? 2 : res.busy ? 75 : 1;
 		goto done;
 	}
 	if (out != NULL && (fsync(fd) == -1 || rename(tmp, out) == -1)) {

@@ -317,6 +317,12 @@ ans_drain(struct db *db, struct db_stream *s, int *k, long long id,
 {
 	const char	*av[6];
 
+	/* All three streams come in response order: anything else is lost. */
+	if (*k == 1 && db_stream_int8(s, 0) < id) {
+		snprintf(db->err, sizeof(db->err), "export: answers of "
+		    "response %lld out of order", db_stream_int8(s, 0));
+		return (0);
+	}
 	while (*k == 1 && db_stream_int8(s, 0) == id) {
 		if (s->n == 4) {
 			av[0] = s->v[1];
@@ -370,7 +376,7 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 	char			 p[EX_SET_PARAMS][16], *snap = NULL;
 	long			 rows = 0, total;
 	long long		 id;
-	int			 k[3] = { 0, 0, 0 }, c, i, ok = 0;
+	int			 k[3] = { 0, 0, 0 }, c, i, ok = 0, busy = 0;
 
 	filter_params(f, p, v);
 	if (!db_begin(db))
@@ -395,7 +401,7 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 		goto out;
 	if (atoi(PQgetvalue(res, 0, 0)) == 0) {
 		PQclear(res);
-		rows = DB_BUSY;
+		busy = 1;
 		goto out;
 	}
 	PQclear(res);
@@ -450,6 +456,12 @@ db_export_rows(struct db *db, const struct db_export_filter *f,
 	}
 	if (k[0] < 0)
 		goto out;
+	/* Answers of no response sent: the merge lost track. */
+	if (k[1] != 0 || k[2] != 0) {
+		snprintf(db->err, sizeof(db->err), "export: answers left "
+		    "after the last response");
+		goto out;
+	}
 	ok = 1;
 out:
 	for (i = 0; i < 3; i++)
@@ -457,7 +469,7 @@ out:
 	free(snap);
 	/* Read only: nothing to keep, so end it the cheap way. */
 	db_rollback(db);
-	if (rows == DB_BUSY)
+	if (busy)
 		return (DB_BUSY);
 	return (ok ? rows : DB_ERR);
 }

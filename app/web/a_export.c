@@ -212,9 +212,15 @@ export_post(struct http_request *req, struct admin_req *ar)
 		close(fd);
 		if (res.usage)
 			return (export_form(req, ar, 422, res.err));
-		if (res.busy)
-			return (export_form(req, ar, 503, i18n_get(ar->lang,
+		/*
+		 * Not 503: the proxy in front (README) sends a 503 on to
+		 * the next server, which would start the export again.
+		 */
+		if (res.busy) {
+			http_response_header(req, "retry-after", "10");
+			return (export_form(req, ar, 429, i18n_get(ar->lang,
 			    "admin.export.busy")));
+		}
 		web_unavailable(req, ar->lang, res.err);
 		return (KORE_RESULT_OK);
 	}

@@ -107,11 +107,17 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c, int from)
 		    "msg.closed.text", NULL);
 		return (0);
 	}
-	/* An invitation opened for the first time may move definition. */
-	if (strcmp(c->r.status, "invited") == 0 &&
-	    !db_resp_opened(app.db, c->r.id, &c->r.definition_id)) {
-		web_unavailable(req, c->lang, db_error(app.db));
-		return (0);
+	/*
+	 * An invitation opened for the first time may move definition. It
+	 * is "opened" now, also in what this worker remembers after a save
+	 * that answered nothing, so later loads do not send this again.
+	 */
+	if (strcmp(c->r.status, "invited") == 0) {
+		if (!db_resp_opened(app.db, c->r.id, &c->r.definition_id)) {
+			web_unavailable(req, c->lang, db_error(app.db));
+			return (0);
+		}
+		snprintf(c->r.status, sizeof(c->r.status), "opened");
 	}
 	if (catalog_def(c->r.definition_id, &c->s, &why) != CAT_OK) {
 		web_unavailable(req, c->lang, why);
@@ -146,7 +152,7 @@ ctx_from(struct http_request *req, const char *tail)
 		return (FROM_SAVED);
 	if (!web_query(req, &q))
 		return (FROM_DB);
-	if ((v = form_get(&q, "v")) != NULL) {
+	if ((v = form_get(&q, "v")) != NULL && v[0] >= '0' && v[0] <= '9') {
 		rev = strtol(v, &end, 10);
 		if (*end != '\0' || rev < 0 || rev > 0x7fffffff)
 			rev = FROM_DB;

@@ -1,7 +1,7 @@
 /*
  * A worker's memory of the responses it saved last, so the page a save
- * redirects to, and the next save on the same connection, need not read
- * the response back from PostgreSQL (issue 14 §3: a read is a third of
+ * redirects to, and the next save of that response on this worker, need
+ * not read the response back from PostgreSQL (issue 14 §3: a read is a third of
  * the statements a respondent costs).
  *
  * Why it cannot show or save anything wrong:

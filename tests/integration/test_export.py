@@ -613,10 +613,14 @@ class AdminDownload(unittest.TestCase):
             self.assertEqual(r.status, 200, r.body[:300])
             hold(2, 2)
             r = self.download(ADMIN, format="dta")
-            self.assertEqual(r.status, 503, r.body[:300])
+            self.assertEqual(r.status, 429, r.body[:300])
+            self.assertEqual(r.header("retry-after"), "10")
             self.assertIn("To andre eksporter kjører nå", r.body)
             self.assertIn('<option value="dta" selected>', r.body)
         finally:
+            # psql waits for this answer before it exits: the slots are
+            # free when wait() returns, not a moment later.
+            held.stdin.write("SELECT pg_advisory_unlock_all();\n")
             held.stdin.close()
             held.wait(timeout=30)
         r = self.download(ADMIN, format="dta")
