@@ -35,6 +35,15 @@ int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 int		 db_request_end(struct db *);
 
+/* db_send.c: statements whose answer is read when it comes. */
+#define DB_POLL_WAIT	0
+#define DB_POLL_DONE	1
+#define DB_POLL_RESENT	2
+int		 db_socket(struct db *);
+int		 db_sent(struct db *);
+int		 db_poll(struct db *);
+void		 db_discard(struct db *);
+
 /* db_respond.c: the respondent path. */
 struct resp {
 	long long	 id;
@@ -76,6 +85,10 @@ int		 db_resp_lang(struct db *, long long, const char *);
 long long	 db_resp_new(struct db *, int, int, const char *, const char *,
 		    const char *, const char *);
 int		 db_page_save(struct db *, const struct save *);
+int		 db_resp_load_send(struct db *, const char *);
+int		 db_resp_load_recv(struct db *, struct resp *, struct answers *);
+int		 db_page_save_send(struct db *, const struct save *);
+int		 db_page_save_recv(struct db *);
 int		 db_link_get(struct db *, const char *, struct link *);
 int		 db_link_view(struct db *, int);
 int		 db_code_key(struct db *, const char *, char *, size_t);

@@ -39,12 +39,18 @@ db_open(const char *conninfo)
 void
 db_close(struct db *db)
 {
+	int	 i;
+
 	if (db == NULL)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->prepared);
 	free(db->conninfo);
+	for (i = 0; i < db->sent_n; i++)
+		free(db->sent_params[i]);
+	if (db->pending != NULL)
+		PQclear(db->pending);
 	free(db);
 }
 
@@ -85,8 +91,8 @@ db_ready(struct db *db)
 	return (1);
 }
 
-static int
-stmt_prepare(struct db *db, struct db_stmt *st)
+int
+db_prepare(struct db *db, struct db_stmt *st)
 {
 	PGresult	*res;
 	size_t		 i;
@@ -124,7 +130,7 @@ db_exec(struct db *db, struct db_stmt *st, const char *const *params,
 	for (attempt = 0; attempt < attempts; attempt++) {
 		if (!db_ready(db))
 			return (NULL);
-		if (!stmt_prepare(db, st)) {
+		if (!db_prepare(db, st)) {
 			if (PQstatus(db->conn) == CONNECTION_OK)
 				return (NULL);
 			continue;

@@ -20,6 +20,8 @@ struct db_stmt {
 	int		 retry;		/* safe to resend on a new connection */
 };
 
+#define DB_SEND_PARAMS	16
+
 struct db {
 	PGconn		*conn;
 	char		*conninfo;
@@ -28,8 +30,17 @@ struct db {
 	int		 in_tx;
 	int		 committed;	/* the last COMMIT really did */
 	char		 err[512];
+	/* db_send.c: a statement sent, its result not yet taken. */
+	struct db_stmt	*sent_st;
+	char		*sent_params[DB_SEND_PARAMS];
+	int		 sent_n;
+	int		 sent_attempt;
+	int		 sent_done;
+	int		 sent_failed;
+	PGresult	*pending;
 };
 
+int		 db_prepare(struct db *, struct db_stmt *);
 PGresult	*db_exec(struct db *, struct db_stmt *, const char *const *,
 		    ExecStatusType);
 int		 db_do(struct db *, struct db_stmt *, const char *const *);
@@ -40,6 +51,10 @@ char		*db_val(struct db *, struct db_stmt *, const char *const *);
 void		 db_array(struct buf *, const char *const *, size_t);
 void		 db_copy(char *, size_t, const char *);
 void		 db_row_call(PGresult *, int, db_row_cb, void *);
+
+/* db_send.c */
+int		 db_send(struct db *, struct db_stmt *, const char *const *);
+PGresult	*db_take(struct db *, ExecStatusType);
 
 /* db_stream.c: a query as binary COPY on a connection of its own. */
 #define DB_STREAM_MAX	32

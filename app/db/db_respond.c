@@ -134,21 +134,14 @@ static struct db_stmt stmts[S__MAX] = {
  * `lock` (inside db_begin) the response row stays locked until the
  * transaction ends.
  */
+/* A response's row and answers from S_LOAD's result: 1, or 0 for none. */
 static int
-resp_load(struct db *db, const char *selector, struct resp *r,
-    struct answers *a, int lock)
+resp_parse(PGresult *res, struct resp *r, struct answers *a)
 {
-	PGresult	*res;
-	const char	*p[1] = { selector };
-	int		 i, n;
+	int	 i, n;
 
-	if ((res = db_exec(db, &stmts[lock ? S_LOAD_LOCKED : S_LOAD], p,
-	    PGRES_TUPLES_OK)) == NULL)
-		return (DB_ERR);
-	if ((n = PQntuples(res)) == 0) {
-		PQclear(res);
+	if ((n = PQntuples(res)) == 0)
 		return (0);
-	}
 	r->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	r->version_id = atoi(PQgetvalue(res, 0, 1));
 	r->definition_id = atoi(PQgetvalue(res, 0, 2));
@@ -168,8 +161,50 @@ resp_load(struct db *db, const char *selector, struct resp *r,
 		    PQgetisnull(res, i, 12) ? NULL : PQgetvalue(res, i, 12),
 		    PQgetvalue(res, i, 13)[0]);
 	}
-	PQclear(res);
 	return (1);
+}
+
+/*
+ * 1 found, 0 no such response, DB_ERR when the database failed. With
+ * `lock` (inside db_begin) the response row stays locked until the
+ * transaction ends.
+ */
+static int
+resp_load(struct db *db, const char *selector, struct resp *r,
+    struct answers *a, int lock)
+{
+	PGresult	*res;
+	const char	*p[1] = { selector };
+	int		 rc;
+
+	if ((res = db_exec(db, &stmts[lock ? S_LOAD_LOCKED : S_LOAD], p,
+	    PGRES_TUPLES_OK)) == NULL)
+		return (DB_ERR);
+	rc = resp_parse(res, r, a);
+	PQclear(res);
+	return (rc);
+}
+
+/* The same as db_resp_load, sent now (db_send.c) and read later. */
+int
+db_resp_load_send(struct db *db, const char *selector)
+{
+	const char	*p[1] = { selector };
+
+	return (db_send(db, &stmts[S_LOAD], p));
+}
+
+int
+db_resp_load_recv(struct db *db, struct resp *r, struct answers *a)
+{
+	PGresult	*res;
+	int		 rc;
+
+	if ((res = db_take(db, PGRES_TUPLES_OK)) == NULL)
+		return (DB_ERR);
+	rc = resp_parse(res, r, a);
+	PQclear(res);
+	return (rc);
 }
 
 int
@@ -287,40 +322,87 @@ db_resp_new(struct db *db, int version, int link, const char *sel,
 	return (id);
 }
 
-/* The new revision, or DB_CONFLICT, DB_COMPLETED or DB_ERR. */
-int
-db_page_save(struct db *db, const struct save *sv)
+/* S_SAVE's parameters: p[9] points into the three buffers and sid/srev. */
+static void
+save_params(const struct save *sv, struct buf *vars, struct buf *vals,
+    struct buf *states, char *sid, char *srev, const char **p)
 {
-	PGresult	*res;
-	struct buf	 vars, vals, states;
-	char		 sid[32], srev[16];
-	const char	*p[9];
-	int		 r;
-
-	buf_init(&vars);
-	buf_init(&vals);
-	buf_init(&states);
-	answers_arrays(sv->rows, &vars, &vals, &states);
-	snprintf(sid, sizeof(sid), "%lld", sv->id);
-	snprintf(srev, sizeof(srev), "%d", sv->rev);
+	answers_arrays(sv->rows, vars, vals, states);
+	snprintf(sid, 32, "%lld", sv->id);
+	snprintf(srev, 16, "%d", sv->rev);
 	p[0] = sid;
 	p[1] = srev;
-	p[2] = buf_cstr(&vars);
-	p[3] = buf_cstr(&vals);
-	p[4] = buf_cstr(&states);
+	p[2] = buf_cstr(vars);
+	p[3] = buf_cstr(vals);
+	p[4] = buf_cstr(states);
 	p[5] = sv->page_id;
 	p[6] = sv->started ? "t" : "f";
 	p[7] = sv->complete ? "t" : "f";
 	p[8] = sv->furthest_page_id;
-	res = db_exec(db, &stmts[S_SAVE], p, PGRES_TUPLES_OK);
+}
+
+/* Runs S_SAVE (into *out) or, `async`, only sends it; 0 on failure. */
+static int
+save_send(struct db *db, const struct save *sv, int async, PGresult **out)
+{
+	struct buf	 vars, vals, states;
+	char		 sid[32], srev[16];
+	const char	*p[9];
+	int		 ok;
+
+	buf_init(&vars);
+	buf_init(&vals);
+	buf_init(&states);
+	save_params(sv, &vars, &vals, &states, sid, srev, p);
+	if (async)
+		ok = db_send(db, &stmts[S_SAVE], p);
+	else
+		ok = (*out = db_exec(db, &stmts[S_SAVE], p,
+		    PGRES_TUPLES_OK)) != NULL;
 	buf_free(&vars);
 	buf_free(&vals);
 	buf_free(&states);
+	return (ok);
+}
+
+static int
+save_result(PGresult *res)
+{
+	int	 r;
+
 	if (res == NULL)
 		return (DB_ERR);
 	r = atoi(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return (r);
+}
+
+/*
+ * Saves a page: the response's new revision, DB_CONFLICT when the
+ * revision read is no longer the response's, DB_COMPLETED when it was
+ * finished or withdrawn meanwhile, DB_ERR when the database failed.
+ */
+int
+db_page_save(struct db *db, const struct save *sv)
+{
+	PGresult	*res = NULL;
+
+	if (!save_send(db, sv, 0, &res))
+		return (DB_ERR);
+	return (save_result(res));
+}
+
+/* The same as db_page_save, sent now (db_send.c) and read later. */
+int
+db_page_save_send(struct db *db, const struct save *sv)
+{
+	return (save_send(db, sv, 1, NULL));
+}
+
+int
+db_page_save_recv(struct db *db)
+{
+	return (save_result(db_take(db, PGRES_TUPLES_OK)));
 }
 
 int

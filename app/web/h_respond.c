@@ -63,16 +63,17 @@ resp_spent(struct http_request *req, const char *key)
 	return (1);
 }
 
-/*
- * Loads the response a key names. Sends the answer itself and returns
- * 0 when the key is unknown, the database is down or the wave is closed.
- */
-static int
-ctx_load(struct http_request *req, const char *key, struct ctx *c, int from)
+static void
+ctx_free(struct ctx *c)
 {
-	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
-	const char	*why;
-	int		 rc, def;
+	answers_free(&c->a);
+}
+
+/* A key that is not even well formed: 0 and the answer sent. */
+static int
+ctx_begin(struct http_request *req, const char *key, struct ctx *c)
+{
+	char	 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
 
 	memset(c, 0, sizeof(*c));
 	answers_init(&c->a);
@@ -83,13 +84,27 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c, int from)
 		return (0);
 	}
 	snprintf(c->key, sizeof(c->key), "%s", key);
-	if (from != FROM_DB && rcache_get(sel, from, &c->r, &c->a))
-		rc = c->cached = 1;
-	else if ((rc = db_resp_load(app.db, sel, &c->r, &c->a)) == DB_ERR) {
-		web_unavailable(req, c->lang, db_error(app.db));
+	return (1);
+}
+
+/*
+ * After the response was read (rc from db_resp_load, or 1 from memory):
+ * sends the answer itself and returns 0 when the key is unknown, the
+ * database is down or the wave is closed.
+ */
+static int
+ctx_finish(struct http_request *req, struct ctx *c, int rc, const char *err)
+{
+	char		 sel[KEY_SELECTOR_LEN + 1], ver[KEY_VERIFIER_LEN + 1];
+	const char	*why;
+	int		 def;
+
+	if (rc == DB_ERR) {
+		web_unavailable(req, c->lang, err);
 		return (0);
 	}
-	if (rc == 0 && resp_spent(req, key))
+	(void)keys_split(c->key, sel, ver);
+	if (rc == 0 && resp_spent(req, c->key))
 		return (0);
 	if (rc == 0 || !keys_equal(ver, c->r.verifier)) {
 		web_message(req, 404, c->lang, "msg.badlink.title",
@@ -126,10 +141,25 @@ ctx_load(struct http_request *req, const char *key, struct ctx *c, int from)
 	return (1);
 }
 
-static void
-ctx_free(struct ctx *c)
+/*
+ * Loads the response a key names, waiting for the database. Sends the
+ * answer itself and returns 0 when the key is unknown, the database is
+ * down or the wave is closed.
+ */
+static int
+ctx_load(struct http_request *req, const char *key, struct ctx *c, int from)
 {
-	answers_free(&c->a);
+	char	 sel[KEY_SELECTOR_LEN + 1];
+	int	 rc;
+
+	if (!ctx_begin(req, key, c))
+		return (0);
+	ctx_sel(c, sel, sizeof(sel));
+	if (from != FROM_DB && rcache_get(sel, from, &c->r, &c->a))
+		rc = c->cached = 1;
+	else
+		rc = db_resp_load(app.db, sel, &c->r, &c->a);
+	return (ctx_finish(req, c, rc, db_error(app.db)));
 }
 
 /*
@@ -507,27 +537,53 @@ furthest_page(const struct survey *s, const char *prev, size_t target)
 	return (s->pages[target].id);
 }
 
+/* The button pressed: "next" when the form names none. */
+static const char *
+post_nav(const struct form *f)
+{
+	const char	*nav;
+
+	return ((nav = form_get(f, "nav")) != NULL ? nav : "next");
+}
+
+/* A page save between what is worked out before it and after it. */
+struct saving {
+	struct answers	 rows;
+	struct verrs	 errs;
+	struct route	 rt;
+	struct save	 sv;
+	size_t		 target;
+	int		 complete;
+	int		 leave;
+};
+
+static void
+saving_free(struct saving *st)
+{
+	answers_free(&st->rows);
+	verrs_free(&st->errs);
+	route_free(&st->rt);
+}
+
 /*
- * Saves the posted page and sends the answer. Returns DB_CONFLICT when
- * another tab saved in between, so the caller reads again and retries.
- * Inside the caller's transaction (`locked`) it commits before it
- * answers, so a failed COMMIT is never reported as saved.
+ * Works out what the posted page saves: SAVE_READY with st->sv to send,
+ * 0 when routing no longer asks the page (the answer is sent), DB_ERR
+ * when the contact details typed on it could not be stored. Inside the
+ * caller's transaction (`locked`) a page no longer asked rolls it back.
  */
+#define SAVE_READY	1
+
 static int
-save_page(struct http_request *req, struct ctx *c, size_t page,
-    const struct form *f, const char *nav, int locked)
+save_prep(struct http_request *req, struct ctx *c, size_t page,
+    const struct form *f, const char *nav, int locked, struct saving *st)
 {
 	const struct survey	*s = c->s;
-	struct answers		 rows;
-	struct verrs		 errs;
-	struct route		 rt;
-	struct save		 sv;
 	struct contact_rows	 ct;
+	struct route		 rt;
 	size_t			 target;
-	int			 rc, complete, leave;
 
-	answers_init(&rows);
-	memset(&errs, 0, sizeof(errs));
+	memset(st, 0, sizeof(*st));
+	answers_init(&st->rows);
 	route_eval(s, &c->a, &rt);
 	if (!rt.page_vis[page]) {
 		/* Routing no longer asks this page (another tab). */
@@ -538,97 +594,165 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 		go_page(req, c->key, target);
 		return (0);
 	}
-	validate_page(s, page, &rt, f, &rows, &errs);
+	validate_page(s, page, &rt, f, &st->rows, &st->errs);
 	route_free(&rt);
 	/*
 	 * Only "Neste" insists; what is wrong is kept as typed. "lang" is
 	 * svar.js switching language: a save that stays on the page.
 	 */
-	leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0 ||
+	st->leave = strcmp(nav, "prev") == 0 || strcmp(nav, "save") == 0 ||
 	    strcmp(nav, "lang") == 0;
-	validate_keep(s, f, &errs, &rows);
-	contact_take(s, page, &rows, &ct);
-	merge_rows(s, &c->a, &rows, &rt);
-	if (errs.n > 0 && !leave)
+	validate_keep(s, f, &st->errs, &st->rows);
+	contact_take(s, page, &st->rows, &ct);
+	merge_rows(s, &c->a, &st->rows, &st->rt);
+	if (st->errs.n > 0 && !st->leave)
 		target = page;
 	else if (strcmp(nav, "prev") == 0)
-		target = route_prev(s, &rt, page);
+		target = route_prev(s, &st->rt, page);
 	else if (strcmp(nav, "save") == 0 || strcmp(nav, "lang") == 0)
 		target = page;
 	else
-		target = route_next(s, &rt, page);
-	complete = errs.n == 0 && strcmp(nav, "next") == 0 &&
+		target = route_next(s, &st->rt, page);
+	st->complete = st->errs.n == 0 && strcmp(nav, "next") == 0 &&
 	    target >= s->npages;
 	/* A page another tab opened up is asked before the end. */
-	if (complete && (target = route_unvisited(s, &rt, &c->a)) <
+	if (st->complete && (target = route_unvisited(s, &st->rt, &c->a)) <
 	    s->npages)
-		complete = 0;
-	if (complete || target >= s->npages)
+		st->complete = 0;
+	if (st->complete || target >= s->npages)
 		target = page;
-	memset(&sv, 0, sizeof(sv));
-	sv.id = c->r.id;
-	sv.rev = c->r.rev;
-	sv.rows = &rows;
-	sv.page_id = s->pages[target].id;
-	sv.furthest_page_id = furthest_page(s, c->r.furthest_page_id, target);
-	sv.started = strcmp(c->r.status, "started") == 0 ||
-	    route_any_answered(s, &rows);
-	sv.complete = complete;
+	st->target = target;
+	st->sv.id = c->r.id;
+	st->sv.rev = c->r.rev;
+	st->sv.rows = &st->rows;
+	st->sv.page_id = s->pages[target].id;
+	st->sv.furthest_page_id = furthest_page(s, c->r.furthest_page_id,
+	    target);
+	st->sv.started = strcmp(c->r.status, "started") == 0 ||
+	    route_any_answered(s, &st->rows);
+	st->sv.complete = st->complete;
 	/*
 	 * Contact details before the page: completing cuts an anonymous
 	 * response loose, its details with it (sql/090).
 	 */
-	if (!contact_store(s, &rt, c->r.id, &ct))
-		rc = DB_ERR;
-	else
-		rc = db_page_save(app.db, &sv);
-	answers_free(&rows);
+	if (!contact_store(s, &st->rt, c->r.id, &ct))
+		return (DB_ERR);
+	return (SAVE_READY);
+}
+
+/*
+ * After the save (rc from db_page_save): sends the answer for a page
+ * saved. Inside the caller's transaction (`locked`) it commits before it
+ * answers, so a failed COMMIT is never reported as saved.
+ */
+static int
+save_finish(struct http_request *req, struct ctx *c, size_t page,
+    const struct form *f, const char *nav, int locked, struct saving *st,
+    int rc)
+{
+	answers_free(&st->rows);
 	if (rc >= 0 && locked && !db_commit(app.db))
 		rc = DB_ERR;
-	if (rc >= 0)
-		ctx_remember(c, &sv, rc);
 	if (rc >= 0) {
-		if (errs.n > 0 && !leave)
-			show_page(req, c, &rt, page, f, &errs, 422);
-		else if (complete)
+		ctx_remember(c, &st->sv, rc);
+		if (st->errs.n > 0 && !st->leave)
+			show_page(req, c, &st->rt, page, f, &st->errs, 422);
+		else if (st->complete)
 			show_completed(req, c);
 		else if (strcmp(nav, "save") == 0)
 			web_go_response(req, c->key, "lagret");
 		else
-			go_page_at(req, c->key, target, rc);
+			go_page_at(req, c->key, st->target, rc);
 	}
-	route_free(&rt);
-	verrs_free(&errs);
+	saving_free(st);
 	return (rc);
 }
 
-static void
-post_page(struct http_request *req, struct ctx *c, size_t page)
+/*
+ * Saves the posted page and sends the answer, waiting for the database:
+ * the retry holding the response row. Returns DB_CONFLICT when another
+ * tab saved in between, so the caller reads again and retries.
+ */
+static int
+save_page(struct http_request *req, struct ctx *c, size_t page,
+    const struct form *f, const char *nav, int locked)
 {
-	struct form		 f;
-	const char		*nav, *csrf;
-	char			 sel[KEY_SELECTOR_LEN + 1];
-	enum lang		 l;
-	int			 rc;
+	struct saving	 st;
+	int		 rc;
+
+	if ((rc = save_prep(req, c, page, f, nav, locked, &st)) !=
+	    SAVE_READY) {
+		saving_free(&st);
+		return (rc);
+	}
+	rc = db_page_save(app.db, &st.sv);
+	return (save_finish(req, c, page, f, nav, locked, &st, rc));
+}
+
+/*
+ * A page save that lost to another tab: once more holding the response
+ * row, which cannot lose.
+ */
+static int
+save_locked(struct http_request *req, struct ctx *c, size_t page,
+    const struct form *f, const char *nav)
+{
+	char		 sel[KEY_SELECTOR_LEN + 1];
+	enum lang	 l;
+	int		 rc;
 
 	ctx_sel(c, sel, sizeof(sel));
+	rcache_drop(sel);
+	answers_free(&c->a);
+	answers_init(&c->a);
+	if (!db_begin(app.db) || (rc = db_resp_load_locked(app.db,
+	    sel, &c->r, &c->a)) == DB_ERR) {
+		db_rollback(app.db);
+		return (DB_ERR);
+	}
+	if (rc == 0) {
+		/* Completed in an anonymous wave: it left its key. */
+		db_rollback(app.db);
+		return (DB_COMPLETED);
+	}
+	if (strcmp(c->r.status, "completed") == 0 ||
+	    strcmp(c->r.status, "withdrawn") == 0) {
+		/* Finished, or withdrawn from another tab meanwhile. */
+		db_rollback(app.db);
+		return (DB_COMPLETED);
+	}
+	/* A language chosen elsewhere counts from here on. */
+	if ((l = lang_parse(c->r.lang)) != LANG_MAX)
+		c->lang = l;
+	if ((rc = save_page(req, c, page, f, nav, 1)) < 0)
+		db_rollback(app.db);
+	return (rc);
+}
 
-	if (!web_body_form(req, &f)) {
+/*
+ * A posted page before its save: the form, its CSRF token, a language
+ * chosen. 0 when the answer was sent (a bad form or token).
+ */
+static int
+post_begin(struct http_request *req, struct ctx *c, struct form *f)
+{
+	const char	*csrf;
+	enum lang	 l;
+	int		 rc;
+
+	if (!web_body_form(req, f)) {
 		web_message(req, 400, c->lang, "msg.badform.title",
 		    "msg.badform.text", NULL);
-		return;
+		return (0);
 	}
-	csrf = form_get(&f, "csrf");
+	csrf = form_get(f, "csrf");
 	if (csrf == NULL || !keys_equal(csrf, c->r.csrf)) {
-		form_free(&f);
 		web_message(req, 403, c->lang, "msg.csrf.title",
 		    "msg.csrf.text", NULL);
-		return;
+		return (0);
 	}
-	if ((nav = form_get(&f, "nav")) == NULL)
-		nav = "next";
-	if (strcmp(nav, "lang") == 0 &&
-	    (l = lang_parse(form_get(&f, "lang"))) != LANG_MAX) {
+	if (strcmp(post_nav(f), "lang") == 0 &&
+	    (l = lang_parse(form_get(f, "lang"))) != LANG_MAX) {
 		/* Another revision in between: the save below reads again. */
 		if ((rc = db_resp_lang(app.db, c->r.id, lang_code(l))) ==
 		    DB_ERR)
@@ -639,40 +763,25 @@ post_page(struct http_request *req, struct ctx *c, size_t page)
 			    lang_code(l));
 		}
 	}
-	/*
-	 * First optimistically, on the revision read; if another tab saved
-	 * in between, once more holding the response row, which cannot lose.
-	 */
-	if ((rc = save_page(req, c, page, &f, nav, 0)) == DB_CONFLICT) {
-		rcache_drop(sel);
-		answers_free(&c->a);
-		answers_init(&c->a);
-		if (!db_begin(app.db) || (rc = db_resp_load_locked(app.db,
-		    sel, &c->r, &c->a)) == DB_ERR) {
-			db_rollback(app.db);
-			rc = DB_ERR;
-		} else if (rc == 0) {
-			/* Completed in an anonymous wave: it left its key. */
-			db_rollback(app.db);
-			rc = DB_COMPLETED;
-		} else if (strcmp(c->r.status, "completed") == 0 ||
-		    strcmp(c->r.status, "withdrawn") == 0) {
-			/* Finished, or withdrawn from another tab meanwhile. */
-			db_rollback(app.db);
-			rc = DB_COMPLETED;
-		} else {
-			/* A language chosen elsewhere counts from here on. */
-			if ((l = lang_parse(c->r.lang)) != LANG_MAX)
-				c->lang = l;
-			if ((rc = save_page(req, c, page, &f, nav, 1)) < 0)
-				db_rollback(app.db);
-		}
+	return (1);
+}
+
+/* After the optimistic save: a lost race retried, and what went wrong. */
+static void
+post_end(struct http_request *req, struct ctx *c, size_t page,
+    const struct form *f, int rc, const char *err)
+{
+	char	 sel[KEY_SELECTOR_LEN + 1];
+
+	ctx_sel(c, sel, sizeof(sel));
+	if (rc == DB_CONFLICT) {
+		rc = save_locked(req, c, page, f, post_nav(f));
+		err = db_error(app.db);
 	}
-	form_free(&f);
 	if (rc < 0)
 		rcache_drop(sel);
 	if (rc == DB_ERR)
-		web_unavailable(req, c->lang, db_error(app.db));
+		web_unavailable(req, c->lang, err);
 	else if (rc == DB_COMPLETED)
 		web_go_response(req, c->key, "takk");
 	else if (rc == DB_CONFLICT)
@@ -729,18 +838,157 @@ withdraw(struct http_request *req, struct ctx *c)
 	tvars_free(&tv);
 }
 
+/*
+ * A respondent's request across the statements it does not wait for
+ * (web_async.c): reading the response, and saving a page. Kore runs the
+ * handler again when the answer is in; everything the request holds is
+ * here and freed with it (job_free), also when the client left.
+ */
+enum phase {
+	P_START,
+	P_TAKE_LOAD,	/* waiting for a pooled connection to read on */
+	P_LOAD,		/* the read is out */
+	P_TAKE_SAVE,	/* waiting for a pooled connection to save on */
+	P_SAVE		/* the save is out */
+};
+
+struct job {
+	enum phase	 phase;
+	struct db	*db;		/* the pooled connection held */
+	struct ctx	 c;
+	size_t		 page;
+	struct form	 f;		/* the posted page */
+	struct saving	 st;
+	char		 err[256];	/* the pooled connection's error */
+};
+
+static void
+job_free(struct http_request *req)
+{
+	struct job	*j = http_state_get(req);
+
+	if (j == NULL)
+		return;
+	async_forget(req, j->db);
+	j->db = NULL;
+	ctx_free(&j->c);
+	form_free(&j->f);
+	saving_free(&j->st);
+}
+
+/* The pooled connection back, its error kept. */
+static void
+job_give(struct job *j)
+{
+	snprintf(j->err, sizeof(j->err), "%s", db_error(j->db));
+	async_give(j->db);
+	j->db = NULL;
+}
+
+/*
+ * The response, from memory or the database: 1 when j->c holds it, 0
+ * when the answer was sent, -1 when the request sleeps until the
+ * database answers (the handler returns KORE_RESULT_RETRY).
+ */
+static int
+job_load(struct http_request *req, struct job *j, const char *key, int from)
+{
+	struct ctx	*c = &j->c;
+	char		 sel[KEY_SELECTOR_LEN + 1];
+	int		 rc;
+
+	if (j->phase == P_LOAD) {
+		rc = db_resp_load_recv(j->db, &c->r, &c->a);
+		job_give(j);
+		j->phase = P_START;
+		return (ctx_finish(req, c, rc, j->err));
+	}
+	if (!ctx_begin(req, key, c))
+		return (0);
+	ctx_sel(c, sel, sizeof(sel));
+	if (from != FROM_DB && rcache_get(sel, from, &c->r, &c->a)) {
+		c->cached = 1;
+		return (ctx_finish(req, c, 1, NULL));
+	}
+	if ((j->db = async_take(req)) == NULL) {
+		j->phase = P_TAKE_LOAD;
+		return (-1);
+	}
+	if (!db_resp_load_send(j->db, sel)) {
+		job_give(j);
+		web_unavailable(req, c->lang, j->err);
+		return (0);
+	}
+	async_wait(req, j->db);
+	j->phase = P_LOAD;
+	return (-1);
+}
+
+/*
+ * POST of a page: the optimistic save without waiting, then its end.
+ * KORE_RESULT_RETRY while the request sleeps.
+ */
+static int
+job_post(struct http_request *req, struct job *j)
+{
+	struct ctx	*c = &j->c;
+	int		 rc;
+
+	if (j->phase == P_START) {
+		if (!post_begin(req, c, &j->f))
+			return (KORE_RESULT_OK);
+		rc = save_prep(req, c, j->page, &j->f, post_nav(&j->f), 0,
+		    &j->st);
+		if (rc != SAVE_READY) {
+			saving_free(&j->st);
+			snprintf(j->err, sizeof(j->err), "%s",
+			    db_error(app.db));
+			post_end(req, c, j->page, &j->f, rc, j->err);
+			return (KORE_RESULT_OK);
+		}
+		j->phase = P_TAKE_SAVE;
+	}
+	if (j->phase == P_TAKE_SAVE) {
+		if ((j->db = async_take(req)) == NULL)
+			return (KORE_RESULT_RETRY);
+		if (!db_page_save_send(j->db, &j->st.sv)) {
+			job_give(j);
+			rc = DB_ERR;
+		} else {
+			async_wait(req, j->db);
+			j->phase = P_SAVE;
+			return (KORE_RESULT_RETRY);
+		}
+	} else {
+		rc = db_page_save_recv(j->db);
+		job_give(j);
+	}
+	j->phase = P_START;
+	rc = save_finish(req, c, j->page, &j->f, post_nav(&j->f), 0,
+	    &j->st, rc);
+	post_end(req, c, j->page, &j->f, rc, j->err);
+	return (KORE_RESULT_OK);
+}
+
 int
 page_respond(struct http_request *req)
 {
 	const struct survey	*s;
-	struct ctx		 c;
+	struct job		*j;
+	struct ctx		*c;
 	struct route		 rt;
 	struct form		 q;
 	char			 key[KEY_LEN + 1];
 	const char		*p = req->path + 3, *slash, *tail;
 	enum lang		 l;
 	size_t			 page;
+	int			 rc;
 
+	if ((j = http_state_get(req)) == NULL)
+		j = http_state_create(req, sizeof(*j), job_free);
+	c = &j->c;
+	if (j->phase == P_TAKE_SAVE || j->phase == P_SAVE)
+		return (job_post(req, j));
 	slash = strchr(p, '/');
 	if ((slash ? (size_t)(slash - p) : strlen(p)) != KEY_LEN) {
 		web_message(req, 404, LANG_NB, "msg.badlink.title",
@@ -749,57 +997,53 @@ page_respond(struct http_request *req)
 	}
 	snprintf(key, sizeof(key), "%.*s", KEY_LEN, p);
 	tail = slash ? slash + 1 : NULL;
-	if (!ctx_load(req, key, &c, ctx_from(req, tail))) {
-		ctx_free(&c);
+	if ((rc = job_load(req, j, key, ctx_from(req, tail))) < 0)
+		return (KORE_RESULT_RETRY);
+	if (rc == 0)
 		return (KORE_RESULT_OK);
-	}
-	s = c.s;
+	s = c->s;
 	if (req->method == HTTP_METHOD_GET && web_query(req, &q)) {
 		l = lang_parse(form_get(&q, "lang"));
 		form_free(&q);
 		if (l != LANG_MAX) {
-			ctx_sel(&c, key, sizeof(key));
+			ctx_sel(c, key, sizeof(key));
 			rcache_drop(key);
-			if (db_resp_lang(app.db, c.r.id, lang_code(l)) ==
+			if (db_resp_lang(app.db, c->r.id, lang_code(l)) ==
 			    DB_ERR)
 				kore_log(LOG_WARNING, "lang: %s",
 				    db_error(app.db));
 			web_redirect(req, req->path);
-			ctx_free(&c);
 			return (KORE_RESULT_OK);
 		}
 	}
-	if (strcmp(c.r.status, "withdrawn") == 0) {
-		web_message(req, 200, c.lang, "msg.withdrawn.title",
+	if (strcmp(c->r.status, "withdrawn") == 0) {
+		web_message(req, 200, c->lang, "msg.withdrawn.title",
 		    "msg.withdrawn.text", NULL);
-		ctx_free(&c);
 		return (KORE_RESULT_OK);
 	}
 	if (tail != NULL && strcmp(tail, "trekk") == 0) {
-		withdraw(req, &c);
-		ctx_free(&c);
+		withdraw(req, c);
 		return (KORE_RESULT_OK);
 	}
 	if (tail != NULL && strcmp(tail, "personvern") == 0) {
-		privacy_show(req, c.lang, c.key);
-		ctx_free(&c);
+		privacy_show(req, c->lang, c->key);
 		return (KORE_RESULT_OK);
 	}
-	if (strcmp(c.r.status, "completed") == 0) {
+	if (strcmp(c->r.status, "completed") == 0) {
 		if (tail != NULL && strcmp(tail, "takk") == 0)
-			show_done(req, &c, T_THANKS);
+			show_done(req, c, T_THANKS);
 		else
-			web_go_response(req, c.key, "takk");
-		ctx_free(&c);
+			web_go_response(req, c->key, "takk");
 		return (KORE_RESULT_OK);
 	}
-	route_eval(s, &c.a, &rt);
+	route_eval(s, &c->a, &rt);
+	rc = KORE_RESULT_OK;
 	if (route_first(s, &rt) >= s->npages) {
 		/* A version whose hidden values ask nothing: say so, once. */
-		web_message(req, 409, c.lang, "msg.nopages.title",
+		web_message(req, 409, c->lang, "msg.nopages.title",
 		    "msg.nopages.text", NULL);
 	} else if (tail == NULL || strcmp(tail, "takk") == 0) {
-		go_page(req, c.key, current_page(s, &rt, c.r.page_id));
+		go_page(req, c->key, current_page(s, &rt, c->r.page_id));
 	} else if (strcmp(tail, "lagret") == 0) {
 		int	 sent = 0;
 
@@ -807,35 +1051,33 @@ page_respond(struct http_request *req)
 			sent = form_get(&q, "sendt") != NULL;
 			form_free(&q);
 		}
-		show_done_mail(req, &c, T_SAVED, 200, NULL, NULL, sent);
+		show_done_mail(req, c, T_SAVED, 200, NULL, NULL, sent);
 	} else {
-		page = tail_page(s, &rt, &c.r, tail);
+		page = tail_page(s, &rt, &c->r, tail);
 		/*
 		 * Remembered, and sent elsewhere: ask the database. So too
 		 * where contact details may be asked: they are stored or
 		 * dropped by what routing shows, before the revision-checked
 		 * save, and must not follow a stale memory.
 		 */
-		if (c.cached && (page >= s->npages || has_contact(s))) {
+		if (c->cached && (page >= s->npages || has_contact(s))) {
 			route_free(&rt);
-			if (!ctx_reload(req, &c)) {
-				ctx_free(&c);
+			if (!ctx_reload(req, c))
 				return (KORE_RESULT_OK);
-			}
-			s = c.s;
-			route_eval(s, &c.a, &rt);
-			page = tail_page(s, &rt, &c.r, tail);
+			s = c->s;
+			route_eval(s, &c->a, &rt);
+			page = tail_page(s, &rt, &c->r, tail);
 		}
 		if (page >= s->npages) {
-			go_page(req, c.key, current_page(s, &rt, c.r.page_id));
+			go_page(req, c->key, current_page(s, &rt, c->r.page_id));
 		} else if (req->method == HTTP_METHOD_POST) {
-			post_page(req, &c, page);
+			j->page = page;
+			rc = job_post(req, j);
 		} else
-			show_stored(req, &c, &rt, page);
+			show_stored(req, c, &rt, page);
 	}
 	route_free(&rt);
-	ctx_free(&c);
-	return (KORE_RESULT_OK);
+	return (rc);
 }
 
 /* What a person types for an address, as SMTP takes it, with a dot. */

@@ -263,15 +263,21 @@ run_admin(struct http_request *req, const struct web_route *rt)
 	form_free(&ar.f);
 }
 
+/*
+ * A public handler may return KORE_RESULT_RETRY, asleep until the
+ * database answers (web_async.c); Kore runs this again then.
+ */
 int
 web_run(struct http_request *req, const struct web_route *rt)
 {
+	int	 rc = KORE_RESULT_OK;
+
 	if (!method_allowed(req, rt->methods)) {
 		not_allowed(req, rt->methods);
 		return (KORE_RESULT_OK);
 	}
 	if (rt->access == ACC_PUBLIC)
-		rt->fn(req);
+		rc = rt->fn(req);
 	else
 		run_admin(req, rt);
 	if (!db_request_end(app.db))
@@ -280,7 +286,7 @@ web_run(struct http_request *req, const struct web_route *rt)
 	if (!db_request_end(app.adb))
 		kore_log(LOG_WARNING, "route %s: %s; rolled back", rt->name,
 		    db_error(app.adb));
-	return (KORE_RESULT_OK);
+	return (rc);
 }
 
 int

@@ -1,0 +1,219 @@
+/*
+ * Database statements a worker does not wait for. A worker serves all of
+ * its connections one request at a time; while it waited for PostgreSQL
+ * (a commit's flush, a busy CPU) every other person on that worker
+ * waited too, up to seconds under load (README, "The stalled first
+ * page"). Here a request sends its statement on one of the worker's
+ * pooled connections and sleeps (http_request_sleep); Kore's event loop
+ * wakes it when the answer is in, and serves everyone else meanwhile.
+ *
+ * A handler: db = async_take(req) (NULL: asleep in the queue, return
+ * KORE_RESULT_RETRY and ask again when woken), db_..._send(db, ...),
+ * async_wait(req, db), return KORE_RESULT_RETRY; when run again,
+ * db_..._recv(db, ...) and async_give(db). A request that goes away
+ * meanwhile (the client left) calls async_forget from its onfree: its
+ * statement still finishes, as a blocking one would have, and the
+ * connection is given back when the answer is in.
+ */
+#include <sys/queue.h>
+#include <sys/epoll.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "web.h"
+
+#define ASYNC_CONNS	4
+
+struct aconn {
+	struct kore_event	 evt;	/* first: Kore's loop casts to it */
+	struct db		*db;
+	struct http_request	*req;	/* whose statement is out; or none */
+	int			 busy;	/* taken; given back by async_give */
+	int			 fd;	/* registered with the loop, or -1 */
+};
+
+struct await {
+	struct http_request	*req;
+	TAILQ_ENTRY(await)	 list;
+};
+
+static struct aconn		 conns[ASYNC_CONNS];
+static TAILQ_HEAD(, await)	 queue = TAILQ_HEAD_INITIALIZER(queue);
+static const char		*conninfo;
+
+static void	aconn_event(void *, int);
+
+void
+async_init(const char *info)
+{
+	size_t	 i;
+
+	conninfo = info;
+	for (i = 0; i < ASYNC_CONNS; i++) {
+		conns[i].evt.type = KORE_TYPE_PGSQL_CONN;
+		conns[i].evt.handle = aconn_event;
+		conns[i].fd = -1;
+	}
+}
+
+/*
+ * A socket libpq closed (a lost connection) left the loop with it; only
+ * one still open is taken out, or Kore's next socket of that number.
+ */
+static void
+aconn_unwatch(struct aconn *ac)
+{
+	if (ac->fd != -1 && db_socket(ac->db) == ac->fd)
+		kore_platform_disable_read(ac->fd);
+	ac->fd = -1;
+}
+
+/* Level-triggered: libpq may leave bytes unread that no new edge tells. */
+static void
+aconn_watch(struct aconn *ac)
+{
+	aconn_unwatch(ac);
+	if ((ac->fd = db_socket(ac->db)) == -1)
+		return;
+	kore_platform_event_schedule(ac->fd, EPOLLIN | EPOLLRDHUP, 0, ac);
+}
+
+/* The first request waiting for a connection runs again. */
+static void
+queue_next(void)
+{
+	struct await	*w;
+
+	if ((w = TAILQ_FIRST(&queue)) == NULL)
+		return;
+	TAILQ_REMOVE(&queue, w, list);
+	http_request_wakeup(w->req);
+	kore_free(w);
+}
+
+static void
+aconn_free(struct aconn *ac)
+{
+	aconn_unwatch(ac);
+	ac->req = NULL;
+	ac->busy = 0;
+	queue_next();
+}
+
+static void
+aconn_event(void *arg, int error)
+{
+	struct aconn	*ac = arg;
+	int		 rc;
+
+	(void)error;	/* a closed socket reads as an error in db_poll */
+	if (!db_sent(ac->db)) {
+		aconn_unwatch(ac);
+		return;
+	}
+	if ((rc = db_poll(ac->db)) == DB_POLL_WAIT)
+		return;
+	if (rc == DB_POLL_RESENT) {
+		/* The old socket was closed with its connection. */
+		ac->fd = -1;
+		aconn_watch(ac);
+		return;
+	}
+	aconn_unwatch(ac);
+	if (ac->req != NULL) {
+		http_request_wakeup(ac->req);
+		return;
+	}
+	/* Nobody waits for it any more: read, drop, give back. */
+	db_discard(ac->db);
+	aconn_free(ac);
+}
+
+/*
+ * A free pooled connection, or NULL: then req sleeps in the queue until
+ * one is given back, and its handler, run again, asks again.
+ */
+struct db *
+async_take(struct http_request *req)
+{
+	struct await	*w;
+	size_t		 i;
+
+	for (i = 0; i < ASYNC_CONNS; i++) {
+		if (conns[i].busy)
+			continue;
+		if (conns[i].db == NULL)
+			conns[i].db = db_open(conninfo);
+		conns[i].busy = 1;
+		conns[i].req = NULL;
+		return (conns[i].db);
+	}
+	w = kore_calloc(1, sizeof(*w));
+	w->req = req;
+	TAILQ_INSERT_TAIL(&queue, w, list);
+	http_request_sleep(req);
+	return (NULL);
+}
+
+static struct aconn *
+aconn_of(struct db *db)
+{
+	size_t	 i;
+
+	for (i = 0; i < ASYNC_CONNS; i++)
+		if (conns[i].db == db)
+			return (&conns[i]);
+	fatalx("async: a connection not from the pool");
+	return (NULL);
+}
+
+/* After a db_..._send on db: req sleeps until the answer is in. */
+void
+async_wait(struct http_request *req, struct db *db)
+{
+	struct aconn	*ac = aconn_of(db);
+
+	ac->req = req;
+	aconn_watch(ac);
+	http_request_sleep(req);
+}
+
+/* Done with a pooled connection: the next request waiting may have it. */
+void
+async_give(struct db *db)
+{
+	if (db == NULL)
+		return;
+	aconn_free(aconn_of(db));
+}
+
+/*
+ * From a request's onfree: it waits no more, for a connection or for
+ * the answer on `db` (NULL if it holds none).
+ */
+void
+async_forget(struct http_request *req, struct db *db)
+{
+	struct await	*w;
+	struct aconn	*ac;
+
+	TAILQ_FOREACH(w, &queue, list)
+		if (w->req == req) {
+			TAILQ_REMOVE(&queue, w, list);
+			kore_free(w);
+			break;
+		}
+	if (db == NULL)
+		return;
+	ac = aconn_of(db);
+	ac->req = NULL;
+	if (db_sent(db) && db_poll(db) != DB_POLL_DONE) {
+		/* Still out: aconn_event gives it back when it is in. */
+		if (ac->fd == -1)
+			aconn_watch(ac);
+		return;
+	}
+	db_discard(db);
+	aconn_free(ac);
+}
