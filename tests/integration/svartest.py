@@ -40,10 +40,11 @@ class Response:
 class Client:
     """One browser: its own cookies."""
 
-    def __init__(self, keep=False):
+    def __init__(self, keep=False, base=None):
         """keep: one connection for every request, as a browser keeps
-        one (and Kore keeps it on one worker); else a new one each."""
-        u = urllib.parse.urlparse(BASE)
+        one (and Kore keeps it on one worker); else a new one each.
+        base: another server than the one under test."""
+        u = urllib.parse.urlparse(base or BASE)
         self.host, self.port = u.hostname, u.port
         self.cookies = {}
         self.keep = None

@@ -1,0 +1,209 @@
+"""A respondent whose statement waits does not hold up the others on the
+same worker (app/web/web_async.c, issue 14 §4). Before, a worker waited
+for PostgreSQL with every other connection it held queued behind it.
+
+These tests run their own Kore with one worker, so every connection is
+on the worker whose statement waits. The wait is a row lock held from
+psql: ordering, not timing, decides. A blocking worker could serve the
+second respondent only after the first one's statement ended, and that
+statement ends only when the test lets go of the lock (or at the
+5-second statement_timeout, which the tests see as a 503)."""
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+import unittest
+import urllib.parse
+
+from svartest import (BASE, Client, csrf, key_of, new_token, psql,
+                      response_row)
+
+PORT = urllib.parse.urlparse(BASE).port + 30
+URL = f"http://127.0.0.1:{PORT}"
+
+
+def start_kore():
+    conf = subprocess.run(["scripts/kore-conf.sh", "async1", str(PORT), "1"],
+                          capture_output=True, text=True,
+                          check=True).stdout.strip()
+    with open(conf) as f:
+        text = f.read()
+    with open(conf, "w") as f:
+        f.write(text.replace("build/svar.so", "build/svar-asan.so"))
+    asan = subprocess.run(["cc", "-print-file-name=libasan.so"],
+                          capture_output=True, text=True,
+                          check=True).stdout.strip()
+    host = os.environ.get("PGHOST", "/tmp")
+    port = os.environ.get("PGPORT", "5432")
+    os.makedirs(".run/asan", exist_ok=True)
+    env = dict(os.environ, LD_PRELOAD=asan,
+               ASAN_OPTIONS="detect_leaks=0:log_path="
+               + os.path.abspath(".run/asan/asan"),
+               UBSAN_OPTIONS="print_stacktrace=1:log_path="
+               + os.path.abspath(".run/asan/ubsan"),
+               SVAR_BASE_URL=URL,
+               SVAR_DB=f"host={host} port={port} dbname=svar user=svar_app",
+               SVAR_ADMIN_DB=f"host={host} port={port} dbname=svar"
+               " user=svar_admin")
+    proc = subprocess.Popen(["kore", "-f", "-n", "-r", "-q", "-c", conf],
+                            env=env)
+    for _ in range(100):
+        if proc.poll() is not None:
+            break
+        try:
+            if Client(base=URL).get("/healthz").status == 200:
+                return proc
+        except OSError:
+            pass
+        time.sleep(0.1)
+    proc.terminate()
+    raise AssertionError("the one-worker Kore did not start")
+
+
+class Lock:
+    """A response row held FOR UPDATE by psql until release()."""
+
+    def __init__(self, key):
+        self.p = subprocess.Popen(
+            ["psql", "-qAtX", "-v", "ON_ERROR_STOP=1"],
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        self.p.stdin.write("SET application_name = 'svar-test-lock';\n"
+                           "BEGIN;\nSELECT id FROM response WHERE selector"
+                           f" = '{key[:8]}' FOR UPDATE;\n")
+        self.p.stdin.flush()
+        wait_for("SELECT count(*) FROM pg_stat_activity WHERE"
+                 " application_name = 'svar-test-lock' AND state ="
+                 " 'idle in transaction'")
+
+    def release(self):
+        self.p.stdin.write("COMMIT;\n")
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
+# Statements waiting for a lock; only the saves of these tests do. (The
+# test's role may not read the app's pg_stat_activity rows; pg_locks it
+# may.)
+WAITING = "SELECT count(*) FROM pg_locks WHERE NOT granted"
+
+
+def waiting_saves():
+    return int(psql(WAITING)[0][0])
+
+
+def wait_for(sql, n=1):
+    for _ in range(200):
+        if int(psql(sql)[0][0]) >= n:
+            return
+        time.sleep(0.05)
+    raise AssertionError("never came: " + sql)
+
+
+def opened(client):
+    """A fresh personal invitation opened: (key, page 1 with its form),
+    nothing saved yet."""
+    url, _ = new_token()
+    r = client.follow(url[url.index("/r/"):])
+    assert r.status == 200, (r.status, r.body[:200])
+    key = key_of(r.path)
+    assert response_row(key)[2] == "", response_row(key)
+    return key, r
+
+
+class Waiting(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.kore = start_kore()
+
+    @classmethod
+    def tearDownClass(cls):
+        # As scripts/stop-pid.sh: Kore under ASan can hang on its way out.
+        cls.kore.send_signal(signal.SIGTERM)
+        try:
+            cls.kore.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            subprocess.run(["pkill", "-KILL", "-P", str(cls.kore.pid)])
+            cls.kore.kill()
+            cls.kore.wait(timeout=30)
+
+    def post_in_thread(self, client, path, fields, out):
+        def run():
+            try:
+                out.append(client.post(path, fields))
+            except Exception as e:      # the assertion below says what
+                out.append(e)
+        t = threading.Thread(target=run)
+        t.start()
+        return t
+
+    def test_others_are_served_while_a_save_waits(self):
+        a, b = Client(base=URL, keep=True), Client(base=URL, keep=True)
+        akey, apage = opened(a)
+        lock = Lock(akey)
+        got = []
+        try:
+            t = self.post_in_thread(a, apage.path, {
+                "csrf": csrf(apage.body), "nav": "next"}, got)
+            wait_for(WAITING)
+            # Someone else, on the same (only) worker: opened, a page
+            # read from the database, a save, the next page.
+            bkey, bpage = opened(b)
+            r = b.post(bpage.path, {"csrf": csrf(bpage.body), "nav": "next"})
+            self.assertEqual(r.status, 303)
+            self.assertEqual(b.follow(r.raw_location).status, 200)
+            self.assertTrue(response_row(bkey)[2])
+            # ...all while the first save still waited for its lock.
+            self.assertTrue(t.is_alive())
+            self.assertEqual(waiting_saves(), 1)
+            self.assertEqual(got, [])
+        finally:
+            lock.release()
+        t.join(timeout=30)
+        self.assertEqual(len(got), 1)
+        self.assertNotIsInstance(got[0], Exception)
+        self.assertEqual(got[0].status, 303, got[0].body[:300])
+        self.assertTrue(response_row(akey)[2])
+
+    def test_a_client_that_leaves_does_not_lose_its_save(self):
+        """The save goes on without its requester, as a blocking one
+        would have, and the connection is given back: five more saves
+        waiting at once (one more than a worker's pool) all end."""
+        a = Client(base=URL)
+        akey, apage = opened(a)
+        body = urllib.parse.urlencode({"csrf": csrf(apage.body),
+                                       "nav": "next"})
+        lock = Lock(akey)
+        try:
+            s = socket.create_connection(("127.0.0.1", PORT))
+            s.sendall((f"POST {apage.path} HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/x-www-form-urlencoded\r\n"
+                       f"Content-Length: {len(body)}\r\n\r\n{body}")
+                      .encode())
+            wait_for(WAITING)
+            s.close()
+        finally:
+            lock.release()
+        wait_for("SELECT count(*) FROM response WHERE selector ="
+                 f" '{akey[:8]}' AND page_id IS NOT NULL")
+        # Five people whose saves all wait: four on the pool, one queued
+        # for a connection, none lost when the locks go.
+        people = [Client(base=URL, keep=True) for _ in range(5)]
+        opened_ = [opened(c) for c in people]
+        locks = [Lock(k) for k, _ in opened_]
+        got, threads = [], []
+        try:
+            for c, (k, pg) in zip(people, opened_):
+                threads.append(self.post_in_thread(c, pg.path, {
+                    "csrf": csrf(pg.body), "nav": "next"}, got))
+            wait_for(WAITING, 4)
+        finally:
+            for lk in locks:
+                lk.release()
+        for t in threads:
+            t.join(timeout=30)
+        self.assertEqual(sorted(getattr(r, "status", r) for r in got),
+                         [303] * 5)
+        for k, _ in opened_:
+            self.assertTrue(response_row(k)[2])
