@@ -95,6 +95,33 @@ db_sent(struct db *db)
 }
 
 /*
+ * The answer is in, or the connection failed. A statement marked retry
+ * that failed with its connection goes once more on a new one, as
+ * db_exec does: DB_POLL_RESENT then.
+ */
+static int
+poll_done(struct db *db)
+{
+	ExecStatusType	 st;
+	int		 ok;
+
+	st = db->pending != NULL ? PQresultStatus(db->pending) :
+	    PGRES_FATAL_ERROR;
+	ok = !db->sent_failed && (st == PGRES_TUPLES_OK ||
+	    st == PGRES_COMMAND_OK);
+	if (!ok && db->sent_st->retry && db->sent_attempt == 0 &&
+	    (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)) {
+		db->sent_attempt = 1;
+		if (db->pending != NULL)
+			PQclear(db->pending);
+		if (sent_go(db))
+			return (DB_POLL_RESENT);
+	}
+	db->sent_done = 1;
+	return (DB_POLL_DONE);
+}
+
+/*
  * Reads what has arrived. DB_POLL_DONE when the result (or the failure)
  * is in, DB_POLL_WAIT while it is not, DB_POLL_RESENT when the
  * connection was lost and the statement went again on a new one (its
@@ -110,20 +137,12 @@ db_poll(struct db *db)
 	if (!PQconsumeInput(db->conn)) {
 		snprintf(db->err, sizeof(db->err), "%s: %s",
 		    db->sent_st->name, PQerrorMessage(db->conn));
-		if (PQstatus(db->conn) != CONNECTION_OK &&
-		    db->sent_st->retry && db->sent_attempt == 0) {
-			db->sent_attempt = 1;
-			if (sent_go(db))
-				return (DB_POLL_RESENT);
-		}
-		db->sent_failed = db->sent_done = 1;
-		return (DB_POLL_DONE);
+		db->sent_failed = 1;
+		return (poll_done(db));
 	}
 	while (!PQisBusy(db->conn)) {
-		if ((res = PQgetResult(db->conn)) == NULL) {
-			db->sent_done = 1;
-			return (DB_POLL_DONE);
-		}
+		if ((res = PQgetResult(db->conn)) == NULL)
+			return (poll_done(db));
 		if (db->pending == NULL)
 			db->pending = res;
 		else

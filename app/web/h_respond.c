@@ -906,7 +906,9 @@ job_load(struct http_request *req, struct job *j, const char *key, int from)
 	if (!ctx_begin(req, key, c))
 		return (0);
 	ctx_sel(c, sel, sizeof(sel));
-	if (from != FROM_DB && rcache_get(sel, from, &c->r, &c->a)) {
+	/* Woken from the queue: a connection is held for this request. */
+	if (j->phase != P_TAKE_LOAD && from != FROM_DB &&
+	    rcache_get(sel, from, &c->r, &c->a)) {
 		c->cached = 1;
 		return (ctx_finish(req, c, 1, NULL));
 	}

@@ -68,7 +68,7 @@ extern struct app	 app;
 void		 rcache_put(const char *, const struct resp *,
 		    const struct answers *);
 /* web_async.c */
-void		 async_init(const char *);
+void		 async_init(const char *, const char *);
 struct db	*async_take(struct http_request *);
 void		 async_wait(struct http_request *, struct db *);
 void		 async_give(struct db *);

@@ -23,13 +23,19 @@
 
 #include "web.h"
 
-#define ASYNC_CONNS	4
+/*
+ * Statements out at once per worker (SVAR_DB_POOL, 1 to ASYNC_MAX). More
+ * than a few per core only lengthen PostgreSQL's run queue.
+ */
+#define ASYNC_MAX	16
+#define ASYNC_DEFAULT	4
 
 struct aconn {
 	struct kore_event	 evt;	/* first: Kore's loop casts to it */
 	struct db		*db;
 	struct http_request	*req;	/* whose statement is out; or none */
-	int			 busy;	/* taken; given back by async_give */
+	struct http_request	*held;	/* woken to take it; or none */
+	int			 busy;	/* taken or held; free again in aconn_free */
 	int			 fd;	/* registered with the loop, or -1 */
 };
 
@@ -38,19 +44,26 @@ struct await {
 	TAILQ_ENTRY(await)	 list;
 };
 
-static struct aconn		 conns[ASYNC_CONNS];
+static struct aconn		 conns[ASYNC_MAX];
+static size_t			 nconns = ASYNC_DEFAULT;
 static TAILQ_HEAD(, await)	 queue = TAILQ_HEAD_INITIALIZER(queue);
 static const char		*conninfo;
 
 static void	aconn_event(void *, int);
 
 void
-async_init(const char *info)
+async_init(const char *info, const char *pool)
 {
-	size_t	 i;
+	size_t		 i;
+	int		 ok;
 
 	conninfo = info;
-	for (i = 0; i < ASYNC_CONNS; i++) {
+	if (pool != NULL) {
+		nconns = kore_strtonum(pool, 10, 1, ASYNC_MAX, &ok);
+		if (ok != KORE_RESULT_OK)
+			fatalx("SVAR_DB_POOL must be 1 to %d", ASYNC_MAX);
+	}
+	for (i = 0; i < ASYNC_MAX; i++) {
 		conns[i].evt.type = KORE_TYPE_PGSQL_CONN;
 		conns[i].evt.handle = aconn_event;
 		conns[i].fd = -1;
@@ -79,26 +92,31 @@ aconn_watch(struct aconn *ac)
 	kore_platform_event_schedule(ac->fd, EPOLLIN | EPOLLRDHUP, 0, ac);
 }
 
-/* The first request waiting for a connection runs again. */
-static void
-queue_next(void)
-{
-	struct await	*w;
-
-	if ((w = TAILQ_FIRST(&queue)) == NULL)
-		return;
-	TAILQ_REMOVE(&queue, w, list);
-	http_request_wakeup(w->req);
-	kore_free(w);
-}
-
+/*
+ * A connection is free: the request that waited longest gets it, held
+ * until its handler runs again and takes it (or it goes away), so that
+ * requests arriving meanwhile cannot overtake the queue.
+ */
 static void
 aconn_free(struct aconn *ac)
 {
+	struct await	*w;
+
 	aconn_unwatch(ac);
 	ac->req = NULL;
+	ac->held = NULL;
 	ac->busy = 0;
-	queue_next();
+	while ((w = TAILQ_FIRST(&queue)) != NULL) {
+		TAILQ_REMOVE(&queue, w, list);
+		if (!(w->req->flags & HTTP_REQUEST_DELETE)) {
+			ac->busy = 1;
+			ac->held = w->req;
+			http_request_wakeup(w->req);
+			kore_free(w);
+			return;
+		}
+		kore_free(w);
+	}
 }
 
 static void
@@ -132,7 +150,8 @@ aconn_event(void *arg, int error)
 
 /*
  * A free pooled connection, or NULL: then req sleeps in the queue until
- * one is given back, and its handler, run again, asks again.
+ * one is given back and held for it, and its handler, run again, must
+ * ask again (or go away: async_forget).
  */
 struct db *
 async_take(struct http_request *req)
@@ -140,7 +159,12 @@ async_take(struct http_request *req)
 	struct await	*w;
 	size_t		 i;
 
-	for (i = 0; i < ASYNC_CONNS; i++) {
+	for (i = 0; i < nconns; i++)
+		if (conns[i].held == req) {
+			conns[i].held = NULL;
+			return (conns[i].db);
+		}
+	for (i = 0; i < nconns; i++) {
 		if (conns[i].busy)
 			continue;
 		if (conns[i].db == NULL)
@@ -161,7 +185,7 @@ aconn_of(struct db *db)
 {
 	size_t	 i;
 
-	for (i = 0; i < ASYNC_CONNS; i++)
+	for (i = 0; i < nconns; i++)
 		if (conns[i].db == db)
 			return (&conns[i]);
 	fatalx("async: a connection not from the pool");
@@ -197,6 +221,7 @@ async_forget(struct http_request *req, struct db *db)
 {
 	struct await	*w;
 	struct aconn	*ac;
+	size_t		 i;
 
 	TAILQ_FOREACH(w, &queue, list)
 		if (w->req == req) {
@@ -204,6 +229,9 @@ async_forget(struct http_request *req, struct db *db)
 			kore_free(w);
 			break;
 		}
+	for (i = 0; i < nconns; i++)
+		if (conns[i].held == req)
+			aconn_free(&conns[i]);
 	if (db == NULL)
 		return;
 	ac = aconn_of(db);
