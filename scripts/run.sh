@@ -13,7 +13,7 @@ eval "$(scripts/pg.sh env dev "$PGPORT_DEV")"
 scripts/migrate.sh
 build/svarctl load surveys/helsepersonell-2021/survey.svar
 
-conf=$(scripts/kore-conf.sh dev "$PORT" $((4 * $(nproc))))
+conf=$(scripts/kore-conf.sh dev "$PORT" $(nproc))
 cleanup() {
 	trap - INT TERM EXIT
 	[ -n "${kpid:-}" ] && kill "$kpid" 2>/dev/null && wait "$kpid" 2>/dev/null

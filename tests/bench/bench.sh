@@ -2,7 +2,7 @@
 # Svar's benchmark (make bench). Two modes:
 #
 #   full (default)   a private PostgreSQL (.run/bench, port 5497) and Kore
-#                    (port 8897, four workers per core), 10,000 tokens;
+#                    (port 8897, one worker per core), 10,000 tokens;
 #                    pgbench -N/-S as the yardstick, wrk page loads and
 #                    saves at 8/64/256 connections, 1,000 sequential
 #                    respondents, whole respondents at 1/8/32/64 at once
@@ -182,9 +182,9 @@ KLOG=$WORK/kore.log
 port=${URL##*:}
 port=${port%%/*}
 if [ "$mode" = full ]; then
-	# As in production: four workers per core (see conf/svar.conf.in);
+	# As in production: one worker per core (see conf/svar.conf.in);
 	# SVAR_BENCH_WORKERS tries another count.
-	workers=${SVAR_BENCH_WORKERS:-$((4 * $(nproc)))}
+	workers=${SVAR_BENCH_WORKERS:-$(nproc)}
 	say "Kore on port $PORT, $workers workers"
 	conf=$(scripts/kore-conf.sh "$CLUSTER" "$PORT" "$workers")
 	SVAR_BASE_URL="http://127.0.0.1:$PORT" \

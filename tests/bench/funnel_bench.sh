@@ -54,7 +54,7 @@ psql -qAtX -c 'VACUUM ANALYZE response, answer, invitation, wave_unit, unit_even
 wave=$(psql -qAtX -c "SELECT w.id FROM wave w JOIN survey s ON s.id ="\
 " w.survey_id WHERE s.key = 'helsepersonell-synt' AND w.year = 2091")
 
-workers=$((4 * $(nproc)))
+workers=$(nproc)
 say "Kore on port $PORT, $workers workers"
 conf=$(scripts/kore-conf.sh bench-funnel "$PORT" "$workers")
 SVAR_BASE_URL="$URL" \

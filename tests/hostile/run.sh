@@ -29,7 +29,7 @@ fi
 sed -e "s|^\(	bind\).*|\1		127.0.0.1 $KPORT|" \
     -e "s|^root.*|root		$TOP|" \
     -e "s|^runas.*|runas		nobody|" \
-    -e "s|^workers.*|workers			$((4 * $(nproc)))|" \
+    -e "s|^workers.*|workers			$(nproc)|" \
     conf/svar-production.conf.example > "$conf"
 echo "pidfile			$TOP/.run/kore-hostile.pid" >> "$conf"
 [ "${3:-}" = trace ] && echo "seccomp_tracing		yes" >> "$conf"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Faults survived, nothing lost (issue 14 §6). A PostgreSQL cluster of its
 # own (.run/faults), the module as production builds it (build/svar.so)
-# under Kore with four workers per core, and tests/load/people.py driving
+# under Kore with one worker per core, and tests/load/people.py driving
 # N respondents through their personal links, CONC at once, as people:
 # a 503 or a lost connection means "not saved", so they wait, reload and
 # send again; some double-submit, some answer a page in two tabs, some
@@ -48,7 +48,7 @@ scripts/migrate.sh > "$W/migrate.log" 2>&1
 build/svarctl load surveys/helsepersonell-2021/survey.svar >&2
 build/svarctl tokens fastlege "$N" > "$W/keys.txt"
 
-conf=$(scripts/kore-conf.sh faults "$KPORT" $((4 * $(nproc))))
+conf=$(scripts/kore-conf.sh faults "$KPORT" $(nproc))
 SVAR_BASE_URL="$URL" \
 SVAR_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_app" \
 SVAR_ADMIN_DB="host=$PGHOST port=$PGPORT dbname=svar user=svar_admin" \
