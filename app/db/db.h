@@ -40,6 +40,7 @@ int		 db_request_end(struct db *);
 #define DB_POLL_DONE	1
 #define DB_POLL_RESENT	2
 int		 db_socket(struct db *);
+unsigned long	 db_generation(struct db *);
 int		 db_sent(struct db *);
 int		 db_poll(struct db *);
 void		 db_discard(struct db *);

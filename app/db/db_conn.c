@@ -88,6 +88,7 @@ db_ready(struct db *db)
 		return (0);
 	}
 	db->nprepared = 0;
+	db->gen++;
 	return (1);
 }
 

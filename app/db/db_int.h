@@ -29,6 +29,7 @@ struct db {
 	size_t		 nprepared;
 	int		 in_tx;
 	int		 committed;	/* the last COMMIT really did */
+	unsigned long	 gen;		/* connections made: one per PGconn */
 	char		 err[512];
 	/* db_send.c: a statement sent, its result not yet taken. */
 	struct db_stmt	*sent_st;

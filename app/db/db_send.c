@@ -51,12 +51,13 @@ sent_go(struct db *db)
 /*
  * Sends a statement; 1 when it went. The parameters are copied: a
  * statement marked retry is sent once more if the connection is lost
- * before its answer (db_poll).
+ * before its answer (db_poll), or found lost while sending it (a pooled
+ * connection idle through a restart of PostgreSQL), as db_exec does.
  */
 int
 db_send(struct db *db, struct db_stmt *st, const char *const *params)
 {
-	int	 i;
+	int	 i, was_up;
 
 	if (db->in_tx || db->sent_st != NULL) {
 		snprintf(db->err, sizeof(db->err), "send %s: connection busy",
@@ -73,11 +74,17 @@ db_send(struct db *db, struct db_stmt *st, const char *const *params)
 		db->sent_params[i] = params[i] ? xstrdup(params[i]) : NULL;
 	db->sent_n = st->nparams;
 	db->sent_attempt = 0;
-	if (!sent_go(db)) {
-		sent_clear(db);
-		return (0);
+	was_up = db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
+	if (sent_go(db))
+		return (1);
+	if (st->retry && was_up &&
+	    (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)) {
+		db->sent_attempt = 1;
+		if (sent_go(db))
+			return (1);
 	}
-	return (1);
+	sent_clear(db);
+	return (0);
 }
 
 /* The connection's socket, to wait on; -1 when there is none. */
@@ -85,6 +92,16 @@ int
 db_socket(struct db *db)
 {
 	return (db->conn != NULL ? PQsocket(db->conn) : -1);
+}
+
+/*
+ * Which connection the socket belongs to: a new one often gets the
+ * number of the one just closed, which the event loop forgot with it.
+ */
+unsigned long
+db_generation(struct db *db)
+{
+	return (db->gen);
 }
 
 /* Was a statement sent whose result was not taken yet? */

@@ -866,9 +866,19 @@ static void
 job_free(struct http_request *req)
 {
 	struct job	*j = http_state_get(req);
+	char		 sel[KEY_SELECTOR_LEN + 1];
 
 	if (j == NULL)
 		return;
+	/*
+	 * The client left with its save out or queued: the save may still
+	 * complete the response, and nobody is left to update this
+	 * worker's memory of it, so forget it (always safe).
+	 */
+	if (j->phase == P_SAVE || j->phase == P_TAKE_SAVE) {
+		ctx_sel(&j->c, sel, sizeof(sel));
+		rcache_drop(sel);
+	}
 	async_forget(req, j->db);
 	j->db = NULL;
 	ctx_free(&j->c);

@@ -37,6 +37,7 @@ struct aconn {
 	struct http_request	*held;	/* woken to take it; or none */
 	int			 busy;	/* taken or held; free again in aconn_free */
 	int			 fd;	/* registered with the loop, or -1 */
+	unsigned long		 gen;	/* of the connection fd belongs to */
 };
 
 struct await {
@@ -50,6 +51,7 @@ static TAILQ_HEAD(, await)	 queue = TAILQ_HEAD_INITIALIZER(queue);
 static const char		*conninfo;
 
 static void	aconn_event(void *, int);
+static void	async_kick(void *, u_int64_t);
 
 void
 async_init(const char *info, const char *pool)
@@ -72,23 +74,30 @@ async_init(const char *info, const char *pool)
 
 /*
  * A socket libpq closed (a lost connection) left the loop with it; only
- * one still open is taken out, or Kore's next socket of that number.
+ * the one registered, still open, is taken out: not a new connection's
+ * socket that got the same number (Kore's worker dies when it takes out
+ * one that is not in).
  */
 static void
 aconn_unwatch(struct aconn *ac)
 {
-	if (ac->fd != -1 && db_socket(ac->db) == ac->fd)
+	if (ac->fd != -1 && db_socket(ac->db) == ac->fd &&
+	    db_generation(ac->db) == ac->gen)
 		kore_platform_disable_read(ac->fd);
 	ac->fd = -1;
 }
 
-/* Level-triggered: libpq may leave bytes unread that no new edge tells. */
+/*
+ * Level-triggered: libpq may leave bytes unread that no new edge tells.
+ * Also after a resend on a new connection: the socket is another.
+ */
 static void
 aconn_watch(struct aconn *ac)
 {
 	aconn_unwatch(ac);
 	if ((ac->fd = db_socket(ac->db)) == -1)
 		return;
+	ac->gen = db_generation(ac->db);
 	kore_platform_event_schedule(ac->fd, EPOLLIN | EPOLLRDHUP, 0, ac);
 }
 
@@ -113,10 +122,24 @@ aconn_free(struct aconn *ac)
 			ac->held = w->req;
 			http_request_wakeup(w->req);
 			kore_free(w);
+			/*
+			 * Kore's pass over its requests may be past the
+			 * one woken: without an event it would wait up to
+			 * 100 ms for the next pass.
+			 */
+			kore_timer_add(async_kick, 0, NULL, KORE_TIMER_ONESHOT);
 			return;
 		}
 		kore_free(w);
 	}
+}
+
+/* Only ends Kore's wait for events, so its next pass runs at once. */
+static void
+async_kick(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
 }
 
 static void
@@ -133,8 +156,6 @@ aconn_event(void *arg, int error)
 	if ((rc = db_poll(ac->db)) == DB_POLL_WAIT)
 		return;
 	if (rc == DB_POLL_RESENT) {
-		/* The old socket was closed with its connection. */
-		ac->fd = -1;
 		aconn_watch(ac);
 		return;
 	}
@@ -237,9 +258,11 @@ async_forget(struct http_request *req, struct db *db)
 	ac = aconn_of(db);
 	ac->req = NULL;
 	if (db_sent(db) && db_poll(db) != DB_POLL_DONE) {
-		/* Still out: aconn_event gives it back when it is in. */
-		if (ac->fd == -1)
-			aconn_watch(ac);
+		/*
+		 * Still out, or sent again on a new connection: aconn_event
+		 * gives it back when it is in.
+		 */
+		aconn_watch(ac);
 		return;
 	}
 	db_discard(db);

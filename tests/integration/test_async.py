@@ -140,6 +140,8 @@ class Waiting(unittest.TestCase):
 
     def test_others_are_served_while_a_save_waits(self):
         a, b = Client(base=URL, keep=True), Client(base=URL, keep=True)
+        self.addCleanup(a.keep.close)
+        self.addCleanup(b.keep.close)
         akey, apage = opened(a)
         lock = Lock(akey)
         got = []
@@ -190,6 +192,8 @@ class Waiting(unittest.TestCase):
         # Five people whose saves all wait: four on the pool, one queued
         # for a connection, none lost when the locks go.
         people = [Client(base=URL, keep=True) for _ in range(5)]
+        for c in people:
+            self.addCleanup(c.keep.close)
         opened_ = [opened(c) for c in people]
         locks = [Lock(k) for k, _ in opened_]
         got, threads = [], []
