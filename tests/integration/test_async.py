@@ -44,7 +44,8 @@ def start_kore():
                UBSAN_OPTIONS="print_stacktrace=1:log_path="
                + os.path.abspath(".run/asan/ubsan"),
                SVAR_BASE_URL=URL,
-               SVAR_DB=f"host={host} port={port} dbname=svar user=svar_app",
+               SVAR_DB=f"host={host} port={port} dbname=svar user=svar_app"
+               " application_name=svar-async1",
                SVAR_ADMIN_DB=f"host={host} port={port} dbname=svar"
                " user=svar_admin")
     proc = subprocess.Popen(["kore", "-f", "-n", "-r", "-q", "-c", conf],
@@ -211,3 +212,28 @@ class Waiting(unittest.TestCase):
                          [303] * 5)
         for k, _ in opened_:
             self.assertTrue(response_row(k)[2])
+
+    def test_its_connections_lost_the_pool_goes_on(self):
+        """PostgreSQL ends every connection of this Kore, as a restart
+        does, while the pooled ones are idle: the next reads and saves
+        go out on new connections, none answered 503, and the socket
+        the loop watched (often reused by the new connection) does not
+        kill the worker."""
+        a = Client(base=URL, keep=True)
+        self.addCleanup(a.keep.close)
+        key, page = opened(a)
+        r = a.post(page.path, {"csrf": csrf(page.body), "nav": "next"})
+        self.assertEqual(r.status, 303)
+        for _ in range(2):
+            ended = psql("SELECT count(pg_terminate_backend(pid)) FROM"
+                         " pg_stat_activity WHERE application_name ="
+                         " 'svar-async1'", user="svar_app")
+            self.assertGreaterEqual(int(ended[0][0]), 2)
+            for c in (a, Client(base=URL)):
+                k, pg = opened(c)
+                r = c.post(pg.path, {"csrf": csrf(pg.body), "nav": "next"})
+                self.assertEqual(r.status, 303, r.body[:300])
+                r = c.follow(r.raw_location)
+                self.assertEqual(r.status, 200)
+                self.assertTrue(response_row(k)[2])
+        self.assertEqual(self.kore.poll(), None)
