@@ -11,6 +11,9 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1
 # The core's libraries: argon2id, QR codes, HMAC for TOTP, libm for the
 # statistics of the results.
 CORE_LIBS = -largon2 -lqrencode -lcrypto -lm
+# libpq, and libssl: what a TLS connection to PostgreSQL decrypted and
+# libpq has not read yet signals no event (db_send.c asks SSL_pending).
+DB_LIBS = -lpq -lssl
 
 CORE_SRC = $(wildcard app/core/*.c)
 DB_SRC	 = $(wildcard app/db/*.c)
@@ -46,7 +49,7 @@ build/web/%.o: CFLAGS += -DKORE_USE_PGSQL -DKORE_USE_TASKS -Iapp/web
 # gzipped with zlib.
 build/svar.so: $(WEB_OBJ) $(DB_OBJ) $(CORE_OBJ) $(EXPORT_OBJ) \
 	    build/mail/letter.o build/mail/msg.o build/mail/mail_tmpl.o
-	$(CC) -shared -o $@ $^ -lpq -lhpdf -lz $(EXPORT_LIBS) $(CORE_LIBS)
+	$(CC) -shared -o $@ $^ $(DB_LIBS) -lhpdf -lz $(EXPORT_LIBS) $(CORE_LIBS)
 
 # The module again under ASan and UBSan, for the integration tests.
 ASAN_OBJ = $(CORE_SRC:app/%.c=build/asan/%.o) $(DB_SRC:app/%.c=build/asan/%.o) \
@@ -61,11 +64,11 @@ build/asan/%.o: app/%.c $(HDRS)
 	    -DKORE_USE_TASKS -Iapp/web -c $< -o $@
 
 build/svar-asan.so: $(ASAN_OBJ)
-	$(CC) -shared $(SANFLAGS) -o $@ $^ -lpq -lhpdf -lz $(EXPORT_LIBS) \
+	$(CC) -shared $(SANFLAGS) -o $@ $^ $(DB_LIBS) -lhpdf -lz $(EXPORT_LIBS) \
 	    $(CORE_LIBS)
 
 build/svarctl: $(CLI_OBJ) $(MAIL_OBJ) $(DB_OBJ) $(CORE_OBJ) $(EXPORT_OBJ)
-	$(CC) -o $@ $^ -lpq -lcurl -lhpdf $(EXPORT_LIBS) $(CORE_LIBS)
+	$(CC) -o $@ $^ $(DB_LIBS) -lcurl -lhpdf $(EXPORT_LIBS) $(CORE_LIBS)
 
 # The core's unit tests, under AddressSanitizer and UBSan.
 build/unit_tests: $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(HDRS)
@@ -83,7 +86,7 @@ build/unit_tests_plain: $(UNIT_SRC) $(CORE_SRC) $(MSG_SRC) $(HDRS)
 build/db_tests: tests/db/test_db.c $(DB_SRC) $(CORE_SRC) $(HDRS)
 	@mkdir -p build
 	$(CC) $(filter-out -O2,$(CFLAGS)) $(SANFLAGS) -o $@ tests/db/test_db.c \
-	    $(DB_SRC) $(CORE_SRC) -lpq $(CORE_LIBS) $$(pkg-config --cflags --libs check)
+	    $(DB_SRC) $(CORE_SRC) $(DB_LIBS) $(CORE_LIBS) $$(pkg-config --cflags --libs check)
 
 # Instructions per rendered page, repeatable under callgrind.
 build/render_bench: tests/bench/render_bench.c $(CORE_SRC) $(HDRS)

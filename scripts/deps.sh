@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PKGS="kore check pkg-config libsubunit-dev libpq-dev libssl-dev
 postgresql-15 postgresql-contrib libcurl4-openssl-dev libargon2-dev libqrencode-dev
 zlib1g-dev oathtool python3 python3-aiosmtpd libhpdf-dev fonts-dejavu-core poppler-utils
-zbar-tools
+zbar-tools openssl
 curl wrk valgrind clang chromium nodejs npm ca-certificates nginx-light haproxy strace
 libreadstat-dev libxlsxwriter-dev pspp r-cran-haven r-cran-jsonlite python3-openpyxl"
 

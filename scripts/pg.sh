@@ -1,7 +1,8 @@
 #!/bin/sh
 # A private PostgreSQL 15 cluster under .run/<name>, on a loopback port
-# and a Unix socket in the same folder. initdb refuses root, so as root
-# the cluster runs as the postgres user.
+# (TLS offered, a self-signed certificate, as production's sslmode=require
+# meets it) and a Unix socket in the same folder. initdb refuses root, so
+# as root the cluster runs as the postgres user.
 #   scripts/pg.sh start <name> <port> [fresh]
 #   scripts/pg.sh stop <name>
 #   scripts/pg.sh env <name> <port>     prints the PG* variables
@@ -59,7 +60,14 @@ fsync = on
 synchronous_commit = on
 logging_collector = off
 log_min_messages = warning
+ssl = on
 CONF
+		openssl req -new -x509 -days 3650 -nodes -subj "/CN=127.0.0.1" \
+		    -keyout "$dir/data/server.key" -out "$dir/data/server.crt" \
+		    >/dev/null 2>&1
+		chmod 0600 "$dir/data/server.key"
+		[ "$(id -u)" -eq 0 ] && chown postgres "$dir/data/server.key" \
+		    "$dir/data/server.crt"
 	fi
 	if ! as_pg "$BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
 		as_pg "$BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" \

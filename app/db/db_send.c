@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <libpq-fe.h>
+#include <openssl/ssl.h>
 
 #include "buf.h"
 #include "db.h"
@@ -139,6 +140,21 @@ poll_done(struct db *db)
 }
 
 /*
+ * Over TLS, OpenSSL may hold bytes it decrypted that libpq did not take
+ * (libpq reads into what room its buffer has): the socket has nothing
+ * more to say, so the loop would wait for an event that never comes.
+ */
+static int
+tls_pending(PGconn *conn)
+{
+	SSL	*ssl;
+
+	if ((ssl = PQsslStruct(conn, "OpenSSL")) == NULL)
+		return (0);
+	return (SSL_pending(ssl) > 0);
+}
+
+/*
  * Reads what has arrived. DB_POLL_DONE when the result (or the failure)
  * is in, DB_POLL_WAIT while it is not, DB_POLL_RESENT when the
  * connection was lost and the statement went again on a new one (its
@@ -151,20 +167,22 @@ db_poll(struct db *db)
 
 	if (db->sent_st == NULL || db->sent_done)
 		return (DB_POLL_DONE);
-	if (!PQconsumeInput(db->conn)) {
-		snprintf(db->err, sizeof(db->err), "%s: %s",
-		    db->sent_st->name, PQerrorMessage(db->conn));
-		db->sent_failed = 1;
-		return (poll_done(db));
-	}
-	while (!PQisBusy(db->conn)) {
-		if ((res = PQgetResult(db->conn)) == NULL)
+	do {
+		if (!PQconsumeInput(db->conn)) {
+			snprintf(db->err, sizeof(db->err), "%s: %s",
+			    db->sent_st->name, PQerrorMessage(db->conn));
+			db->sent_failed = 1;
 			return (poll_done(db));
-		if (db->pending == NULL)
-			db->pending = res;
-		else
-			PQclear(res);
-	}
+		}
+		while (!PQisBusy(db->conn)) {
+			if ((res = PQgetResult(db->conn)) == NULL)
+				return (poll_done(db));
+			if (db->pending == NULL)
+				db->pending = res;
+			else
+				PQclear(res);
+		}
+	} while (tls_pending(db->conn));
 	return (DB_POLL_WAIT);
 }
 

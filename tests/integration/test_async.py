@@ -35,7 +35,8 @@ def start_kore():
     asan = subprocess.run(["cc", "-print-file-name=libasan.so"],
                           capture_output=True, text=True,
                           check=True).stdout.strip()
-    host = os.environ.get("PGHOST", "/tmp")
+    # Over TCP with TLS, as production reaches PostgreSQL (README,
+    # Production): OpenSSL may hold bytes libpq did not read yet.
     port = os.environ.get("PGPORT", "5432")
     os.makedirs(".run/asan", exist_ok=True)
     env = dict(os.environ, LD_PRELOAD=asan,
@@ -44,10 +45,10 @@ def start_kore():
                UBSAN_OPTIONS="print_stacktrace=1:log_path="
                + os.path.abspath(".run/asan/ubsan"),
                SVAR_BASE_URL=URL,
-               SVAR_DB=f"host={host} port={port} dbname=svar user=svar_app"
-               " application_name=svar-async1",
-               SVAR_ADMIN_DB=f"host={host} port={port} dbname=svar"
-               " user=svar_admin")
+               SVAR_DB=f"host=127.0.0.1 port={port} dbname=svar"
+               " user=svar_app sslmode=require application_name=svar-async1",
+               SVAR_ADMIN_DB=f"host=127.0.0.1 port={port} dbname=svar"
+               " user=svar_admin sslmode=require")
     proc = subprocess.Popen(["kore", "-f", "-n", "-r", "-q", "-c", conf],
                             env=env)
     for _ in range(100):
@@ -237,3 +238,18 @@ class Waiting(unittest.TestCase):
                 self.assertEqual(r.status, 200)
                 self.assertTrue(response_row(k)[2])
         self.assertEqual(self.kore.poll(), None)
+
+    def test_its_connections_use_tls(self):
+        """The pooled connections this Kore made are TLS ones (the rest
+        of this class then runs over TLS, as production does)."""
+        a = Client(base=URL)
+        key, page = opened(a)
+        r = a.post(page.path, {"csrf": csrf(page.body), "nav": "next"})
+        self.assertEqual(r.status, 303)
+        rows = psql("SELECT count(*), count(*) FILTER (WHERE s.ssl) FROM"
+                    " pg_stat_activity a JOIN pg_stat_ssl s USING (pid)"
+                    " WHERE a.application_name = 'svar-async1'",
+                    user="svar_app")
+        n, tls = int(rows[0][0]), int(rows[0][1])
+        self.assertGreaterEqual(n, 2)
+        self.assertEqual(tls, n)
