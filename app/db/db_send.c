@@ -203,7 +203,8 @@ db_take(struct db *db, ExecStatusType want)
 	}
 	if (!db->sent_done || db->sent_failed || res == NULL ||
 	    PQresultStatus(res) != want) {
-		if (res != NULL)
+		/* A lost connection's message is in err already. */
+		if (res != NULL && !db->sent_failed)
 			snprintf(db->err, sizeof(db->err), "%s: %s",
 			    db->sent_st->name, PQresultErrorMessage(res));
 		else if (!db->sent_failed)

@@ -221,6 +221,7 @@ kore_worker_configure(void)
 		    "connection, as the svar_admin role");
 	kore_timer_add(body_guard, BODY_GUARD_MS, NULL, 0);
 	kore_timer_add(rcache_sweep, 60 * 1000, NULL, 0);
+	kore_timer_add(async_sweep, 1000, NULL, 0);
 	/* Workers run chrooted in production: the font must be inside. */
 	if ((font = getenv("SVAR_LETTER_FONT")) == NULL)
 		font = LETTER_FONT;

@@ -67,16 +67,17 @@ extern struct app	 app;
 /* web_rcache.c */
 void		 rcache_put(const char *, const struct resp *,
 		    const struct answers *);
+int		 rcache_get(const char *, int, struct resp *, struct answers *);
+void		 rcache_sweep(void *, u_int64_t);
+void		 rcache_drop(const char *);
+
 /* web_async.c */
 void		 async_init(const char *, const char *);
 struct db	*async_take(struct http_request *);
 void		 async_wait(struct http_request *, struct db *);
 void		 async_give(struct db *);
 void		 async_forget(struct http_request *, struct db *);
-
-int		 rcache_get(const char *, int, struct resp *, struct answers *);
-void		 rcache_sweep(void *, u_int64_t);
-void		 rcache_drop(const char *);
+void		 async_sweep(void *, u_int64_t);
 
 /* web_util.c */
 void		 web_headers(struct http_request *);

@@ -51,6 +51,7 @@ static TAILQ_HEAD(, await)	 queue = TAILQ_HEAD_INITIALIZER(queue);
 static const char		*conninfo;
 
 static void	aconn_event(void *, int);
+static void	aconn_polled(struct aconn *, int);
 static void	async_kick(void *, u_int64_t);
 
 void
@@ -146,14 +147,20 @@ static void
 aconn_event(void *arg, int error)
 {
 	struct aconn	*ac = arg;
-	int		 rc;
 
 	(void)error;	/* a closed socket reads as an error in db_poll */
 	if (!db_sent(ac->db)) {
 		aconn_unwatch(ac);
 		return;
 	}
-	if ((rc = db_poll(ac->db)) == DB_POLL_WAIT)
+	aconn_polled(ac, db_poll(ac->db));
+}
+
+/* What db_poll said about ac's statement: wait, watch anew, or wake. */
+static void
+aconn_polled(struct aconn *ac, int rc)
+{
+	if (rc == DB_POLL_WAIT)
 		return;
 	if (rc == DB_POLL_RESENT) {
 		aconn_watch(ac);
@@ -167,6 +174,35 @@ aconn_event(void *arg, int error)
 	/* Nobody waits for it any more: read, drop, give back. */
 	db_discard(ac->db);
 	aconn_free(ac);
+}
+
+/*
+ * Once a second: a safety net for a wake-up that never came (a bug, so
+ * it is logged), which would leave a request asleep for good, since
+ * Kore times out no connection that has a request. An answer in with no
+ * event gets read; a free connection while requests queue is handed on.
+ */
+void
+async_sweep(void *arg, u_int64_t now)
+{
+	struct aconn	*ac;
+	size_t		 i;
+	int		 rc;
+
+	(void)arg;
+	(void)now;
+	for (i = 0; i < nconns; i++) {
+		ac = &conns[i];
+		if (ac->busy && ac->fd != -1 && db_sent(ac->db) &&
+		    (rc = db_poll(ac->db)) != DB_POLL_WAIT) {
+			kore_log(LOG_WARNING, "async: an answer no event told");
+			aconn_polled(ac, rc);
+		}
+		if (!ac->busy && !TAILQ_EMPTY(&queue)) {
+			kore_log(LOG_WARNING, "async: a free connection unused");
+			aconn_free(ac);
+		}
+	}
 }
 
 /*
