@@ -576,7 +576,8 @@ save_page(struct http_request *req, struct ctx *c, size_t page,
 	sv.complete = complete;
 	/*
 	 * Contact details before the page: completing cuts an anonymous
-	 * response loose, its details with it (sql/090).
+	 * response loose: its key changes, and the details' row, which knows
+	 * it by a digest of that key, is left pointing at nothing (sql/098).
 	 */
 	if (!contact_store(s, &rt, c->r.id, &ct))
 		rc = DB_ERR;
