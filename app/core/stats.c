@@ -139,3 +139,27 @@ stats_shown(long k)
 {
 	return (k == 0 || k >= STATS_SMALL);
 }
+
+/*
+ * A running total of daily counts that gives away no hidden count (one
+ * of 1 to STATS_SMALL - 1) by the difference of two days' totals, for
+ * viewers who see such counts as "<5" (the funnel over time): it adds
+ * up the counts that are shown and leaves the hidden ones out, so two
+ * totals differ by a shown count or not at all. Letting hidden counts
+ * in later, pooled until they are big enough, was tried on paper and
+ * leaks: whether a pool has been let in yet tells something about its
+ * sum, and with the sum when it is let in that can pin a day's count.
+ * x[i] is day i's count, out[i] the total shown on day i.
+ */
+void
+stats_running_shown(const long *x, size_t n, long *out)
+{
+	long	 total = 0;
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (stats_shown(x[i]))
+			total += x[i];
+		out[i] = total;
+	}
+}

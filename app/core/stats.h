@@ -14,6 +14,8 @@
 #ifndef SVAR_STATS_H
 #define SVAR_STATS_H
 
+#include <stddef.h>
+
 #define STATS_Z95	1.959963984540054	/* two-sided 95 % */
 #define STATS_SMALL	5			/* cells under 5 are hidden */
 
@@ -52,5 +54,6 @@ int	 stats_mean(const long *, int, long, struct stats_mean *);
 int	 stats_nps(const long *, long, struct stats_nps *);
 int	 stats_ztest(long, long, long, long, struct stats_z *);
 int	 stats_shown(long);
+void	 stats_running_shown(const long *, size_t, long *);
 
 #endif

@@ -127,10 +127,14 @@ static struct db_stmt stmts[S__MAX] = {
 	  "  FROM funnel_summary f LEFT JOIN page fp ON fp.definition_id ="
 	  "   f.definition_id AND fp.page_id = f.furthest_page_id"
 	  "  WHERE f.wave_id = $1 AND f.personal"
-	  /* Completed in an anonymous wave: no response names it (sql/090). */
+	  /*
+	   * Completed in an anonymous wave: its response left it, and
+	   * nothing else makes an invitation lose its response (sql/098).
+	   */
 	  "  UNION ALL SELECT i.version_id, count(*), 'I' FROM invitation i"
 	  "  JOIN version v2 ON v2.id = i.version_id WHERE v2.wave_id = $1"
-	  "  AND i.done_key IS NOT NULL GROUP BY 1) x"
+	  "  AND i.key_digest IS NOT NULL AND NOT EXISTS (SELECT FROM"
+	  "  response r WHERE r.invitation_id = i.id) GROUP BY 1) x"
 	  " JOIN version v ON v.id = x.version_id"
 	  " GROUP BY v.id, v.key ORDER BY v.id", 1, 1 },
 	/* Progress over time: completions per day and version. */

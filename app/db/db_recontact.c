@@ -14,10 +14,14 @@ enum {
 };
 
 static struct db_stmt stmts[S__MAX] = {
-	/* No response id: the list travels without a way to the answers. */
+	/*
+	 * No response id: the list travels without a way to the answers.
+	 * An anonymous wave keeps no day (sql/098).
+	 */
 	[S_LIST] = { "recontact.list",
 	  "SELECT coalesce(c.name, ''), coalesce(c.email, ''),"
-	  " coalesce(c.phone, ''), to_char(c.given_on, 'YYYY-MM-DD')"
+	  " coalesce(c.phone, ''),"
+	  " coalesce(to_char(c.given_on, 'YYYY-MM-DD'), '')"
 	  " FROM recontact c WHERE c.wave_id = $1"
 	  " ORDER BY c.name NULLS LAST, c.email, c.id", 1, 1 },
 };

@@ -106,11 +106,14 @@ static struct db_stmt stmts[S__MAX] = {
 	  " FROM unit_link l JOIN version v ON v.id = l.version_id"
 	  " JOIN wave w ON w.id = v.wave_id WHERE l.selector = $1"
 	  " AND l.revoked_at IS NULL", 1, 1 },
-	/* '' for an invitation an anonymous wave has cut its response from. */
+	/*
+	 * '' for an invitation an anonymous wave has cut its response from
+	 * (sql/098: it has the digest of a key but no response any more).
+	 */
 	[S_CODE_KEY] = { "respond.code_key",
 	  "SELECT coalesce(r.selector || r.verifier, '') FROM invitation i"
 	  " LEFT JOIN response r ON r.invitation_id = i.id WHERE i.code = $1"
-	  " AND (r.id IS NOT NULL OR i.done_key IS NOT NULL)", 1, 1 },
+	  " AND (r.id IS NOT NULL OR i.key_digest IS NOT NULL)", 1, 1 },
 	[S_PING] = { "respond.ping", "SELECT 1", 0, 1 },
 	/* Not retried: a view counted twice is a wrong number. */
 	[S_LINK_VIEW] = { "respond.link_view",
@@ -119,7 +122,9 @@ static struct db_stmt stmts[S__MAX] = {
 	[S_WITHDRAW] = { "respond.withdraw",
 	  "SELECT svar_response_withdraw($1)", 1, 0 },
 	[S_SPENT] = { "respond.spent",
-	  "SELECT count(*) FROM invitation WHERE done_key = $1", 1, 1 },
+	  "SELECT count(*) FROM invitation i WHERE i.key_digest = $1"
+	  " AND NOT EXISTS (SELECT FROM response r WHERE r.invitation_id ="
+	  " i.id)", 1, 1 },
 	[S_FOUND] = { "respond.found",
 	  "SELECT count(*) FROM response WHERE selector = $1", 1, 1 },
 	/* Both state what is so: safe to send again. */

@@ -4,7 +4,9 @@
  * letters and e-mails went out; and the units' stage moves per day.
  * Each as a line chart (chart.c) with the table it draws below it, and
  * as CSV (funnel.csv?table=days|moves). Days are Oslo days; to
- * analysts, counts under 5 show as "<5".
+ * analysts, counts under 5 show as "<5", in the charts too, and their
+ * running totals leave those days out (stats_running_shown), so no
+ * difference of two totals tells a hidden count.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,7 @@
 #include "csv.h"
 #include "html.h"
 #include "i18n.h"
+#include "stats.h"
 #include "web.h"
 
 #define T_DAYS	400		/* a field period is weeks, not years */
@@ -151,8 +154,30 @@ time_fill(struct tctx *c)
 	}
 }
 
+/*
+ * For a viewer who sees counts under 5 as "<5": running totals of the
+ * shown counts only, for the tables, the CSV and the charts alike.
+ */
+static void
+time_hide(struct tctx *c)
+{
+	long	 x[T_DAYS];
+	size_t	 d, k;
+
+	for (k = 0; k < c->nv; k++) {
+		for (d = 0; d < c->nd; d++)
+			x[d] = c->done[d][k];
+		stats_running_shown(x, c->nd, c->cum[k]);
+	}
+	for (k = 0; k < T_MOVES; k++) {
+		for (d = 0; d < c->nd; d++)
+			x[d] = c->moves[d][k];
+		stats_running_shown(x, c->nd, c->mcum[k]);
+	}
+}
+
 static struct tctx *
-time_load(int wave)
+time_load(int wave, int exact)
 {
 	struct tctx	*c = xcalloc(1, sizeof(*c));
 	size_t		 w;
@@ -168,6 +193,8 @@ time_load(int wave)
 		}
 	}
 	time_fill(c);
+	if (!exact)
+		time_hide(c);
 	return (c);
 }
 
@@ -314,8 +341,9 @@ moves_table(struct html *h, const struct tctx *c, enum lang lang, int exact)
 	table_close(h);
 }
 
+/* The lines are the tables' running totals, the marks say what they do. */
 static void
-charts(struct buf *out, const struct tctx *c, enum lang lang)
+charts(struct buf *out, const struct tctx *c, enum lang lang, int exact)
 {
 	struct chart_series	 s[T_VERS > T_MOVES ? T_VERS : T_MOVES];
 	struct chart_mark	*mk;
@@ -326,7 +354,7 @@ charts(struct buf *out, const struct tctx *c, enum lang lang)
 	mk = xcalloc(c->nd ? c->nd : 1, sizeof(*mk));
 	for (d = 0; d < c->nd; d++) {
 		x[d] = c->day[d] + 5;		/* "10-18" */
-		marks_text(c, d, lang, 1, lab[d], sizeof(lab[d]));
+		marks_text(c, d, lang, exact, lab[d], sizeof(lab[d]));
 		if (lab[d][0] != '\0') {
 			mk[nm].at = d;
 			mk[nm++].label = lab[d];
@@ -359,11 +387,11 @@ funnel_time(struct tvars *tv, enum lang lang, int wave, int exact)
 	struct buf	 b;
 	struct html	 h;
 
-	if ((c = time_load(wave)) == NULL)
+	if ((c = time_load(wave, exact)) == NULL)
 		return (DB_ERR);
 	if (c->nd > 0) {
 		buf_init(&b);
-		charts(&b, c, lang);
+		charts(&b, c, lang, exact);
 		tvars_copy(tv, "time_charts", buf_cstr(&b));
 		buf_reset(&b);
 		html_init(&h, &b);
@@ -395,7 +423,7 @@ funnel_time_csv(struct buf *b, int wave, int exact, int moves)
 	char		 m[160];
 	size_t		 d, k;
 
-	if ((c = time_load(wave)) == NULL)
+	if ((c = time_load(wave, exact)) == NULL)
 		return (DB_ERR);
 	csv_field(b, "date", 0);
 	for (k = 0; !moves && k < c->nv; k++) {

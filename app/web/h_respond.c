@@ -633,7 +633,8 @@ save_prep(struct http_request *req, struct ctx *c, size_t page,
 	st->sv.complete = st->complete;
 	/*
 	 * Contact details before the page: completing cuts an anonymous
-	 * response loose, its details with it (sql/090).
+	 * response loose: its key changes, and the details' row, which knows
+	 * it by a digest of that key, is left pointing at nothing (sql/098).
 	 */
 	if (!contact_store(s, &st->rt, c->r.id, &ct))
 		return (DB_ERR);

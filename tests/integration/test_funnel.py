@@ -120,6 +120,36 @@ def setUpModule():
                'personal'
           FROM d JOIN i ON i.code = upper(d.k)""", version, definition)
 
+    # Completions on known days for progress over time: from ten days
+    # ago to yesterday (Oslo), some of them under 5, through the link of
+    # one unit that forwarded; and two e-mails to personal invitations
+    # three days ago (a mark under 5).
+    global DAY_PLAN
+    DAY_PLAN = [3, 0, 7, 2, 1, 6, 4, 0, 9, 2]
+    link = next(links["9" + c[1:]] for c, s, _, _ in UNITS
+                if s in ("distributed", "responding"))
+    rows = []
+    for back, n in zip(range(len(DAY_PLAN), 0, -1), DAY_PLAN):
+        for j in range(n):
+            rows.append(f"({back}, 'day{back}x{j}')")
+            RESPONSES.append(("completed", "p3", False))
+    psql(f"""
+        INSERT INTO response (version_id, definition_id, unit_link_id,
+            status, page_id, furthest_page_id, selector, verifier, csrf,
+            completed_at)
+        SELECT :'p0', :'p1', :'p2', 'completed', 'p3', 'p3',
+               translate(substr(md5(k), 1, 8), '01', 'xy'),
+               translate(substr(md5(k || 'v'), 1, 26), '01', 'xy'), 'c',
+               (((now() AT TIME ZONE 'Europe/Oslo')::date - b)
+                + time '12:00') AT TIME ZONE 'Europe/Oslo'
+          FROM (VALUES {", ".join(rows)}) AS d(b, k)""",
+         version, definition, link)
+    psql("""
+        UPDATE invitation SET email_sent_at = (((now() AT TIME ZONE
+               'Europe/Oslo')::date - 3) + time '12:00') AT TIME ZONE
+               'Europe/Oslo'
+         WHERE code IN ('FI00X', 'FI01X')""")
+
     # Views of eligible units' start pages, through HTTP: three looks at
     # one link, and the links of an ineligible unit do not count.
     global VIEWS
@@ -266,6 +296,109 @@ class Funnel(unittest.TestCase):
         r = ADMIN.get(m.group(1).replace("&amp;", "&"))
         self.assertEqual(r.status, 200)
         self.assertIn(f"<p>{m.group(2)} enheter", r.body)
+
+
+def days_chart(body):
+    """The completions chart: the heights of its line, the labels at
+    the line's end, and the titles of the days marked."""
+    svg = body.split('<title id="chart-days-title">', 1)[1]
+    svg = svg.split("</svg>", 1)[0]
+    pts = re.search(r'<polyline points="([^"]+)"', svg).group(1)
+    ys = [int(p.split(",")[1]) for p in pts.split()]
+    ends = re.findall(r'<text [^>]*class="chart-value"[^>]*>([^<]*)</text>',
+                      svg)
+    marks = re.findall(r"<title>([^<]*)</title>", svg)
+    return ys, ends, marks
+
+
+class OverTime(unittest.TestCase):
+    """Progress over time: admins see every count; analysts see a day
+    under 5 as "<5" in the chart as in the table, and running totals
+    (the table's and the chart's line) that leave such days out, so no
+    two totals differ by a hidden count."""
+
+    @classmethod
+    def setUpClass(cls):
+        # What happened, from the raw rows, not the funnel's summary.
+        cls.daily = dict((d, int(n)) for d, n in psql(
+            "SELECT (r.completed_at AT TIME ZONE 'Europe/Oslo')::date::text,"
+            " count(*) FROM response r JOIN version v ON v.id ="
+            " r.version_id WHERE v.wave_id = :'p0' AND r.status ="
+            " 'completed' AND NOT r.test AND r.completed_at IS NOT NULL"
+            " GROUP BY 1", WAVE))
+        cls.email = psql(
+            "SELECT (i.email_sent_at AT TIME ZONE 'Europe/Oslo')::date::text,"
+            " count(*) FROM invitation i JOIN version v ON v.id ="
+            " i.version_id WHERE v.wave_id = :'p0' AND i.email_sent_at IS"
+            " NOT NULL GROUP BY 1", WAVE)
+        assert sorted(cls.daily.values()) == sorted(
+            n for n in DAY_PLAN if n), cls.daily
+
+    def check(self, client, exact):
+        r = client.get(f"/admin/funnel?wave={WAVE}")
+        self.assertEqual(r.status, 200)
+        rows = cells(r.body, "Fullførte per dag og til sammen")
+        ys, ends, marks = days_chart(r.body)
+        self.assertEqual(len(ys), len(rows))
+        total, totals = 0, []
+        for i, row in enumerate(rows):
+            n = self.daily.get(row[0], 0)
+            hidden = 0 < n < 5 and not exact
+            if not hidden:
+                total += n
+            totals.append(total)
+            self.assertEqual(row[1], "&lt;5" if hidden else str(n), row)
+            self.assertEqual(row[2], str(total), row)
+            if i == 0:
+                continue
+            # The line moves where the total does, and only there: a
+            # day under 5 does not move an analyst's line.
+            self.assertEqual(ys[i] == ys[i - 1],
+                             totals[i] == totals[i - 1], (row, ys))
+            self.assertLessEqual(ys[i], ys[i - 1])
+            if hidden:
+                self.assertEqual(ys[i], ys[i - 1], row)
+        self.assertEqual(ends, [f"kommune {total}"])
+        # The e-mails' day: its mark says how many as the table does.
+        (day, n), = self.email
+        mark = [m for m in marks if "e-post" in m]
+        self.assertEqual(len(mark), 1, marks)
+        self.assertIn(f"e-post {'&lt;5' if not exact else n}", mark[0])
+        sent = [x for x in rows if x[0] == day][0][-1]
+        self.assertIn(f"e-post {'&lt;5' if not exact else n}", sent)
+        return totals
+
+    def test_admin_sees_every_count(self):
+        totals = self.check(ADMIN, True)
+        self.assertEqual(totals[-1], sum(DAY_PLAN))
+
+    def test_analyst_sees_no_small_count(self):
+        totals = self.check(ANALYST, False)
+        self.assertEqual(totals[-1], sum(n for n in DAY_PLAN if n >= 5))
+        self.assertIn("legger bare sammen dagene med 5 eller flere",
+                      self.page_body(ANALYST))
+        self.assertNotIn("legger bare sammen dagene med 5 eller flere",
+                         self.page_body(ADMIN))
+        # The CSV says the same.
+        r = ANALYST.get(f"/admin/funnel.csv?wave={WAVE}&table=days")
+        self.assertEqual(r.status, 200)
+        lines = r.body.lstrip("\ufeff").split("\r\n")
+        self.assertEqual(lines[0], "date,kommune,kommune_cumulative,sent")
+        total = 0
+        for line in lines[1:]:
+            if not line:
+                continue
+            day, n, cum = line.split(",")[:3]
+            want = self.daily.get(day, 0)
+            if want == 0 or want >= 5:
+                total += want
+                self.assertEqual(n, str(want), line)
+            else:
+                self.assertEqual(n, "<5", line)
+            self.assertEqual(cum, str(total), line)
+
+    def page_body(self, client):
+        return client.get(f"/admin/funnel?wave={WAVE}").body
 
 
 if __name__ == "__main__":

@@ -221,15 +221,41 @@ class Anonymous(unittest.TestCase):
                                         " object = 'testanon 2033'")), 1)
 
     def test_b_personal_link_is_cut_loose(self):
-        out = subprocess.run(["build/svarctl", "tokens", "anonp", "2"],
+        out = subprocess.run(["build/svarctl", "tokens", "anonp", "3"],
                              capture_output=True, text=True,
                              check=True).stdout.split()
-        (link, code), (link2, _) = (out[0], out[1]), (out[2], out[3])
-        key = link.rsplit("/", 1)[1]
-        key2 = link2.rsplit("/", 1)[1]
-        old_id, inv = psql("SELECT id, invitation_id FROM response WHERE"
-                           " selector = :'p0'", key[:8])[0]
-        before = one("SELECT max(id) FROM response")
+        (link, code), (link2, _), (link3, _) = \
+            (out[0], out[1]), (out[2], out[3]), (out[4], out[5])
+        key, key2, key3 = (x.rsplit("/", 1)[1] for x in (link, link2, link3))
+        ids = {}
+        for k in (key, key2, key3):
+            ids[k] = psql("SELECT id, invitation_id, export_id FROM response"
+                          " WHERE selector = :'p0'", k[:8])[0]
+        old_id, inv, old_export = ids[key]
+        invs = [ids[k][1] for k in (key, key2, key3)]
+        # As if the letters had been made and posted three days ago, to
+        # addresses a reminder could go to.
+        psql("""UPDATE invitation SET created_at = now() - interval '3 days',
+                       letter_sent_at = now() - interval '3 days',
+                       email = 'lege' || id || '@example.no'
+                 WHERE id IN (:'p0', :'p1', :'p2');
+                UPDATE response SET created_at = now() - interval '3 days'
+                 WHERE invitation_id IN (:'p0', :'p1', :'p2')""", *invs)
+        # Each invitation's key is there as its SHA-256 from the start,
+        # computed here independently.
+        self.assertEqual(one("SELECT key_digest FROM invitation WHERE id ="
+                             " :'p0'", inv),
+                         hashlib.sha256(key.encode()).hexdigest())
+        seen = """SELECT i.id, i.xmin::text, to_jsonb(i)::text
+                    FROM invitation i WHERE i.id IN (:'p0', :'p1')
+                   ORDER BY i.id"""
+        before_inv = psql(seen, inv, ids[key3][1])
+        done = """SELECT r.id FROM response r JOIN version v ON v.id =
+                  r.version_id WHERE v.key = 'anonp' AND r.status =
+                  'completed'"""
+        done_before = {x[0] for x in psql(done)}
+        seq = "SELECT last_value FROM response_id_seq"
+        seq_before = one(seq)
         i_before = self.aapor_i()
         c = Client()
         r = answer_all(c, key)
@@ -239,41 +265,83 @@ class Anonymous(unittest.TestCase):
         self.assertIn("Takk for svarene", r.body)
         self.assertIn("skilt fra lenken din", r.body)
         self.assertNotIn("/trekk", r.body)
+        self.assertIn("Takk for svarene", answer_all(Client(), key3).body)
         self.assertIsNone(one("SELECT id FROM response WHERE selector ="
                               " :'p0'", key[:8]))
         self.assertIsNone(one("SELECT id FROM response WHERE id = :'p0'",
                               old_id))
-        # Participation stays on the invitation, to the day; the key
-        # only as its SHA-256, computed here independently.
-        done, day, dk = psql("SELECT completed_at IS NOT NULL,"
-                             " completed_at = date_trunc('day',"
-                             " completed_at), done_key FROM invitation"
-                             " WHERE id = :'p0'", inv)[0]
-        self.assertEqual((done, day), ("t", "t"))
-        self.assertEqual(dk, hashlib.sha256(key.encode()).hexdigest())
-        # The answers are there, under a new id, with no invitation and
-        # times cut to the day.
-        rows = psql("SELECT r.id, r.invitation_id IS NULL,"
-                    " bool_and(r.created_at = date_trunc('day', r.created_at)"
-                    "  AND r.started_at = date_trunc('day', r.started_at)"
-                    "  AND r.completed_at = date_trunc('day', r.completed_at)"
-                    "  AND a.updated_at = date_trunc('day', a.updated_at)),"
-                    " string_agg(a.var || '=' || a.value, ',' ORDER BY a.var)"
-                    " FROM response r JOIN version v ON v.id = r.version_id"
-                    " JOIN answer a ON a.response_id = r.id"
-                    " WHERE v.key = 'anonp' AND r.status = 'completed'"
-                    " AND r.id > :'p0' GROUP BY r.id", before)
-        self.assertEqual(len(rows), 1)
-        rid, noinv, cut, vals = rows[0]
-        self.assertGreater(int(rid), int(old_id))
-        self.assertEqual((noinv, cut, vals),
-                         ("t", "t", "A1=1,A2=2,B1=1,R1=1"))
-        # The contact details stay on the list, without the response.
-        self.assertEqual(psql("SELECT DISTINCT response_id IS NULL, name,"
-                              " email, phone FROM recontact WHERE wave_id ="
-                              " :'p0'", self.wave),
-                         [["t", "Kari Nordmann", "kari@example.no",
-                           "+47 912 34 567"]])
+        new = sorted({x[0] for x in psql(done)} - done_before)
+        self.assertEqual(len(new), 2)
+        # Nothing on the invitation changed: no day, not even a new row
+        # version (its transaction id, xmin, is the one from before, so
+        # it cannot be matched to the response's).
+        self.assertEqual(psql(seen, inv, ids[key3][1]), before_inv)
+        self.assertEqual(one("SELECT completed_at IS NULL FROM invitation"
+                             " WHERE id = :'p0'", inv), "t")
+        # No row that names a person was written by a completing
+        # transaction.
+        self.assertEqual(one("""
+            SELECT count(*) FROM (SELECT xmin::text AS x FROM invitation
+                UNION ALL SELECT xmin::text FROM recontact
+                UNION ALL SELECT xmin::text FROM contact
+                UNION ALL SELECT xmin::text FROM outbox
+                UNION ALL SELECT xmin::text FROM remind_sent) p
+             WHERE p.x IN (SELECT xmin::text FROM response
+                           WHERE id IN (:'p0', :'p1'))""", *new), "0")
+        # The new ids are not from the sequence, so they tell neither
+        # the order nor the time of completion.
+        self.assertEqual(one(seq), seq_before)
+        for rid in new:
+            self.assertGreater(int(rid), int(seq_before))
+        # The answers are there, under the new id, with no invitation, a
+        # new export id, and times cut to the day; its first day is its
+        # own (today), not the invitation's (three days ago).
+        rows = [psql("SELECT r.invitation_id IS NULL,"
+                     " bool_and(r.created_at = date_trunc('day', r.opened_at)"
+                     "  AND r.opened_at = date_trunc('day', r.opened_at)"
+                     "  AND r.started_at = date_trunc('day', r.started_at)"
+                     "  AND r.completed_at = date_trunc('day',"
+                     "   r.completed_at)"
+                     "  AND a.updated_at = date_trunc('day', a.updated_at)),"
+                     " r.created_at > now() - interval '2 days',"
+                     " r.export_id, string_agg(a.var || '=' || a.value, ','"
+                     "  ORDER BY a.var)"
+                     " FROM response r JOIN answer a ON a.response_id = r.id"
+                     " WHERE r.id = :'p0' GROUP BY r.id", rid)[0]
+                for rid in new]
+        self.assertEqual([x[:3] for x in rows], [["t", "t", "t"]] * 2)
+        self.assertEqual([x[4] for x in rows], ["A1=1,A2=2,B1=1,R1=1"] * 2)
+        self.assertNotIn(old_export, [x[3] for x in rows])
+        self.assertIsNone(one("SELECT id FROM response WHERE export_id ="
+                              " :'p0'", old_export))
+        # The contact details stay on the list, without a day, found by
+        # the digest of the key the response had (computed here), which
+        # no response has any more.
+        owners = dict((o, (n, e, p, g)) for o, n, e, p, g in psql(
+            "SELECT owner, name, email, phone, given_on IS NULL FROM"
+            " recontact WHERE wave_id = :'p0'", self.wave))
+        for k in (key, key3):
+            got = owners.get(hashlib.sha256(
+                ("recontact " + k).encode()).hexdigest())
+            self.assertEqual(got, ("Kari Nordmann", "kari@example.no",
+                                   "+47 912 34 567", "t"))
+        for rid in new:
+            now_key = one("SELECT selector || verifier FROM response WHERE"
+                          " id = :'p0'", rid)
+            self.assertNotIn(hashlib.sha256(
+                ("recontact " + now_key).encode()).hexdigest(), owners)
+        # All of the wave's contact rows were written together (one
+        # transaction id), and their ids are not from the sequence: they
+        # do not tell in which order the details came.
+        self.assertEqual(one("SELECT count(DISTINCT xmin::text) FROM"
+                             " recontact WHERE wave_id = :'p0'", self.wave),
+                         "1")
+        self.assertEqual(one("SELECT count(*) FROM recontact WHERE"
+                             " wave_id = :'p0' AND id <= (SELECT last_value"
+                             " FROM recontact_id_seq)", self.wave), "0")
+        csv_ = self.admin.get(f"/admin/recontact.csv?wave={self.wave}").body
+        self.assertIn("Kari Nordmann,kari@example.no,'+47 912 34 567,\r\n",
+                      csv_)
         # The link and the code now say "already answered".
         r = Client().get(f"/r/{key}")
         self.assertEqual(r.status, 200)
@@ -284,12 +352,40 @@ class Anonymous(unittest.TestCase):
         self.assertEqual(r.status, 200)
         self.assertIn("Du har allerede svart", r.body)
         # A response still under way keeps its invitation.
-        r = Client().follow(f"/r/{key2}")
+        c2 = Client()
+        r = c2.follow(f"/r/{key2}")
         self.assertEqual(r.status, 200)
+        r = c2.post(r.path, {"csrf": csrf(r.body), "nav": "next", "A1": "1"})
+        self.assertEqual(r.status, 303)
         self.assertIsNotNone(one("SELECT invitation_id FROM response WHERE"
                                  " selector = :'p0'", key2[:8]))
-        # The funnel counts the invitation as complete (AAPOR I).
-        self.assertEqual(self.aapor_i(), i_before + 1)
+        # The median time per page counts only responses under way: the
+        # completed ones keep only days. Counted here from the answers.
+        psql("SELECT svar_funnel_refresh(:'p0', interval '0')", self.wave)
+        want = one("""
+            SELECT count(*) FROM (SELECT DISTINCT a.response_id, p.page_id
+              FROM answer a JOIN response r ON r.id = a.response_id
+              JOIN version v ON v.id = r.version_id JOIN variable p ON
+              p.definition_id = r.definition_id AND p.var = a.var
+             WHERE v.wave_id = :'p0' AND NOT r.test AND r.status =
+              'started' AND p.page_id IS NOT NULL) x""", self.wave)
+        self.assertGreater(int(want), 0)
+        self.assertEqual(one("SELECT coalesce(sum(n), 0) FROM"
+                             " funnel_page_time WHERE wave_id = :'p0' AND"
+                             " version_id IS NOT NULL", self.wave), want)
+        # A reminder to those who have not answered goes to that one,
+        # not to the two that completed.
+        rule = one("INSERT INTO remind_rule (wave_id, kind, after_days,"
+                   " gap_days, created_by) VALUES (:'p0', 'personal', 0, 0,"
+                   " 'test') RETURNING id", self.wave)
+        due = {x[0] for x in psql("SELECT invitation_id FROM"
+                                  " svar_remind_due(:'p0', now())", rule)}
+        psql("UPDATE remind_rule SET active = false WHERE id = :'p0'", rule)
+        self.assertIn(ids[key2][1], due)
+        self.assertNotIn(inv, due)
+        self.assertNotIn(ids[key3][1], due)
+        # The funnel counts both invitations as complete (AAPOR I).
+        self.assertEqual(self.aapor_i(), i_before + 2)
 
     def test_c_unit_link_ends_on_the_thank_you_page(self):
         unit = one("SELECT id FROM unit ORDER BY id LIMIT 1")
@@ -357,10 +453,12 @@ class Recontact(unittest.TestCase):
         return out[0].rsplit("/", 1)[1]
 
     def contacts(self, key):
+        """The details given through this key: their row is found by the
+        SHA-256 of "recontact " and the key, computed here."""
         return psql("SELECT c.name, coalesce(c.email, ''),"
-                    " coalesce(c.phone, '') FROM recontact c JOIN response r"
-                    " ON r.id = c.response_id WHERE r.selector = :'p0'",
-                    key[:8])
+                    " coalesce(c.phone, '') FROM recontact c WHERE c.owner ="
+                    " :'p0'", hashlib.sha256(("recontact " + key).encode())
+                    .hexdigest())
 
     def test_details_apart_from_answers(self):
         key = self.token()

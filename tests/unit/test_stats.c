@@ -146,6 +146,23 @@ START_TEST(stats_small_cells)
 }
 END_TEST
 
+START_TEST(stats_running_small)
+{
+	/* Days of 3, 0, 7, 2, 5, 4, 12 and 1: the hidden 3, 2, 4 and 1
+	 * stay out, so the totals are 0, 0, 7, 7, 12, 12, 24, 24 (true
+	 * ones 3, 3, 10, 12, 17, 21, 33, 34). */
+	static const long	 x[8] = { 3, 0, 7, 2, 5, 4, 12, 1 };
+	static const long	 want[8] = { 0, 0, 7, 7, 12, 12, 24, 24 };
+	long			 out[8];
+	size_t			 i;
+
+	stats_running_shown(x, 8, out);
+	for (i = 0; i < 8; i++)
+		ck_assert_int_eq(out[i], want[i]);
+	stats_running_shown(x, 0, out);
+}
+END_TEST
+
 START_TEST(stats_backcode_overrides)
 {
 	struct survey		*s;
@@ -194,6 +211,7 @@ suite_stats(void)
 	tcase_add_test(tc, stats_nps_interval);
 	tcase_add_test(tc, stats_ztest_waves);
 	tcase_add_test(tc, stats_small_cells);
+	tcase_add_test(tc, stats_running_small);
 	tcase_add_test(tc, stats_backcode_overrides);
 	suite_add_tcase(s, tc);
 	return (s);
