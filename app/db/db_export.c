@@ -122,12 +122,17 @@ static struct db_stmt stmts[S__MAX] = {
 	 * wrong, 'i', is written empty), as coded (answer_coded, as the
 	 * rows; the bulk's rows, without coding, are the same there).
 	 */
+	/*
+	 * OFFSET 0 keeps the subquery whole: pulled up, the array would be
+	 * built again in each of the 14 aggregates (1.9-2.5 s of CPU at
+	 * 100,000 responses instead of 0.26).
+	 */
 	[S_PARA_WIDTHS] = { "export.para_widths",
 	  "SELECT" WIDTH(1) "," WIDTH(2) "," WIDTH(3) "," WIDTH(4) ","
 	  WIDTH(5) "," WIDTH(6) "," WIDTH(7) "," WIDTH(8) "," WIDTH(9) ","
 	  WIDTH(10) "," WIDTH(11) "," WIDTH(12) "," WIDTH(13) "," WIDTH(14)
 	  " FROM (SELECT ARRAY[" RESP_FIELDS "] AS a" FILTER_FROM RESP_JOINS
-	  FILTER_WHERE("$1", "$2", "$3", "$4", "$5") ") x", 5, 0 },
+	  FILTER_WHERE("$1", "$2", "$3", "$4", "$5") " OFFSET 0) x", 5, 0 },
 	[S_TEXT_WIDTHS] = { "export.text_widths",
 	  "SELECT a.var, coalesce(max(octet_length(a.value)), 0)"
 	  " FROM (SELECT r.id" FILTERED ") f"
