@@ -37,7 +37,6 @@ static int
 parse_args(int argc, char **argv, struct ex_run *r, const char **out)
 {
 	const char	*v;
-	char		*end;
 	int		 i;
 
 	memset(r, 0, sizeof(*r));
@@ -72,11 +71,8 @@ parse_args(int argc, char **argv, struct ex_run *r, const char **out)
 		else if (strcmp(argv[i - 1], "--unit") == 0) {
 			long	 u;
 
-			errno = 0;
-			u = strtol(v, &end, 10);
 			/* As the web form and web_path_id bound it. */
-			if (*end != '\0' || u <= 0 || u > 1000000000 ||
-			    errno != 0)
+			if (!def_parse_long(v, 1, 1000000000, &u))
 				return (export_usage("--unit takes a unit's "
 				    "number (as in /admin/units/<number>)"));
 			r->filter.unit = (int)u;

@@ -56,7 +56,6 @@ void		 def_perr_line(struct parser *, int, const char *, const char *,
 int		 def_lex_line(struct parser *, const char *, size_t);
 void		 def_toks_free(struct parser *);
 int		 def_is_word(const struct parser *, size_t, const char *);
-int		 def_parse_long(const char *, long, long, long *);
 const char	*def_cur_id(struct parser *);
 struct cond	*def_parse_cond(struct parser *, size_t);
 void		 def_check_cond(struct parser *, struct cond *, size_t,

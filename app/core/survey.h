@@ -211,4 +211,10 @@ struct survey	*def_parse(const char *, const char *, size_t,
 struct survey	*def_parse_file(const char *, struct def_errors *);
 void		 def_errors_free(struct def_errors *);
 
+/*
+ * def_lex.c: a whole decimal number from min to max with nothing after
+ * it: the definition's numbers, and those svarctl and forms are given.
+ */
+int		 def_parse_long(const char *, long, long, long *);
+
 #endif

@@ -323,7 +323,6 @@ struct db_export_filter {
 	int		 version;	/* 0: every version */
 	int		 unit;		/* 0: every unit */
 	int		 test;		/* test responses too */
-	int		 rows;		/* 0: count and begin only */
 };
 struct db_export_cb {
 	int	(*begin)(struct db *, long, void *);
@@ -336,8 +335,10 @@ int		 db_export_def(struct db *, int, const char *, int *, int *,
 		    int *);
 int		 db_export_frame(struct db *, int, db_row_cb, void *);
 int		 db_export_earlier(struct db *, int, db_row_cb, void *);
-int		 db_export_stats(struct db *, const struct db_export_filter *,
-		    db_row_cb, void *);
+int		 db_export_para_widths(struct db *,
+		    const struct db_export_filter *, db_row_cb, void *);
+int		 db_export_text_widths(struct db *,
+		    const struct db_export_filter *, db_row_cb, void *);
 long		 db_export_rows(struct db *, const struct db_export_filter *,
 		    const struct db_export_cb *, void *);
 

@@ -56,14 +56,20 @@ static struct db_stmt stmts[S__MAX] = {
 	  " r.max_per_unit, r.active::int, r.created_by"
 	  " FROM remind_rule r LEFT JOIN version v ON v.id = r.version_id"
 	  " WHERE r.wave_id = $1 ORDER BY r.active DESC, r.id", 1, 1 },
+	/*
+	 * The version by its key, looked up once: (wave_id, key) is
+	 * unique, so the outer join keeps the wave's one row. No key ('')
+	 * makes a rule for every version (version_id NULL); a key the wave
+	 * does not have, no row (db_remind_rule_add's 0).
+	 */
 	[S_RULE_ADD] = { "remind.rule_add",
 	  "INSERT INTO remind_rule (wave_id, kind, version_id, after_days,"
 	  " rate_below, gap_days, max_per_person, max_per_unit, created_by)"
-	  " SELECT w.id, $2, (SELECT v.id FROM version v WHERE v.wave_id ="
-	  " w.id AND v.key = $3), $4::integer, nullif($5, '')::integer,"
+	  " SELECT w.id, $2, v.id, $4::integer, nullif($5, '')::integer,"
 	  " $6::integer, $7::integer, $8::integer, $9 FROM wave w"
-	  " WHERE w.id = $1 AND ($3 = '' OR EXISTS (SELECT FROM version v"
-	  " WHERE v.wave_id = w.id AND v.key = $3)) RETURNING id", 9, 0 },
+	  " LEFT JOIN version v ON v.wave_id = w.id AND v.key = $3"
+	  " WHERE w.id = $1 AND ($3 = '' OR v.id IS NOT NULL)"
+	  " RETURNING id", 9, 0 },
 	[S_RULE_OFF] = { "remind.rule_off",
 	  "UPDATE remind_rule SET active = false WHERE id = $1"
 	  " AND wave_id = $2", 2, 0 },

@@ -7,6 +7,7 @@
  * variable name, so a variable it never had counts as not reached and
  * one the current definition dropped is left out.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct run {
 	size_t			 nfc;
 	long			 total;
 	int			 begun;
+	int			 declared;	/* widths in the header */
 	int			 wave;
 	char			 wave_name[64];
 	struct buf		 waves;
@@ -112,23 +114,36 @@ run_earlier(struct db *db, struct run *x, struct ex_result *res)
 	return (1);
 }
 
-/* The longest value of each text, from db_export_stats. */
+/* The longest value of each paradata string (db_export_para_widths). */
 static void
-stat_row(int n, const char *const *v, void *arg)
+para_width_row(int n, const char *const *v, void *arg)
 {
 	struct run	*x = arg;
-	struct ex_col	*c;
-	long		 k;
-	int		 w;
+	int		 i;
 
-	if (n < 4 || (k = ex_find(&x->t, v[0], EX_VALUE)) < 0)
-		return;
-	c = &x->t.cols[k];
-	w = atoi(v[3]);
-	if (c->kind == EX_STR && w > c->width)
-		c->width = w;
+	for (i = 0; i < n && i < EX__PARA; i++)
+		if (x->t.cols[i].kind == EX_STR)
+			x->t.cols[i].width = atoi(v[i]);
 }
 
+/* The longest value of a variable (db_export_text_widths). */
+static void
+text_width_row(int n, const char *const *v, void *arg)
+{
+	struct run	*x = arg;
+	long		 k;
+
+	if (n < 2 || (k = ex_find(&x->t, v[0], EX_VALUE)) < 0 ||
+	    x->t.cols[k].kind != EX_STR)
+		return;
+	x->t.cols[k].width = atoi(v[1]);
+}
+
+/*
+ * .sav and .dta declare each string's width in the header, before the
+ * first row: the longest value the rows will bring, from the same
+ * snapshot (at least 1 byte, as the formats want).
+ */
 static int
 run_begin(struct db *db, long total, void *arg)
 {
@@ -137,12 +152,15 @@ run_begin(struct db *db, long total, void *arg)
 
 	x->total = total;
 	if (x->req->format == EX_SAV || x->req->format == EX_DTA) {
-		if (db_export_stats(db, &x->f, stat_row, x) == DB_ERR)
+		if (db_export_para_widths(db, &x->f, para_width_row, x) ==
+		    DB_ERR || db_export_text_widths(db, &x->f, text_width_row,
+		    x) == DB_ERR)
 			return (0);
-		for (i = EX__PARA; i < x->t.ncols; i++)
+		for (i = 0; i < x->t.ncols; i++)
 			if (x->t.cols[i].kind == EX_STR &&
 			    x->t.cols[i].width < 1)
 				x->t.cols[i].width = 1;
+		x->declared = 1;
 	}
 	if (!x->ops->begin(&x->o, total))
 		return (0);
@@ -246,10 +264,35 @@ run_ans(const char *const *v, void *arg)
 }
 
 /*
+ * A string's width: the codebook's is the longest value written. A
+ * header's (.sav, .dta) was declared before the rows: a longer value
+ * would be cut there without a word, so it stops the export instead.
+ */
+static int
+run_width(struct run *x, size_t i)
+{
+	struct ex_col		*c = &x->t.cols[i];
+	const struct ex_cell	*cell = &x->cells[i];
+	size_t			 n;
+
+	if (c->kind != EX_STR || cell->st != EX_S_VALUE || cell->s == NULL ||
+	    (n = strlen(cell->s)) <= (size_t)c->width)
+		return (1);
+	if (x->declared) {
+		snprintf(x->o.err, sizeof(x->o.err), "export: a value of %s "
+		    "has %zu bytes, more than the %d its width query found",
+		    c->name, n, c->width);
+		return (0);
+	}
+	c->width = n > INT_MAX ? INT_MAX : (int)n;
+	return (1);
+}
+
+/*
  * A variable without a row on a page the response went past was
  * routed away (the app stores no row for a question it never showed):
  * not asked. On the furthest page or after: not reached. Then the
- * codebook's count of each state, and the row to the writer.
+ * codebook's count of each state and width, and the row to the writer.
  */
 static int
 run_end(void *arg)
@@ -259,9 +302,12 @@ run_end(void *arg)
 	size_t			 i;
 	int			 k;
 
-	for (i = 0; i < x->t.ncols; i++)
+	for (i = 0; i < x->t.ncols; i++) {
 		x->cells[i].s = x->off[i] == NOVAL ? NULL : x->row.data +
 		    x->off[i];
+		if (!run_width(x, i))
+			return (0);
+	}
 	for (i = EX__PARA; i < x->t.ncols; i++) {
 		c = &x->t.cols[i];
 		if (x->cells[i].st == EX_S_NOTREACHED && c->item != NULL &&
@@ -402,7 +448,6 @@ ex_run(struct db *db, const struct ex_run *req, struct ex_result *res)
 	x.o.path = res->path;
 	f.wave = x.wave;
 	f.version = version;
-	f.rows = 1;
 	x.f = f;
 	rows = db_export_rows(db, &f, &cb, &x);
 	if (rows == DB_BUSY) {

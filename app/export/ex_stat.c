@@ -8,9 +8,11 @@
  * user-missing beside it (SPSS allows a range and one value); in .dta
  * the states are the extended missing values .a, .b, .c, and "Vet ikke"
  * stays a valid labelled code (Stata has no user-missing codes). Strings
- * are as wide as the longest value exported (db_export_stats), at most
- * 2,045 bytes in .dta (str2045; a longer text is cut at a character
- * boundary, strL would hold every text in memory) and 32,767 in .sav.
+ * are as wide as the longest value the rows bring, paradata too (ex_run.c
+ * asks the database first: the header declares them), at most 2,045
+ * bytes in .dta (str2045; a longer text is cut at a character boundary,
+ * strL would hold every text in memory) and 32,767 in .sav (the
+ * format's most; likewise cut).
  * Started and completed are date-times (SPSS DATETIME20: seconds from
  * 1582-10-14; Stata %tc: milliseconds from 1960-01-01), on Oslo's
  * clock as the CSV shows them.

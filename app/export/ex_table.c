@@ -25,11 +25,6 @@ static const char *const para_names[EX__PARA] = {
 	"test"
 };
 
-/* Widths of the paradata strings in bytes (longer values are cut). */
-static const int para_width[EX__PARA] = {
-	16, 48, 32, 200, 200, 64, 10, 48, 2, 19, 19, 0, 8, 0
-};
-
 /*
  * The export's own words in the three languages. Kept here rather than
  * in templates/strings: svarctl writes exports without the templates.
@@ -468,7 +463,6 @@ ex_table_build(struct ex_table *t, const struct survey *s, enum lang l,
 		    i == EX_P_TEST ? EX_NUM : i == EX_P_STARTED ||
 		    i == EX_P_COMPLETED ? EX_TIME : EX_STR, EX_PARA);
 		c->para = (int)i;
-		c->width = para_width[i];
 		c->label = xstrdup(ex_str(l, para_names[i]));
 		c->cond = xstrdup("");
 	}

@@ -115,7 +115,8 @@ struct ex_col {
 	enum ex_kind	 kind;
 	enum ex_part	 part;
 	int		 para;		/* enum ex_para, for EX_PARA */
-	int		 width;		/* strings: longest value in bytes */
+	int		 width;		/* strings: longest value written,
+					   in bytes (ex_run.c) */
 	long		 labels;	/* index into table labels, or -1 */
 	int		 has_dk;	/* a "Vet ikke" code, declared missing */
 	double		 dk;

@@ -112,7 +112,6 @@ static int
 export_request(struct admin_req *ar, struct ex_run *r, const char **why)
 {
 	const char	*s, *v;
-	char		*end;
 	long		 u;
 
 	memset(r, 0, sizeof(*r));
@@ -133,8 +132,7 @@ export_request(struct admin_req *ar, struct ex_run *r, const char **why)
 	v = form_get(&ar->f, "version");
 	r->version = v != NULL && *v != '\0' ? v : NULL;
 	if ((v = form_get(&ar->f, "unit")) != NULL && *v != '\0') {
-		u = strtol(v, &end, 10);
-		if (*end != '\0' || u <= 0 || u > 1000000000) {
+		if (!def_parse_long(v, 1, 1000000000, &u)) {
 			*why = "admin.export.badunit";
 			return (0);
 		}

@@ -1,6 +1,7 @@
 # Reads a .sav or .dta with R haven (an independent reader of Svar's
 # exports) and prints JSON for test_export.py: per variable its label,
-# value labels, user-missing values and range (.sav), and per row each
+# value labels, user-missing values and range (.sav), its format as the
+# file declares it (SPSS "A<width>" for a string), and per row each
 # value, with a tagged missing value (.dta) written as ".a", ".b", ".c"
 # and a date-time (SPSS DATETIME, Stata %tc: haven's POSIXct, in UTC,
 # since neither format has a time zone) as "YYYY-MM-DD HH:MM:SS"; the
@@ -32,6 +33,9 @@ for (n in names(d)) {
   vars[[n]] <- list(
     class = class(x)[1],
     label = if (is.null(attr(x, "label"))) "" else attr(x, "label"),
+    format = if (!is.null(attr(x, "format.spss"))) attr(x, "format.spss")
+             else if (!is.null(attr(x, "format.stata"))) attr(x, "format.stata")
+             else "",
     labels = l,
     na_values = if (is.null(attr(x, "na_values"))) list()
                 else as.list(unname(attr(x, "na_values"))),

@@ -470,6 +470,20 @@ class Rules(unittest.TestCase):
         self.assertEqual(psql("SELECT count(*) FROM remind_rule")[0][0],
                          before)
 
+    def test_rule_names_its_version_by_key(self):
+        """The insert looks the key up in the wave: that version's id,
+        and none (every version) without a key."""
+        one = add_rule("personal", version="rlege")
+        every = add_rule("personal", version="")
+        try:
+            got = dict(psql("SELECT id, coalesce(version_id::text, '')"
+                            " FROM remind_rule WHERE id IN (:'p0', :'p1')",
+                            one, every))
+            self.assertEqual(got, {one: FASTLEGE, every: ""})
+        finally:
+            psql("UPDATE remind_rule SET active = false WHERE id IN"
+                 " (:'p0', :'p1')", one, every)
+
     def test_bad_rule_is_refused_with_a_message(self):
         form = {"action": "add", "wave": WAVE, "kind": "low_rate",
                 "after_days": "sju", "gap_days": 7, "max_per_person": 0,
