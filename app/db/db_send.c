@@ -49,6 +49,28 @@ sent_go(struct db *db)
 	return (1);
 }
 
+static int
+conn_up(struct db *db)
+{
+	return (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK);
+}
+
+/*
+ * A statement marked retry whose connection was lost goes once more, on
+ * a new one (as db_exec does); 1 when it went.
+ */
+static int
+sent_again(struct db *db)
+{
+	if (!db->sent_st->retry || db->sent_attempt != 0 || conn_up(db))
+		return (0);
+	db->sent_attempt = 1;
+	if (db->pending != NULL)
+		PQclear(db->pending);
+	db->pending = NULL;
+	return (sent_go(db));
+}
+
 /*
  * Sends a statement; 1 when it went. The parameters are copied: a
  * statement marked retry is sent once more if the connection is lost
@@ -75,15 +97,10 @@ db_send(struct db *db, struct db_stmt *st, const char *const *params)
 		db->sent_params[i] = params[i] ? xstrdup(params[i]) : NULL;
 	db->sent_n = st->nparams;
 	db->sent_attempt = 0;
-	was_up = db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK;
-	if (sent_go(db))
+	/* Not again when it could not connect at all: that waited 2 s. */
+	was_up = conn_up(db);
+	if (sent_go(db) || (was_up && sent_again(db)))
 		return (1);
-	if (st->retry && was_up &&
-	    (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)) {
-		db->sent_attempt = 1;
-		if (sent_go(db))
-			return (1);
-	}
 	sent_clear(db);
 	return (0);
 }
@@ -127,14 +144,8 @@ poll_done(struct db *db)
 	    PGRES_FATAL_ERROR;
 	ok = !db->sent_failed && (st == PGRES_TUPLES_OK ||
 	    st == PGRES_COMMAND_OK);
-	if (!ok && db->sent_st->retry && db->sent_attempt == 0 &&
-	    (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)) {
-		db->sent_attempt = 1;
-		if (db->pending != NULL)
-			PQclear(db->pending);
-		if (sent_go(db))
-			return (DB_POLL_RESENT);
-	}
+	if (!ok && sent_again(db))
+		return (DB_POLL_RESENT);
 	db->sent_done = 1;
 	return (DB_POLL_DONE);
 }

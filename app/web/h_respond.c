@@ -173,7 +173,6 @@ ctx_from(struct http_request *req, const char *tail)
 {
 	struct form	 q;
 	const char	*v;
-	char		*end;
 	long		 rev = FROM_DB;
 
 	if (tail == NULL || tail[0] < '1' || tail[0] > '9')
@@ -182,11 +181,11 @@ ctx_from(struct http_request *req, const char *tail)
 		return (FROM_SAVED);
 	if (!web_query(req, &q))
 		return (FROM_DB);
-	if ((v = form_get(&q, "v")) != NULL && v[0] >= '0' && v[0] <= '9') {
-		rev = strtol(v, &end, 10);
-		if (*end != '\0' || rev < 0 || rev > 0x7fffffff)
-			rev = FROM_DB;
-	}
+	/* Digits only: def_parse_long would take a sign or spaces. */
+	v = form_get(&q, "v");
+	if (v == NULL || v[0] < '0' || v[0] > '9' ||
+	    !def_parse_long(v, 0, 0x7fffffff, &rev))
+		rev = FROM_DB;
 	form_free(&q);
 	return ((int)rev);
 }
