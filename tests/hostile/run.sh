@@ -157,6 +157,12 @@ for p in ${SVAR_HOSTILE_ONLY:-test_[lw]*.py test_production.py}; do
 	    -t tests/integration -p "$p" || rc=1
 done
 set +f
+# The pooled respondent path over TLS, not chrooted, seccomp on: its own
+# one-worker Kore (test_async.py), with build/svar.so.
+[ -n "${SVAR_HOSTILE_ONLY:-}" ] || SVAR_ASYNC_PRODUCTION=1 \
+    SVAR_TEST_URL="http://127.0.0.1:$KPORT" \
+    python3 -m unittest discover -s tests/integration \
+    -t tests/integration -p test_async.py || rc=1
 # Kore's parent logs every worker it loses; read that once it has stopped.
 stop
 kpid="" npid="" hpid=""
