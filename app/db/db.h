@@ -19,6 +19,7 @@ struct db;
 #define DB_COMPLETED	(-2)
 #define DB_CONFLICT	(-1)
 #define DB_BUSY		(-4)	/* a limit on work at once was reached */
+#define DB_LOCKED	(-5)	/* a batched save's response was held */
 
 #define DB_ID_MAX	49	/* page ids: 48 characters and a NUL */
 
@@ -90,6 +91,9 @@ int		 db_resp_load_send(struct db *, const char *);
 int		 db_resp_load_recv(struct db *, struct resp *, struct answers *);
 int		 db_page_save_send(struct db *, const struct save *);
 int		 db_page_save_recv(struct db *);
+int		 db_page_save_send_batch(struct db *,
+		    const struct save *const *, int);
+int		 db_page_save_recv_at(struct db *, int);
 int		 db_link_get(struct db *, const char *, struct link *);
 int		 db_link_view(struct db *, int);
 int		 db_code_key(struct db *, const char *, char *, size_t);

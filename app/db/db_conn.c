@@ -43,18 +43,13 @@ db_open(const char *conninfo)
 void
 db_close(struct db *db)
 {
-	int	 i;
-
 	if (db == NULL)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
 	free(db->prepared);
 	free(db->conninfo);
-	for (i = 0; i < db->sent_n; i++)
-		free(db->sent_params[i]);
-	if (db->pending != NULL)
-		PQclear(db->pending);
+	db_sent_clear(db);
 	free(db);
 }
 

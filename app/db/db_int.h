@@ -20,8 +20,6 @@ struct db_stmt {
 	int		 retry;		/* safe to resend on a new connection */
 };
 
-#define DB_SEND_PARAMS	16
-
 struct db {
 	PGconn		*conn;
 	char		*conninfo;
@@ -31,14 +29,20 @@ struct db {
 	int		 committed;	/* the last COMMIT really did */
 	unsigned long	 gen;		/* connections made: one per PGconn */
 	char		 err[512];
-	/* db_send.c: a statement sent, its result not yet taken. */
+	/*
+	 * db_send.c: a statement sent, or a batch of one statement sent
+	 * sent_k times, whose results are not yet all taken.
+	 */
 	struct db_stmt	*sent_st;
-	char		*sent_params[DB_SEND_PARAMS];
-	int		 sent_n;
+	char		**sent_params;	/* sent_k rows of sent_st->nparams */
+	int		 sent_k;
 	int		 sent_attempt;
 	int		 sent_done;
-	int		 sent_failed;
-	PGresult	*pending;
+	int		 sent_failed;	/* the connection failed */
+	int		 sent_solo;	/* after a batch failed: the one out */
+	int		 sent_got;	/* results read */
+	int		 sent_null;	/* the last result read was NULL */
+	PGresult	**pending;	/* sent_k results */
 };
 
 int		 db_prepare(struct db *, struct db_stmt *);
@@ -55,7 +59,11 @@ void		 db_row_call(PGresult *, int, db_row_cb, void *);
 
 /* db_send.c */
 int		 db_send(struct db *, struct db_stmt *, const char *const *);
+int		 db_send_batch(struct db *, struct db_stmt *,
+		    const char *const *, int);
 PGresult	*db_take(struct db *, ExecStatusType);
+PGresult	*db_take_at(struct db *, int, ExecStatusType);
+void		 db_sent_clear(struct db *);
 
 /* db_stream.c: a query as binary COPY on a connection of its own. */
 #define DB_STREAM_MAX	32

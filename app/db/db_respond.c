@@ -13,6 +13,7 @@ enum {
 	S_LANG,
 	S_NEW,
 	S_SAVE,
+	S_SAVE_BATCHED,
 	S_LINK_GET,
 	S_CODE_KEY,
 	S_PING,
@@ -32,6 +33,43 @@ enum {
 	" (r.unit_link_id IS NOT NULL)::int, a.var, a.value, a.state"	\
 	" FROM response r LEFT JOIN answer a ON a.response_id = r.id"	\
 	" WHERE r.selector = $1"
+
+/*
+ * Saving a page (S_SAVE): the page's rows, the not-asked marks, where
+ * the respondent goes next, in one statement. $2 is the revision the
+ * caller read: a save from another tab in between makes this return -1
+ * and the caller reads again; a completed response returns -2, since
+ * completing happens once and nothing changes after it. One prepared
+ * statement rather than a PL/pgSQL function: make bench measured 40 us
+ * of interpreter per save. The unit's stage moves on the first
+ * completed response, in a trigger at completion (sql/095).
+ */
+#define SAVE_SET							\
+	"  UPDATE response SET rev = rev + 1, page_id = $6,"		\
+	"   furthest_page_id = $9,"					\
+	"   status = CASE WHEN $8 THEN 'completed' WHEN $7 THEN 'started'"	\
+	"    ELSE status END,"						\
+	"   opened_at = coalesce(opened_at, now()),"			\
+	"   started_at = CASE WHEN started_at IS NULL AND ($7 OR $8)"	\
+	"    THEN now() ELSE started_at END,"				\
+	"   completed_at = CASE WHEN $8 THEN now() END,"		\
+	"   updated_at = now()"
+#define SAVE_WHERE							\
+	" AND rev = $2 AND status NOT IN ('completed', 'withdrawn')"	\
+	" RETURNING rev"
+#define SAVE_ROWS							\
+	" a AS ("							\
+	"  INSERT INTO answer AS a (response_id, var, value, state)"	\
+	"  SELECT $1, v, x, s FROM unnest($3::text[], $4::text[],"	\
+	"   $5::\"char\"[]) AS t(v, x, s) WHERE EXISTS (SELECT FROM r)"	\
+	"  ON CONFLICT (response_id, var) DO UPDATE"			\
+	"   SET value = excluded.value, state = excluded.state,"	\
+	"   updated_at = now()"						\
+	"  WHERE a.value IS DISTINCT FROM excluded.value"		\
+	"   OR a.state IS DISTINCT FROM excluded.state)"
+#define SAVE_GONE							\
+	" WHEN EXISTS (SELECT FROM response WHERE id = $1 AND status IN"	\
+	"  ('completed', 'withdrawn')) THEN -2 ELSE -1 END)"
 
 /*
  * retry: safe to send again after a lost connection. A new response is
@@ -61,44 +99,22 @@ static struct db_stmt stmts[S__MAX] = {
 	  " RETURNING rev", 2, 1 },
 	[S_NEW] = { "respond.new",
 	  "SELECT svar_response_new($1, $2, $3, $4, $5, $6)", 6, 0 },
-	/*
-	 * Saving a page: the page's rows, the not-asked marks, where the
-	 * respondent goes next, in one statement. $2 is the revision the
-	 * caller read: a save from another tab in between makes this return
-	 * -1 and the caller reads again; a completed response returns -2,
-	 * since completing happens once and nothing changes after it. One
-	 * prepared statement rather than a PL/pgSQL function: make bench
-	 * measured 40 us of interpreter per save. The unit's stage moves
-	 * on the first completed response, in a trigger at completion
-	 * (sql/095).
-	 */
 	[S_SAVE] = { "respond.save",
-	  "WITH r AS ("
-	  "  UPDATE response SET rev = rev + 1, page_id = $6,"
-	  "   furthest_page_id = $9,"
-	  "   status = CASE WHEN $8 THEN 'completed' WHEN $7 THEN 'started'"
-	  "    ELSE status END,"
-	  "   opened_at = coalesce(opened_at, now()),"
-	  "   started_at = CASE WHEN started_at IS NULL AND ($7 OR $8)"
-	  "    THEN now() ELSE started_at END,"
-	  "   completed_at = CASE WHEN $8 THEN now() END,"
-	  "   updated_at = now()"
-	  "  WHERE id = $1 AND rev = $2"
-	  "   AND status NOT IN ('completed', 'withdrawn')"
-	  "  RETURNING rev),"
-	  " a AS ("
-	  "  INSERT INTO answer AS a (response_id, var, value, state)"
-	  "  SELECT $1, v, x, s FROM unnest($3::text[], $4::text[],"
-	  "   $5::\"char\"[]) AS t(v, x, s) WHERE EXISTS (SELECT FROM r)"
-	  "  ON CONFLICT (response_id, var) DO UPDATE"
-	  "   SET value = excluded.value, state = excluded.state,"
-	  "   updated_at = now()"
-	  "  WHERE a.value IS DISTINCT FROM excluded.value"
-	  "   OR a.state IS DISTINCT FROM excluded.state)"
-	  " SELECT coalesce((SELECT rev FROM r), CASE WHEN EXISTS (SELECT"
-	  "  FROM response WHERE id = $1 AND status IN ('completed',"
-	  "  'withdrawn')) THEN -2"
-	  "  ELSE -1 END)", 9, 1 },
+	  "WITH r AS (" SAVE_SET " WHERE id = $1" SAVE_WHERE "),"
+	  SAVE_ROWS " SELECT coalesce((SELECT rev FROM r), CASE" SAVE_GONE,
+	  9, 1 },
+	/*
+	 * The same, for a save in a batch (db_page_save_send_batch): one
+	 * whose response another transaction holds (another tab, a
+	 * withdrawal) does not wait for it, holding up the others of its
+	 * batch, but returns DB_LOCKED, to go again on its own.
+	 */
+	[S_SAVE_BATCHED] = { "respond.save_batched",
+	  "WITH l AS (SELECT id FROM response WHERE id = $1"
+	  "  FOR UPDATE SKIP LOCKED),"
+	  " r AS (" SAVE_SET " WHERE id = (SELECT id FROM l)" SAVE_WHERE "),"
+	  SAVE_ROWS " SELECT coalesce((SELECT rev FROM r), CASE"
+	  " WHEN NOT EXISTS (SELECT FROM l) THEN -5" SAVE_GONE, 9, 1 },
 	[S_LINK_GET] = { "respond.link_get",
 	  "SELECT l.id, l.version_id, l.verifier,"
 	  " (w.closed OR coalesce(w.closes_at < now(), false) OR"
@@ -346,27 +362,37 @@ save_params(const struct save *sv, struct buf *vars, struct buf *vals,
 	p[8] = sv->furthest_page_id;
 }
 
-/* Runs S_SAVE (into *out) or, `async`, only sends it; 0 on failure. */
+/*
+ * Sends S_SAVE for each of k saves, in one transaction when more than
+ * one (db_send_batch); 0 on failure.
+ */
 static int
-save_send(struct db *db, const struct save *sv, int async, PGresult **out)
+save_send(struct db *db, const struct save *const *svs, int k)
 {
-	struct buf	 vars, vals, states;
-	char		 sid[32], srev[16];
-	const char	*p[9];
-	int		 ok;
+	struct buf	*bufs;
+	char		(*ids)[32], (*revs)[16];
+	const char	**p;
+	int		 i, ok;
 
-	buf_init(&vars);
-	buf_init(&vals);
-	buf_init(&states);
-	save_params(sv, &vars, &vals, &states, sid, srev, p);
-	if (async)
-		ok = db_send(db, &stmts[S_SAVE], p);
-	else
-		ok = (*out = db_exec(db, &stmts[S_SAVE], p,
-		    PGRES_TUPLES_OK)) != NULL;
-	buf_free(&vars);
-	buf_free(&vals);
-	buf_free(&states);
+	bufs = xcalloc(3 * k, sizeof(*bufs));
+	ids = xcalloc(k, sizeof(*ids));
+	revs = xcalloc(k, sizeof(*revs));
+	p = xcalloc(9 * k, sizeof(*p));
+	for (i = 0; i < k; i++) {
+		buf_init(&bufs[3 * i]);
+		buf_init(&bufs[3 * i + 1]);
+		buf_init(&bufs[3 * i + 2]);
+		save_params(svs[i], &bufs[3 * i], &bufs[3 * i + 1],
+		    &bufs[3 * i + 2], ids[i], revs[i], p + 9 * i);
+	}
+	ok = db_send_batch(db, &stmts[k > 1 ? S_SAVE_BATCHED : S_SAVE], p,
+	    k);
+	for (i = 0; i < 3 * k; i++)
+		buf_free(&bufs[i]);
+	free(bufs);
+	free(ids);
+	free(revs);
+	free(p);
 	return (ok);
 }
 
@@ -390,10 +416,19 @@ save_result(PGresult *res)
 int
 db_page_save(struct db *db, const struct save *sv)
 {
-	PGresult	*res = NULL;
+	struct buf	 vars, vals, states;
+	char		 sid[32], srev[16];
+	const char	*p[9];
+	PGresult	*res;
 
-	if (!save_send(db, sv, 0, &res))
-		return (DB_ERR);
+	buf_init(&vars);
+	buf_init(&vals);
+	buf_init(&states);
+	save_params(sv, &vars, &vals, &states, sid, srev, p);
+	res = db_exec(db, &stmts[S_SAVE], p, PGRES_TUPLES_OK);
+	buf_free(&vars);
+	buf_free(&vals);
+	buf_free(&states);
 	return (save_result(res));
 }
 
@@ -401,13 +436,32 @@ db_page_save(struct db *db, const struct save *sv)
 int
 db_page_save_send(struct db *db, const struct save *sv)
 {
-	return (save_send(db, sv, 1, NULL));
+	return (save_send(db, &sv, 1));
 }
 
 int
 db_page_save_recv(struct db *db)
 {
 	return (save_result(db_take(db, PGRES_TUPLES_OK)));
+}
+
+/*
+ * k saves sent now in one transaction, so that they share one flush of
+ * PostgreSQL's log; each one's answer is db_page_save_recv_at(db, i)
+ * once db_poll says they are in, and db_discard ends the batch. One
+ * that fails does not take the others with it (db_send.c).
+ */
+int
+db_page_save_send_batch(struct db *db, const struct save *const *svs,
+    int k)
+{
+	return (save_send(db, svs, k));
+}
+
+int
+db_page_save_recv_at(struct db *db, int i)
+{
+	return (save_result(db_take_at(db, i, PGRES_TUPLES_OK)));
 }
 
 int

@@ -848,13 +848,13 @@ enum phase {
 	P_START,
 	P_TAKE_LOAD,	/* waiting for a pooled connection to read on */
 	P_LOAD,		/* the read is out */
-	P_TAKE_SAVE,	/* waiting for a pooled connection to save on */
-	P_SAVE		/* the save is out */
+	P_SAVE		/* the save is out, or waits to go with others */
 };
 
 struct job {
 	enum phase	 phase;
 	struct db	*db;		/* the pooled connection held */
+	struct asave	*as;		/* the save out */
 	struct ctx	 c;
 	size_t		 page;
 	struct form	 f;		/* the posted page */
@@ -875,10 +875,12 @@ job_free(struct http_request *req)
 	 * complete the response, and nobody is left to update this
 	 * worker's memory of it, so forget it (always safe).
 	 */
-	if (j->phase == P_SAVE || j->phase == P_TAKE_SAVE) {
+	if (j->phase == P_SAVE) {
 		ctx_sel(&j->c, sel, sizeof(sel));
 		rcache_drop(sel);
 	}
+	async_save_forget(j->as);
+	j->as = NULL;
 	async_forget(req, j->db);
 	j->db = NULL;
 	ctx_free(&j->c);
@@ -958,23 +960,13 @@ job_post(struct http_request *req, struct job *j)
 			post_end(req, c, j->page, &j->f, rc, j->err);
 			return (KORE_RESULT_OK);
 		}
-		j->phase = P_TAKE_SAVE;
+		j->as = async_save(req, &j->st.sv);
+		j->phase = P_SAVE;
+		return (KORE_RESULT_RETRY);
 	}
-	if (j->phase == P_TAKE_SAVE) {
-		if ((j->db = async_take(req)) == NULL)
-			return (KORE_RESULT_RETRY);
-		if (!db_page_save_send(j->db, &j->st.sv)) {
-			job_give(j);
-			rc = DB_ERR;
-		} else {
-			async_wait(req, j->db);
-			j->phase = P_SAVE;
-			return (KORE_RESULT_RETRY);
-		}
-	} else {
-		rc = db_page_save_recv(j->db);
-		job_give(j);
-	}
+	if (!async_saved(req, j->as, &rc, j->err, sizeof(j->err)))
+		return (KORE_RESULT_RETRY);
+	j->as = NULL;
 	j->phase = P_START;
 	rc = save_finish(req, c, j->page, &j->f, post_nav(&j->f), 0,
 	    &j->st, rc);
@@ -999,7 +991,7 @@ page_respond(struct http_request *req)
 	if ((j = http_state_get(req)) == NULL)
 		j = http_state_create(req, sizeof(*j), job_free);
 	c = &j->c;
-	if (j->phase == P_TAKE_SAVE || j->phase == P_SAVE)
+	if (j->phase == P_SAVE)
 		return (job_post(req, j));
 	slash = strchr(p, '/');
 	if ((slash ? (size_t)(slash - p) : strlen(p)) != KEY_LEN) {

@@ -230,7 +230,8 @@ kore_worker_configure(void)
 		    "the chroot, if any): set SVAR_LETTER_FONT; /admin/letters "
 		    "cannot make PDFs", font);
 	app.db = db_open(getenv("SVAR_DB"));
-	async_init(getenv("SVAR_DB"), getenv("SVAR_DB_POOL"));
+	async_init(getenv("SVAR_DB"), getenv("SVAR_DB_POOL"),
+	    getenv("SVAR_DB_SAVES"));
 	app.adb = db_open(v);
 	/* A database that is down now is retried on the first request. */
 	if (!db_ready(app.db))

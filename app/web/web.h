@@ -72,12 +72,17 @@ void		 rcache_sweep(void *, u_int64_t);
 void		 rcache_drop(const char *);
 
 /* web_async.c */
-void		 async_init(const char *, const char *);
+struct asave;
+void		 async_init(const char *, const char *, const char *);
 struct db	*async_take(struct http_request *);
 void		 async_wait(struct http_request *, struct db *);
 void		 async_give(struct db *);
 void		 async_forget(struct http_request *, struct db *);
 void		 async_sweep(void *, u_int64_t);
+struct asave	*async_save(struct http_request *, const struct save *);
+int		 async_saved(struct http_request *, struct asave *, int *,
+		    char *, size_t);
+void		 async_save_forget(struct asave *);
 
 /* web_util.c */
 void		 web_headers(struct http_request *);

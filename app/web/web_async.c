@@ -14,6 +14,18 @@
  * meanwhile (the client left) calls async_forget from its onfree: its
  * statement still finishes, as a blocking one would have, and the
  * connection is given back when the answer is in.
+ *
+ * Page saves go together: a save that finds the worker's saves already
+ * out (SVAR_DB_SAVES batches at once, default 1) waits, and the saves
+ * that gathered meanwhile go as one batch, one transaction (db_send.c):
+ * one flush of PostgreSQL's log for all of them, where each would have
+ * had its own. Alone, a save goes at once, as any statement. A batch
+ * out longer than BATCH_YOUNG_MS (a save waiting for a row lock, a slow
+ * flush) holds back no other; a save in a batch whose response is held
+ * by another transaction does not wait for it but goes again alone
+ * (DB_LOCKED), so one person's wait is nobody else's. The handler:
+ * as = async_save(req, sv), return KORE_RESULT_RETRY; when run again,
+ * async_saved(req, as, ...); from onfree, async_save_forget.
  */
 #include <sys/queue.h>
 #include <sys/epoll.h>
@@ -29,6 +41,21 @@
  */
 #define ASYNC_MAX	16
 #define ASYNC_DEFAULT	4
+/* Saves in one transaction at most: its row locks are held to the end. */
+#define BATCH_MAX	32
+/* Longer than a save's commit takes when all is well (README). */
+#define BATCH_YOUNG_MS	10
+
+struct asave {
+	struct http_request	*req;	/* NULL: its client left */
+	const struct save	*sv;	/* the request's */
+	struct aconn		*ac;	/* the connection it went on */
+	int			 alone;	/* its response was held: not batched */
+	int			 done;
+	int			 rc;	/* db_page_save_recv_at's answer */
+	char			 err[256];
+	TAILQ_ENTRY(asave)	 list;
+};
 
 struct aconn {
 	struct kore_event	 evt;	/* first: Kore's loop casts to it */
@@ -38,6 +65,9 @@ struct aconn {
 	int			 busy;	/* taken or held; free again in aconn_free */
 	int			 fd;	/* registered with the loop, or -1 */
 	unsigned long		 gen;	/* of the connection fd belongs to */
+	struct asave		**batch; /* the saves out on it, in order */
+	int			 nbatch;
+	u_int64_t		 batch_at; /* when they went */
 };
 
 struct await {
@@ -48,14 +78,22 @@ struct await {
 static struct aconn		 conns[ASYNC_MAX];
 static size_t			 nconns = ASYNC_DEFAULT;
 static TAILQ_HEAD(, await)	 queue = TAILQ_HEAD_INITIALIZER(queue);
+static TAILQ_HEAD(, asave)	 forming = TAILQ_HEAD_INITIALIZER(forming);
+static int			 nforming;
+static size_t			 batches_max = 1;
+static int			 batch_timer;	/* batch_later is set */
 static const char		*conninfo;
 
 static void	aconn_event(void *, int);
 static void	aconn_polled(struct aconn *, int);
+static void	batch_end(struct aconn *, int);
 static void	async_kick(void *, u_int64_t);
+static void	batch_send(struct aconn *);
+static int	batch_due(void);
+static void	batch_try(void);
 
 void
-async_init(const char *info, const char *pool)
+async_init(const char *info, const char *pool, const char *saves)
 {
 	size_t		 i;
 	int		 ok;
@@ -65,6 +103,12 @@ async_init(const char *info, const char *pool)
 		nconns = kore_strtonum(pool, 10, 1, ASYNC_MAX, &ok);
 		if (ok != KORE_RESULT_OK)
 			fatalx("SVAR_DB_POOL must be 1 to %d", ASYNC_MAX);
+	}
+	if (saves != NULL) {
+		batches_max = kore_strtonum(saves, 10, 1, nconns, &ok);
+		if (ok != KORE_RESULT_OK)
+			fatalx("SVAR_DB_SAVES must be 1 to SVAR_DB_POOL (%zu)",
+			    nconns);
 	}
 	for (i = 0; i < ASYNC_MAX; i++) {
 		conns[i].evt.type = KORE_TYPE_PGSQL_CONN;
@@ -103,9 +147,10 @@ aconn_watch(struct aconn *ac)
 }
 
 /*
- * A connection is free: the request that waited longest gets it, held
- * until its handler runs again and takes it (or it goes away), so that
- * requests arriving meanwhile cannot overtake the queue.
+ * A connection is free: saves that gathered go on it, or the request
+ * that waited longest gets it, held until its handler runs again and
+ * takes it (or it goes away), so that requests arriving meanwhile
+ * cannot overtake the queue.
  */
 static void
 aconn_free(struct aconn *ac)
@@ -116,6 +161,10 @@ aconn_free(struct aconn *ac)
 	ac->req = NULL;
 	ac->held = NULL;
 	ac->busy = 0;
+	if (batch_due()) {
+		batch_send(ac);
+		return;
+	}
 	while ((w = TAILQ_FIRST(&queue)) != NULL) {
 		TAILQ_REMOVE(&queue, w, list);
 		if (!(w->req->flags & HTTP_REQUEST_DELETE)) {
@@ -167,6 +216,10 @@ aconn_polled(struct aconn *ac, int rc)
 		return;
 	}
 	aconn_unwatch(ac);
+	if (ac->nbatch > 0) {
+		batch_end(ac, 1);
+		return;
+	}
 	if (ac->req != NULL) {
 		http_request_wakeup(ac->req);
 		return;
@@ -198,11 +251,28 @@ async_sweep(void *arg, u_int64_t now)
 			kore_log(LOG_WARNING, "async: an answer no event told");
 			aconn_polled(ac, rc);
 		}
-		if (!ac->busy && !TAILQ_EMPTY(&queue)) {
+		if (!ac->busy && (!TAILQ_EMPTY(&queue) || batch_due())) {
 			kore_log(LOG_WARNING, "async: a free connection unused");
 			aconn_free(ac);
 		}
 	}
+}
+
+/* A pooled connection not busy (opened if need be), or NULL. */
+static struct aconn *
+aconn_idle(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < nconns; i++) {
+		if (conns[i].busy)
+			continue;
+		if (conns[i].db == NULL)
+			conns[i].db = db_open(conninfo);
+		conns[i].req = NULL;
+		return (&conns[i]);
+	}
+	return (NULL);
 }
 
 /*
@@ -214,6 +284,7 @@ struct db *
 async_take(struct http_request *req)
 {
 	struct await	*w;
+	struct aconn	*ac;
 	size_t		 i;
 
 	for (i = 0; i < nconns; i++)
@@ -221,14 +292,9 @@ async_take(struct http_request *req)
 			conns[i].held = NULL;
 			return (conns[i].db);
 		}
-	for (i = 0; i < nconns; i++) {
-		if (conns[i].busy)
-			continue;
-		if (conns[i].db == NULL)
-			conns[i].db = db_open(conninfo);
-		conns[i].busy = 1;
-		conns[i].req = NULL;
-		return (conns[i].db);
+	if ((ac = aconn_idle()) != NULL) {
+		ac->busy = 1;
+		return (ac->db);
 	}
 	w = kore_calloc(1, sizeof(*w));
 	w->req = req;
@@ -303,4 +369,194 @@ async_forget(struct http_request *req, struct db *db)
 	}
 	db_discard(db);
 	aconn_free(ac);
+}
+
+/*
+ * Batches out that hold back the next: those out for less than
+ * BATCH_YOUNG_MS.
+ */
+static size_t
+batches_young(void)
+{
+	u_int64_t	 now = kore_time_ms();
+	size_t		 i, n = 0;
+
+	for (i = 0; i < nconns; i++)
+		if (conns[i].nbatch > 0 &&
+		    now - conns[i].batch_at < BATCH_YOUNG_MS)
+			n++;
+	return (n);
+}
+
+/* May the saves that gathered go now, on a free connection? */
+static int
+batch_due(void)
+{
+	struct asave	*as;
+
+	if ((as = TAILQ_FIRST(&forming)) == NULL)
+		return (0);
+	return (as->alone || batches_young() < batches_max);
+}
+
+static void
+batch_later(void *arg, u_int64_t now)
+{
+	(void)arg;
+	(void)now;
+	batch_timer = 0;
+	batch_try();
+}
+
+/*
+ * The saves that gathered go out on free connections while they may;
+ * held back by a young batch, they are looked at again when it is no
+ * longer young (or, sooner, when a connection is given back).
+ */
+static void
+batch_try(void)
+{
+	struct aconn	*ac;
+
+	while (batch_due() && (ac = aconn_idle()) != NULL)
+		batch_send(ac);
+	if (!TAILQ_EMPTY(&forming) && !batch_due() && !batch_timer) {
+		batch_timer = 1;
+		kore_timer_add(batch_later, BATCH_YOUNG_MS, NULL,
+		    KORE_TIMER_ONESHOT);
+	}
+}
+
+/*
+ * The saves that gathered go out on ac as one batch: up to BATCH_MAX,
+ * or the first alone when its response was held before.
+ */
+static void
+batch_send(struct aconn *ac)
+{
+	const struct save	**svs;
+	struct asave		*as;
+	int			 k;
+
+	ac->batch = kore_calloc(BATCH_MAX, sizeof(*ac->batch));
+	svs = kore_calloc(BATCH_MAX, sizeof(*svs));
+	k = 0;
+	while ((as = TAILQ_FIRST(&forming)) != NULL && k < BATCH_MAX &&
+	    (k == 0 || !as->alone)) {
+		TAILQ_REMOVE(&forming, as, list);
+		nforming--;
+		as->ac = ac;
+		ac->batch[k] = as;
+		svs[k++] = as->sv;
+		if (as->alone)
+			break;
+	}
+	ac->nbatch = k;
+	ac->batch_at = kore_time_ms();
+	ac->busy = 1;
+	if (db_page_save_send_batch(ac->db, svs, k))
+		aconn_watch(ac);
+	else
+		batch_end(ac, 0);
+	kore_free(svs);
+}
+
+/*
+ * The batch on ac is in (`sent`) or could not go: each save gets its
+ * answer and its request is woken, or goes again alone when its
+ * response was held (first in line: it waited longest); the connection
+ * is free again.
+ */
+static void
+batch_end(struct aconn *ac, int sent)
+{
+	struct asave	*as;
+	int		 i, rc;
+
+	for (i = ac->nbatch - 1; i >= 0; i--) {
+		as = ac->batch[i];
+		as->ac = NULL;
+		rc = sent ? db_page_save_recv_at(ac->db, i) : DB_ERR;
+		if (rc == DB_LOCKED && as->req != NULL) {
+			as->alone = 1;
+			TAILQ_INSERT_HEAD(&forming, as, list);
+			nforming++;
+			continue;
+		}
+		as->rc = rc;
+		snprintf(as->err, sizeof(as->err), "%s", db_error(ac->db));
+		as->done = 1;
+		if (as->req != NULL)
+			http_request_wakeup(as->req);
+		else
+			kore_free(as);
+	}
+	kore_free(ac->batch);
+	ac->batch = NULL;
+	ac->nbatch = 0;
+	db_discard(ac->db);
+	kore_timer_add(async_kick, 0, NULL, KORE_TIMER_ONESHOT);
+	aconn_free(ac);
+	batch_try();
+}
+
+/*
+ * Saves sv for req, which sleeps until the answer is in (async_saved):
+ * at once when fewer than SVAR_DB_SAVES young batches are out and a
+ * connection is free, or else with the next batch.
+ */
+struct asave *
+async_save(struct http_request *req, const struct save *sv)
+{
+	struct asave	*as;
+
+	as = kore_calloc(1, sizeof(*as));
+	as->req = req;
+	as->sv = sv;
+	TAILQ_INSERT_TAIL(&forming, as, list);
+	nforming++;
+	http_request_sleep(req);
+	batch_try();
+	return (as);
+}
+
+/*
+ * 1 when the save is in: *rc is db_page_save's answer (its error in
+ * err), and `as` is freed; 0 when not yet (req sleeps again).
+ */
+int
+async_saved(struct http_request *req, struct asave *as, int *rc, char *err,
+    size_t errlen)
+{
+	if (!as->done) {
+		http_request_sleep(req);
+		return (0);
+	}
+	*rc = as->rc;
+	snprintf(err, errlen, "%s", as->err);
+	kore_free(as);
+	return (1);
+}
+
+/*
+ * From a request's onfree: a save not yet out is dropped, as a request
+ * that waits for a connection drops its statement; one out finishes,
+ * and batch_end frees it.
+ */
+void
+async_save_forget(struct asave *as)
+{
+	if (as == NULL)
+		return;
+	if (as->done) {
+		kore_free(as);
+		return;
+	}
+	if (as->ac == NULL) {
+		TAILQ_REMOVE(&forming, as, list);
+		nforming--;
+		kore_free(as);
+		return;
+	}
+	as->req = NULL;
 }

@@ -4,6 +4,7 @@
  * clean-up after a request. Run by scripts/test.sh as the owner role.
  */
 #include <check.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,10 @@ static struct db_stmt s_insert = { "test.insert",
 static struct db_stmt s_count = { "test.count",
 	"SELECT count(*) FROM dbtest WHERE v = $1", 1, 1 };
 static struct db_stmt s_fail = { "test.fail", "SELECT 1 / 0", 0, 1 };
+/* Its transaction's id: statements of one transaction share it. */
+static struct db_stmt s_insert_xid = { "test.insert_xid",
+	"INSERT INTO dbtest (v) VALUES ($1::int::text)"
+	" RETURNING pg_current_xact_id()::text", 1, 1 };
 
 static struct db	*db, *killer;
 
@@ -210,6 +215,119 @@ START_TEST(test_no_jit)
 }
 END_TEST
 
+/* Polls a sent statement or batch until its results are all in. */
+static void
+sent_wait(struct db *d)
+{
+	struct pollfd	 pfd;
+	int		 rc;
+
+	while ((rc = db_poll(d)) != DB_POLL_DONE) {
+		pfd.fd = db_socket(d);
+		pfd.events = POLLIN;
+		ck_assert_int_ge(pfd.fd, 0);
+		ck_assert_int_eq(poll(&pfd, 1, 10000), 1);
+	}
+}
+
+/*
+ * A batch of s_insert_xid, run: x[i] the i-th one's transaction, or
+ * NULL when it failed (its error in err).
+ */
+static void
+batch_run(const char *const *p, int k, char **x, char *err, size_t errlen)
+{
+	PGresult	*res;
+	int		 i;
+
+	ck_assert(db_send_batch(db, &s_insert_xid, p, k));
+	ck_assert(db_sent(db));
+	sent_wait(db);
+	for (i = 0; i < k; i++) {
+		x[i] = NULL;
+		if ((res = db_take_at(db, i, PGRES_TUPLES_OK)) == NULL) {
+			snprintf(err, errlen, "%s", db_error(db));
+			continue;
+		}
+		x[i] = strdup(PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	db_discard(db);
+	ck_assert(!db_sent(db));
+	for (i = 0; i < k; i++)
+		ck_assert_int_eq(count(p[i]), x[i] != NULL);
+}
+
+/*
+ * A batch is one transaction (one commit, one flush of the log for all
+ * of it), and each statement's result comes back in its place.
+ */
+START_TEST(test_batch_is_one_transaction)
+{
+	const char	*p[3] = { "101", "102", "103" };
+	char		*x[3], err[512] = "";
+	int		 i;
+
+	batch_run(p, 3, x, err, sizeof(err));
+	ck_assert_msg(x[0] && x[1] && x[2], "%s", err);
+	ck_assert_str_eq(x[0], x[1]);
+	ck_assert_str_eq(x[1], x[2]);
+	for (i = 0; i < 3; i++)
+		free(x[i]);
+	/* The connection serves the next statement, out of pipeline mode. */
+	ck_assert(db_do(db, &s_insert, (const char *[]){ "after-batch" }));
+	ck_assert_int_eq(count("after-batch"), 1);
+}
+END_TEST
+
+/*
+ * One statement of a batch fails: the batch was rolled back, so each of
+ * the others goes again alone and is kept; the failed one says why.
+ */
+START_TEST(test_batch_one_fails_the_others_kept)
+{
+	const char	*p[3] = { "201", "not a number", "203" };
+	char		*x[3], err[512] = "";
+
+	batch_run(p, 3, x, err, sizeof(err));
+	ck_assert(x[0] != NULL && x[1] == NULL && x[2] != NULL);
+	ck_assert_msg(strstr(err, "invalid input syntax") != NULL, "%s", err);
+	ck_assert_str_ne(x[0], x[2]);
+	free(x[0]);
+	free(x[2]);
+}
+END_TEST
+
+/*
+ * The connection is lost before the batch: it goes again, whole, on a
+ * new one, once (its statements are marked retry).
+ */
+START_TEST(test_batch_after_lost_connection)
+{
+	const char	*p[2] = { "301", "302" };
+	char		*x[2], err[512] = "";
+
+	kill_backend();
+	batch_run(p, 2, x, err, sizeof(err));
+	ck_assert_msg(x[0] && x[1], "%s", err);
+	ck_assert_str_eq(x[0], x[1]);
+	free(x[0]);
+	free(x[1]);
+}
+END_TEST
+
+/* Only statements safe to send again are batched: a refusal, not a send. */
+START_TEST(test_batch_needs_retry)
+{
+	struct db_stmt	 once = { "test.once", "SELECT $1::text", 1, 0 };
+	const char	*p[2] = { "1", "2" };
+
+	ck_assert(!db_send_batch(db, &once, p, 2));
+	ck_assert_str_eq(db_error(db), "send test.once: a batch of 2");
+	ck_assert(!db_sent(db));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -228,6 +346,10 @@ main(void)
 	tcase_add_test(tc, test_prepare_after_reconnect);
 	tcase_add_test(tc, test_one_statement_two_connections);
 	tcase_add_test(tc, test_no_jit);
+	tcase_add_test(tc, test_batch_is_one_transaction);
+	tcase_add_test(tc, test_batch_one_fails_the_others_kept);
+	tcase_add_test(tc, test_batch_after_lost_connection);
+	tcase_add_test(tc, test_batch_needs_retry);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
