@@ -42,6 +42,7 @@ struct db {
 	int		 sent_solo;	/* after a batch failed: the one out */
 	int		 sent_got;	/* results read */
 	int		 sent_null;	/* the last result read was NULL */
+	int		 sent_late;	/* an error after the batch's last */
 	PGresult	**pending;	/* sent_k results */
 };
 

@@ -47,8 +47,8 @@ enum {
 #define SAVE_SET							\
 	"  UPDATE response SET rev = rev + 1, page_id = $6,"		\
 	"   furthest_page_id = $9,"					\
-	"   status = CASE WHEN $8 THEN 'completed' WHEN $7 THEN 'started'"	\
-	"    ELSE status END,"						\
+	"   status = CASE WHEN $8 THEN 'completed'"			\
+	"    WHEN $7 THEN 'started' ELSE status END,"			\
 	"   opened_at = coalesce(opened_at, now()),"			\
 	"   started_at = CASE WHEN started_at IS NULL AND ($7 OR $8)"	\
 	"    THEN now() ELSE started_at END,"				\
@@ -68,8 +68,8 @@ enum {
 	"  WHERE a.value IS DISTINCT FROM excluded.value"		\
 	"   OR a.state IS DISTINCT FROM excluded.state)"
 #define SAVE_GONE							\
-	" WHEN EXISTS (SELECT FROM response WHERE id = $1 AND status IN"	\
-	"  ('completed', 'withdrawn')) THEN -2 ELSE -1 END)"
+	" WHEN EXISTS (SELECT FROM response WHERE id = $1"		\
+	"  AND status IN ('completed', 'withdrawn')) THEN -2 ELSE -1 END)"
 
 /*
  * retry: safe to send again after a lost connection. A new response is
@@ -107,11 +107,16 @@ static struct db_stmt stmts[S__MAX] = {
 	 * The same, for a save in a batch (db_page_save_send_batch): one
 	 * whose response another transaction holds (another tab, a
 	 * withdrawal) does not wait for it, holding up the others of its
-	 * batch, but returns DB_LOCKED, to go again on its own.
+	 * batch, but returns DB_LOCKED, to go again on its own. The lock
+	 * is the one the UPDATE takes anyway, so rows that only refer to
+	 * the response are not held up. (A batch can still wait: for a
+	 * unit's row when a save completes its first response, sql/095;
+	 * two batches crossing there end in a deadlock, and the one
+	 * PostgreSQL ends after a second goes again one save at a time.)
 	 */
 	[S_SAVE_BATCHED] = { "respond.save_batched",
 	  "WITH l AS (SELECT id FROM response WHERE id = $1"
-	  "  FOR UPDATE SKIP LOCKED),"
+	  "  FOR NO KEY UPDATE SKIP LOCKED),"
 	  " r AS (" SAVE_SET " WHERE id = (SELECT id FROM l)" SAVE_WHERE "),"
 	  SAVE_ROWS " SELECT coalesce((SELECT rev FROM r), CASE"
 	  " WHEN NOT EXISTS (SELECT FROM l) THEN -5" SAVE_GONE, 9, 1 },

@@ -84,7 +84,7 @@ sent_go(struct db *db)
 {
 	int	 i, ok;
 
-	db->sent_failed = db->sent_done = db->sent_null = 0;
+	db->sent_failed = db->sent_done = db->sent_null = db->sent_late = 0;
 	if (db->sent_solo == -1)
 		results_clear(db);
 	if (!db_ready(db) || !db_prepare(db, db->sent_st))
@@ -223,7 +223,7 @@ sent_ok(struct db *db)
 {
 	int	 i;
 
-	if (db->sent_failed)
+	if (db->sent_failed || db->sent_late)
 		return (0);
 	if (db->sent_solo != -1)
 		return (result_ok(db->pending[db->sent_solo]));
@@ -236,20 +236,31 @@ sent_ok(struct db *db)
 /*
  * After a batch: the next of its statements alone, after the one that
  * just finished, or the first when the batch as a whole failed (rolled
- * back, so none of it happened). 1 when one went.
+ * back, so none of it happened). 1 when one went, on this connection
+ * or, lost, once on a new one.
  */
 static int
 solo_next(struct db *db)
 {
 	if (db->sent_solo == -1) {
-		if (db->sent_k < 2 || db->sent_failed)
-			return (0);
 		results_clear(db);
+		db->sent_late = 0;
 	}
-	while (++db->sent_solo < db->sent_k)
-		if (send_one(db, db->sent_solo))
-			return (1);
-	return (0);
+	if (++db->sent_solo >= db->sent_k)
+		return (0);
+	if (send_one(db, db->sent_solo))
+		return (1);
+	snprintf(db->err, sizeof(db->err), "send %s: %s", db->sent_st->name,
+	    PQerrorMessage(db->conn));
+	db->sent_failed = 1;
+	return (sent_again(db));
+}
+
+static int
+poll_end(struct db *db)
+{
+	db->sent_done = 1;
+	return (DB_POLL_DONE);
 }
 
 /*
@@ -261,6 +272,8 @@ solo_next(struct db *db)
 static int
 poll_done(struct db *db)
 {
+	if (!conn_up(db))
+		db->sent_failed = 1;
 	if (!db->sent_failed && PQpipelineStatus(db->conn) != PQ_PIPELINE_OFF &&
 	    !PQexitPipelineMode(db->conn)) {
 		snprintf(db->err, sizeof(db->err), "%s: %s",
@@ -273,16 +286,12 @@ poll_done(struct db *db)
 		PQfinish(db->conn);
 		db->conn = NULL;
 	}
-	if (!sent_ok(db)) {
-		if (db->sent_failed && sent_again(db))
-			return (DB_POLL_RESENT);
-		if (db->sent_solo == -1 && solo_next(db))
-			return (DB_POLL_RESENT);
-	}
-	if (db->sent_solo != -1 && !db->sent_failed && solo_next(db))
-		return (DB_POLL_RESENT);
-	db->sent_done = 1;
-	return (DB_POLL_DONE);
+	if (!sent_ok(db) && db->sent_failed)
+		return (sent_again(db) ? DB_POLL_RESENT : poll_end(db));
+	if ((!sent_ok(db) && batched(db)) || (db->sent_solo != -1 &&
+	    db->sent_solo + 1 < db->sent_k))
+		return (solo_next(db) ? DB_POLL_RESENT : poll_end(db));
+	return (poll_end(db));
 }
 
 /*
@@ -313,9 +322,12 @@ poll_got(struct db *db, PGresult *res)
 		if (res == NULL)
 			return (1);
 		slot = db->sent_solo == -1 ? 0 : db->sent_solo;
-		if (db->pending[slot] == NULL)
+		/* An error after the result (a failed commit) wins. */
+		if (db->pending[slot] == NULL || !result_ok(res)) {
+			if (db->pending[slot] != NULL)
+				PQclear(db->pending[slot]);
 			db->pending[slot] = res;
-		else
+		} else
 			PQclear(res);
 		return (0);
 	}
@@ -341,8 +353,13 @@ poll_got(struct db *db, PGresult *res)
 	}
 	if (db->sent_got < db->sent_k)
 		db->pending[db->sent_got++] = res;
-	else
+	else {
+		/* After the last statement: the commit at Sync failed. */
+		snprintf(db->err, sizeof(db->err), "%s: %s", db->sent_st->name,
+		    PQresultErrorMessage(res));
+		db->sent_late = 1;
 		PQclear(res);
+	}
 	return (0);
 }
 

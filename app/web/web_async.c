@@ -65,7 +65,7 @@ struct aconn {
 	int			 busy;	/* taken or held; free again in aconn_free */
 	int			 fd;	/* registered with the loop, or -1 */
 	unsigned long		 gen;	/* of the connection fd belongs to */
-	struct asave		**batch; /* the saves out on it, in order */
+	struct asave		**batch; /* its saves out, in order */
 	int			 nbatch;
 	u_int64_t		 batch_at; /* when they went */
 };
@@ -79,7 +79,6 @@ static struct aconn		 conns[ASYNC_MAX];
 static size_t			 nconns = ASYNC_DEFAULT;
 static TAILQ_HEAD(, await)	 queue = TAILQ_HEAD_INITIALIZER(queue);
 static TAILQ_HEAD(, asave)	 forming = TAILQ_HEAD_INITIALIZER(forming);
-static int			 nforming;
 static size_t			 batches_max = 1;
 static int			 batch_timer;	/* batch_later is set */
 static const char		*conninfo;
@@ -91,6 +90,7 @@ static void	async_kick(void *, u_int64_t);
 static void	batch_send(struct aconn *);
 static int	batch_due(void);
 static void	batch_try(void);
+static void	batch_wait(void);
 
 void
 async_init(const char *info, const char *pool, const char *saves)
@@ -163,6 +163,7 @@ aconn_free(struct aconn *ac)
 	ac->busy = 0;
 	if (batch_due()) {
 		batch_send(ac);
+		batch_wait();
 		return;
 	}
 	while ((w = TAILQ_FIRST(&queue)) != NULL) {
@@ -420,6 +421,13 @@ batch_try(void)
 
 	while (batch_due() && (ac = aconn_idle()) != NULL)
 		batch_send(ac);
+	batch_wait();
+}
+
+/* Saves held back by a young batch are looked at again when it ages. */
+static void
+batch_wait(void)
+{
 	if (!TAILQ_EMPTY(&forming) && !batch_due() && !batch_timer) {
 		batch_timer = 1;
 		kore_timer_add(batch_later, BATCH_YOUNG_MS, NULL,
@@ -444,7 +452,6 @@ batch_send(struct aconn *ac)
 	while ((as = TAILQ_FIRST(&forming)) != NULL && k < BATCH_MAX &&
 	    (k == 0 || !as->alone)) {
 		TAILQ_REMOVE(&forming, as, list);
-		nforming--;
 		as->ac = ac;
 		ac->batch[k] = as;
 		svs[k++] = as->sv;
@@ -480,11 +487,12 @@ batch_end(struct aconn *ac, int sent)
 		if (rc == DB_LOCKED && as->req != NULL) {
 			as->alone = 1;
 			TAILQ_INSERT_HEAD(&forming, as, list);
-			nforming++;
 			continue;
 		}
 		as->rc = rc;
-		snprintf(as->err, sizeof(as->err), "%s", db_error(ac->db));
+		if (rc == DB_ERR)
+			snprintf(as->err, sizeof(as->err), "%s",
+			    db_error(ac->db));
 		as->done = 1;
 		if (as->req != NULL)
 			http_request_wakeup(as->req);
@@ -514,7 +522,6 @@ async_save(struct http_request *req, const struct save *sv)
 	as->req = req;
 	as->sv = sv;
 	TAILQ_INSERT_TAIL(&forming, as, list);
-	nforming++;
 	http_request_sleep(req);
 	batch_try();
 	return (as);
@@ -554,8 +561,9 @@ async_save_forget(struct asave *as)
 	}
 	if (as->ac == NULL) {
 		TAILQ_REMOVE(&forming, as, list);
-		nforming--;
 		kore_free(as);
+		/* The next in line may be due now, or wait for the timer. */
+		batch_try();
 		return;
 	}
 	as->req = NULL;

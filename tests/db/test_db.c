@@ -31,7 +31,9 @@ setup(void)
 {
 	struct db_stmt	 mk = { "test.mk", "DO $$ BEGIN IF to_regclass('dbtest')"
 	    " IS NULL THEN CREATE TABLE dbtest (v text); END IF;"
-	    " TRUNCATE dbtest; END $$", 0, 0 };
+	    " IF to_regclass('dbdefer') IS NULL THEN CREATE TABLE dbdefer"
+	    " (v text UNIQUE DEFERRABLE INITIALLY DEFERRED); END IF;"
+	    " TRUNCATE dbtest, dbdefer; END $$", 0, 0 };
 
 	db = db_open(NULL);
 	killer = db_open(NULL);
@@ -299,20 +301,54 @@ START_TEST(test_batch_one_fails_the_others_kept)
 END_TEST
 
 /*
- * The connection is lost before the batch: it goes again, whole, on a
- * new one, once (its statements are marked retry).
+ * The connection is lost before the batch (once before its statement
+ * was prepared on it, once after, so that the loss shows in the
+ * pipeline): it goes again, whole, on a new one, once (its statements
+ * are marked retry).
  */
 START_TEST(test_batch_after_lost_connection)
 {
-	const char	*p[2] = { "301", "302" };
+	const char	*p[4] = { "301", "302", "303", "304" };
 	char		*x[2], err[512] = "";
+	int		 i;
 
-	kill_backend();
-	batch_run(p, 2, x, err, sizeof(err));
-	ck_assert_msg(x[0] && x[1], "%s", err);
-	ck_assert_str_eq(x[0], x[1]);
-	free(x[0]);
-	free(x[1]);
+	for (i = 0; i < 4; i += 2) {
+		kill_backend();
+		batch_run(p + i, 2, x, err, sizeof(err));
+		ck_assert_msg(x[0] && x[1], "%s", err);
+		ck_assert_str_eq(x[0], x[1]);
+		free(x[0]);
+		free(x[1]);
+	}
+}
+END_TEST
+
+/*
+ * The commit itself fails (a deferred unique check, at the batch's
+ * Sync): nothing of the batch happened, so each goes again alone; the
+ * second, failing at its own commit, says so rather than "saved".
+ */
+START_TEST(test_batch_commit_fails)
+{
+	struct db_stmt	 ins = { "test.defer", "INSERT INTO dbdefer (v)"
+	    " VALUES ($1) RETURNING pg_current_xact_id()::text", 1, 1 };
+	struct db_stmt	 n = { "test.defer_n",
+	    "SELECT count(*) FROM dbdefer WHERE v = $1", 1, 1 };
+	const char	*p[2] = { "same", "same" };
+	PGresult	*res;
+	char		*c;
+
+	ck_assert(db_send_batch(db, &ins, p, 2));
+	sent_wait(db);
+	ck_assert_ptr_nonnull(res = db_take_at(db, 0, PGRES_TUPLES_OK));
+	PQclear(res);
+	ck_assert_ptr_null(db_take_at(db, 1, PGRES_TUPLES_OK));
+	ck_assert_msg(strstr(db_error(db), "duplicate key") != NULL, "%s",
+	    db_error(db));
+	db_discard(db);
+	ck_assert_ptr_nonnull(c = db_val(killer, &n, p));
+	ck_assert_str_eq(c, "1");
+	free(c);
 }
 END_TEST
 
@@ -349,6 +385,7 @@ main(void)
 	tcase_add_test(tc, test_batch_is_one_transaction);
 	tcase_add_test(tc, test_batch_one_fails_the_others_kept);
 	tcase_add_test(tc, test_batch_after_lost_connection);
+	tcase_add_test(tc, test_batch_commit_fails);
 	tcase_add_test(tc, test_batch_needs_retry);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -367,6 +367,38 @@ class Batched(unittest.TestCase):
             row = response_row(k)
             self.assertTrue(row[2])
 
+    def test_a_client_that_leaves_before_its_save_went(self):
+        """A save still gathering when its client leaves is dropped, as
+        a statement that waited for a connection is (it was never told
+        saved), and the worker goes on: the next saves are made."""
+        a, akey, apage = self.person()
+        b, bkey, bpage = self.person()
+        before = xmin_of(bkey)
+        body = urllib.parse.urlencode({"csrf": csrf(bpage.body),
+                                       "nav": "next"})
+        lock, got = Lock(akey), []
+        try:
+            t = post_in_thread(a, apage.path, {
+                "csrf": csrf(apage.body), "nav": "next"}, got)
+            wait_for(WAITING)
+            s = socket.create_connection(("127.0.0.1", BPORT))
+            s.sendall((f"POST {bpage.path} HTTP/1.1\r\nHost: x\r\n"
+                       "Content-Type: application/x-www-form-urlencoded\r\n"
+                       f"Content-Length: {len(body)}\r\n\r\n{body}")
+                      .encode())
+            time.sleep(1)
+            s.close()
+            time.sleep(0.5)
+        finally:
+            lock.release()
+        t.join(timeout=30)
+        self.assertEqual(got[0].status, 303)
+        self.assertEqual(xmin_of(bkey), before)
+        # The worker is well and its one connection free: b saves now.
+        r = b.post(bpage.path, {"csrf": csrf(bpage.body), "nav": "next"})
+        self.assertEqual(r.status, 303, r.body[:300])
+        self.assertNotEqual(xmin_of(bkey), before)
+
     def test_zz_no_worker_died(self):
         with open(os.path.abspath(".run/kore-async2.log")) as f:
             lost = [line for line in f if "sandbox violation" in line
