@@ -166,6 +166,17 @@ def table_stats():
     return {r[0]: dict(zip(keys, map(int, r[1:]))) for r in rows}
 
 
+def commit_stats():
+    """Cumulative commits of the app's database and WAL flushes of the
+    cluster: saves that share a commit show as fewer of both."""
+    rows = psql("SELECT (SELECT xact_commit FROM pg_stat_database"
+                " WHERE datname = current_database()),"
+                " (SELECT wal_sync FROM pg_stat_wal)") or []
+    if not rows:
+        return {}
+    return {"commits": int(rows[0][0]), "wal_syncs": int(rows[0][1])}
+
+
 def statements():
     """The respondent path's statements since the last reset, by name."""
     rows = psql("SELECT query, calls, total_exec_time, total_plan_time,"
@@ -416,6 +427,7 @@ def cmd_run(base, keyfile, conc, seconds, out, label=""):
     if pgss:
         psql("SELECT pgss.pg_stat_statements_reset()")
     tab0 = table_stats()
+    com0 = commit_stats()
     cpu0 = server_cpu()
     t0 = time.perf_counter()
     deadline = time.time() + seconds
@@ -431,6 +443,7 @@ def cmd_run(base, keyfile, conc, seconds, out, label=""):
     elapsed = time.perf_counter() - t0
     cpu1 = server_cpu()
     tab1 = table_stats()
+    com1 = commit_stats()
     stm = statements() if pgss else {}
     lat = sorted(x for r in res for x in r["lat"])
     done = sum(r["done"] for r in res)
@@ -454,7 +467,8 @@ def cmd_run(base, keyfile, conc, seconds, out, label=""):
                           if k not in ("live", "heap_bytes", "index_bytes")
                           else tab1[t][k] for k in tab1[t]}
                       for t in tab1},
-           "statements": stm}
+           "statements": stm,
+           "commits": {k: com1[k] - com0[k] for k in com1 if k in com0}}
     with open(out, "a") as f:
         f.write(json.dumps(rec) + "\n")
     for e in errs[:5]:
@@ -558,8 +572,8 @@ def cmd_table(out):
         print("| database | conc | statements | save calls, µs each | "
               "load calls, µs each | exec ms | WAL kB | WAL full pages | "
               "response updates HOT | answer rows, HOT updates | "
-              "autovacuum resp/answer |")
-        print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+              "autovacuum resp/answer | commits | WAL flushes |")
+        print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
         for r in pg:
             d, st, tb = r["done"], r["statements"], r.get("tables", {})
             calls = sum(v["calls"] for v in st.values())
@@ -583,7 +597,8 @@ def cmd_table(out):
             print(f"| {r['label']} | {r['conc']} | {calls / d:.1f} | "
                   f"{each('save')} | {each('load')} | {ex / d:.2f} | "
                   f"{wal / d / 1024:.1f} | {fpi / d:.1f} | {hot} | "
-                  f"{ahot} | {rs.get('autovac', 0)}/{an.get('autovac', 0)} |")
+                  f"{ahot} | {rs.get('autovac', 0)}/{an.get('autovac', 0)} "
+                  f"| {per(r, 'commits')} | {per(r, 'wal_syncs')} |")
     for r in recs:
         if r.get("kind") == "burst":
             print(f"\nFirst answer under a burst of {r['conns']} fresh "
@@ -593,6 +608,12 @@ def cmd_table(out):
                   f"target < 100 ms: "
                   f"{'PASS' if r['worst'] < 100 and not r['errors'] else 'MISS'}")
     return 0
+
+
+def per(r, key):
+    """A commit counter per completed respondent, or – when not read."""
+    v = r.get("commits", {}).get(key)
+    return "–" if v is None or not r["done"] else f"{v / r['done']:.1f}"
 
 
 def main(argv):
