@@ -89,8 +89,6 @@ long long	 db_resp_new(struct db *, int, int, const char *, const char *,
 int		 db_page_save(struct db *, const struct save *);
 int		 db_resp_load_send(struct db *, const char *);
 int		 db_resp_load_recv(struct db *, struct resp *, struct answers *);
-int		 db_page_save_send(struct db *, const struct save *);
-int		 db_page_save_recv(struct db *);
 int		 db_page_save_send_batch(struct db *,
 		    const struct save *const *, int);
 int		 db_page_save_recv_at(struct db *, int);

@@ -348,57 +348,38 @@ db_resp_new(struct db *db, int version, int link, const char *sel,
 	return (id);
 }
 
-/* S_SAVE's parameters: p[9] points into the three buffers and sid/srev. */
+/* S_SAVE's parameters for one save: p[9] points into this. */
+struct save_p {
+	struct buf	 vars, vals, states;
+	char		 sid[32], srev[16];
+};
+
 static void
-save_params(const struct save *sv, struct buf *vars, struct buf *vals,
-    struct buf *states, char *sid, char *srev, const char **p)
+save_p_init(struct save_p *sp, const struct save *sv, const char **p)
 {
-	answers_arrays(sv->rows, vars, vals, states);
-	snprintf(sid, 32, "%lld", sv->id);
-	snprintf(srev, 16, "%d", sv->rev);
-	p[0] = sid;
-	p[1] = srev;
-	p[2] = buf_cstr(vars);
-	p[3] = buf_cstr(vals);
-	p[4] = buf_cstr(states);
+	buf_init(&sp->vars);
+	buf_init(&sp->vals);
+	buf_init(&sp->states);
+	answers_arrays(sv->rows, &sp->vars, &sp->vals, &sp->states);
+	snprintf(sp->sid, sizeof(sp->sid), "%lld", sv->id);
+	snprintf(sp->srev, sizeof(sp->srev), "%d", sv->rev);
+	p[0] = sp->sid;
+	p[1] = sp->srev;
+	p[2] = buf_cstr(&sp->vars);
+	p[3] = buf_cstr(&sp->vals);
+	p[4] = buf_cstr(&sp->states);
 	p[5] = sv->page_id;
 	p[6] = sv->started ? "t" : "f";
 	p[7] = sv->complete ? "t" : "f";
 	p[8] = sv->furthest_page_id;
 }
 
-/*
- * Sends S_SAVE for each of k saves, in one transaction when more than
- * one (db_send_batch); 0 on failure.
- */
-static int
-save_send(struct db *db, const struct save *const *svs, int k)
+static void
+save_p_free(struct save_p *sp)
 {
-	struct buf	*bufs;
-	char		(*ids)[32], (*revs)[16];
-	const char	**p;
-	int		 i, ok;
-
-	bufs = xcalloc(3 * k, sizeof(*bufs));
-	ids = xcalloc(k, sizeof(*ids));
-	revs = xcalloc(k, sizeof(*revs));
-	p = xcalloc(9 * k, sizeof(*p));
-	for (i = 0; i < k; i++) {
-		buf_init(&bufs[3 * i]);
-		buf_init(&bufs[3 * i + 1]);
-		buf_init(&bufs[3 * i + 2]);
-		save_params(svs[i], &bufs[3 * i], &bufs[3 * i + 1],
-		    &bufs[3 * i + 2], ids[i], revs[i], p + 9 * i);
-	}
-	ok = db_send_batch(db, &stmts[k > 1 ? S_SAVE_BATCHED : S_SAVE], p,
-	    k);
-	for (i = 0; i < 3 * k; i++)
-		buf_free(&bufs[i]);
-	free(bufs);
-	free(ids);
-	free(revs);
-	free(p);
-	return (ok);
+	buf_free(&sp->vars);
+	buf_free(&sp->vals);
+	buf_free(&sp->states);
 }
 
 static int
@@ -421,46 +402,42 @@ save_result(PGresult *res)
 int
 db_page_save(struct db *db, const struct save *sv)
 {
-	struct buf	 vars, vals, states;
-	char		 sid[32], srev[16];
+	struct save_p	 sp;
 	const char	*p[9];
 	PGresult	*res;
 
-	buf_init(&vars);
-	buf_init(&vals);
-	buf_init(&states);
-	save_params(sv, &vars, &vals, &states, sid, srev, p);
+	save_p_init(&sp, sv, p);
 	res = db_exec(db, &stmts[S_SAVE], p, PGRES_TUPLES_OK);
-	buf_free(&vars);
-	buf_free(&vals);
-	buf_free(&states);
+	save_p_free(&sp);
 	return (save_result(res));
 }
 
-/* The same as db_page_save, sent now (db_send.c) and read later. */
-int
-db_page_save_send(struct db *db, const struct save *sv)
-{
-	return (save_send(db, &sv, 1));
-}
-
-int
-db_page_save_recv(struct db *db)
-{
-	return (save_result(db_take(db, PGRES_TUPLES_OK)));
-}
-
 /*
- * k saves sent now in one transaction, so that they share one flush of
- * PostgreSQL's log; each one's answer is db_page_save_recv_at(db, i)
- * once db_poll says they are in, and db_discard ends the batch. One
- * that fails does not take the others with it (db_send.c).
+ * The same for k saves, sent now (db_send.c), in one transaction when
+ * more than one, so that they share one flush of PostgreSQL's log; each
+ * one's answer is db_page_save_recv_at(db, i) once db_poll says they
+ * are in, and db_discard ends the batch. One that fails does not take
+ * the others with it (db_send.c). 0 when they could not be sent.
  */
 int
 db_page_save_send_batch(struct db *db, const struct save *const *svs,
     int k)
 {
-	return (save_send(db, svs, k));
+	struct save_p	*sp;
+	const char	**p;
+	int		 i, ok;
+
+	sp = xcalloc(k, sizeof(*sp));
+	p = xcalloc(9 * k, sizeof(*p));
+	for (i = 0; i < k; i++)
+		save_p_init(&sp[i], svs[i], p + 9 * i);
+	ok = db_send_batch(db, &stmts[k > 1 ? S_SAVE_BATCHED : S_SAVE], p,
+	    k);
+	for (i = 0; i < k; i++)
+		save_p_free(&sp[i]);
+	free(sp);
+	free(p);
+	return (ok);
 }
 
 int

@@ -23,7 +23,6 @@
 #define T_DAYS	400		/* a field period is weeks, not years */
 #define T_VERS	8
 #define T_MOVES	5
-#define SMALL	5
 
 static const char *const move_stages[T_MOVES] = {
 	"invited", "accepted", "declined", "distributed", "responding"
@@ -211,8 +210,8 @@ time_free(struct tctx *c)
 static const char *
 shown(char *b, size_t len, long n, int exact)
 {
-	if (!exact && n > 0 && n < SMALL)
-		snprintf(b, len, "<5");
+	if (!exact && !stats_shown(n))
+		snprintf(b, len, "<%d", STATS_SMALL);
 	else
 		snprintf(b, len, "%ld", n);
 	return (b);

@@ -62,10 +62,10 @@ struct aconn {
 	struct db		*db;
 	struct http_request	*req;	/* whose statement is out; or none */
 	struct http_request	*held;	/* woken to take it; or none */
-	int			 busy;	/* taken or held; free again in aconn_free */
+	int			 busy;	/* taken or held, until aconn_free */
 	int			 fd;	/* registered with the loop, or -1 */
 	unsigned long		 gen;	/* of the connection fd belongs to */
-	struct asave		**batch; /* its saves out, in order */
+	struct asave		*batch[BATCH_MAX]; /* its saves out, in order */
 	int			 nbatch;
 	u_int64_t		 batch_at; /* when they went */
 };
@@ -253,7 +253,8 @@ async_sweep(void *arg, u_int64_t now)
 			aconn_polled(ac, rc);
 		}
 		if (!ac->busy && (!TAILQ_EMPTY(&queue) || batch_due())) {
-			kore_log(LOG_WARNING, "async: a free connection unused");
+			kore_log(LOG_WARNING,
+			    "async: a free connection unused");
 			aconn_free(ac);
 		}
 	}
@@ -442,12 +443,10 @@ batch_wait(void)
 static void
 batch_send(struct aconn *ac)
 {
-	const struct save	**svs;
+	const struct save	*svs[BATCH_MAX];
 	struct asave		*as;
 	int			 k;
 
-	ac->batch = kore_calloc(BATCH_MAX, sizeof(*ac->batch));
-	svs = kore_calloc(BATCH_MAX, sizeof(*svs));
 	k = 0;
 	while ((as = TAILQ_FIRST(&forming)) != NULL && k < BATCH_MAX &&
 	    (k == 0 || !as->alone)) {
@@ -465,7 +464,6 @@ batch_send(struct aconn *ac)
 		aconn_watch(ac);
 	else
 		batch_end(ac, 0);
-	kore_free(svs);
 }
 
 /*
@@ -499,8 +497,6 @@ batch_end(struct aconn *ac, int sent)
 		else
 			kore_free(as);
 	}
-	kore_free(ac->batch);
-	ac->batch = NULL;
 	ac->nbatch = 0;
 	db_discard(ac->db);
 	kore_timer_add(async_kick, 0, NULL, KORE_TIMER_ONESHOT);
